@@ -1,0 +1,44 @@
+# Integration Hub for Odoo 18 — the two commands are `make run` and `make test`.
+SHELL := /bin/bash
+ROOT := $(shell pwd)
+VENV ?= $(ROOT)/.venv
+ODOO_SRC ?= /opt/odoo
+CONF ?= $(ROOT)/.odoo.conf
+DB ?= integration_hub
+TEST_DB ?= integration_hub_test
+ADDONS := integration_hub,integration_hub_shopify,integration_hub_carriers
+ODOO := $(VENV)/bin/python $(ODOO_SRC)/odoo-bin -c $(CONF)
+export ODOO_SRC VENV
+
+.PHONY: setup run test test-unit lint format bench rotate-secrets clean
+
+setup:
+	@bash scripts/bootstrap.sh
+
+run: setup
+	@bash scripts/run.sh
+
+test: setup
+	@bash scripts/test.sh
+
+test-unit: setup
+	$(VENV)/bin/pytest -q -p no:odoo addons/integration_hub/tests/unit
+
+lint: setup
+	$(VENV)/bin/ruff check addons tests bench
+	$(VENV)/bin/ruff format --check addons tests bench
+
+format: setup
+	$(VENV)/bin/ruff check --fix addons tests bench
+	$(VENV)/bin/ruff format addons tests bench
+
+bench: setup
+	@bash scripts/bench.sh
+
+# After adding a new key in front of integration_hub_encryption_key: re-encrypt every secret.
+rotate-secrets: setup
+	@echo "env['integration.secret']._rotate_all(); env.cr.commit(); print('secrets re-encrypted')" \
+	  | $(ODOO) shell -d $(DB) --no-http --log-level=warn
+
+clean:
+	rm -rf $(VENV) .odoo-data .pytest_cache

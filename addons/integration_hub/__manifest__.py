@@ -1,0 +1,31 @@
+{
+    "name": "Integration Hub",
+    "summary": "Operational control point of a 3PL: channels, inbox, outbox, "
+    "exceptions and audit for orders, inventory, shipments and returns",
+    "version": "18.0.1.0.0",
+    "category": "Inventory/Integrations",
+    "website": "https://github.com/3pl-spain/integration-hub",
+    "author": "3PL Spain",
+    "license": "LGPL-3",
+    "application": True,
+    "depends": ["mail", "sale_stock", "stock_delivery", "mrp", "phone_validation"],
+    "external_dependencies": {"python": ["cryptography", "phonenumbers", "requests"]},
+    "data": [
+        "security/integration_hub_security.xml",
+        "security/ir.model.access.csv",
+        "data/ir_cron_data.xml",
+        "data/mail_activity_type_data.xml",
+        "views/integration_channel_views.xml",
+        "views/integration_event_views.xml",
+        "views/integration_job_views.xml",
+        "views/integration_sync_exception_views.xml",
+        "views/integration_audit_log_views.xml",
+        "views/res_config_settings_views.xml",
+        "wizards/integration_exception_decision_views.xml",
+        "views/integration_hub_menus.xml",
+    ],
+    "demo": ["demo/integration_hub_demo.xml"],
+    "assets": {
+        "web.assets_tests": ["integration_hub/static/tests/tours/*.js"],
+    },
+}

@@ -1,0 +1,91 @@
+import logging
+
+from odoo import SUPERUSER_ID, http
+from odoo.http import request
+
+from ..lib import ip_allowlist
+from ..lib.errors import PayloadError, SignatureError
+from ..lib.webhook import headers_to_keep
+
+_logger = logging.getLogger(__name__)
+
+
+def _reply(status, message):
+    return request.make_json_response({"status": status, "message": message}, status=status)
+
+
+class IntegrationWebhookController(http.Controller):
+    """One endpoint for every platform. Store first, process later (in the cron).
+
+    200 only once the event row is committed (duplicates too); 401 bad signature
+    or replay; 403 source IP not allowed; 404 unknown or paused channel; 413 body
+    too large; 400 only when nothing at all can be stored.
+    """
+
+    @http.route(
+        "/integration_hub/v1/webhooks/<string:token>",
+        type="http",
+        auth="none",
+        methods=["POST"],
+        csrf=False,
+        save_session=False,
+        readonly=False,  # auth="none" routes default to a read-only cursor in Odoo 18
+    )
+    def receive(self, token, **_params):
+        env = request.env(user=SUPERUSER_ID)
+        channel = env["integration.channel"].search([("webhook_token", "=", token)], limit=1) if token else None
+        if not channel or channel.state != "live":
+            # paused and draft channels accept nothing; do not reveal which
+            return _reply(404, "unknown channel")
+        adapter = channel._adapter()
+        if not adapter._accepts_webhooks:
+            return _reply(404, "unknown channel")
+
+        remote_ip = request.httprequest.remote_addr
+        if not ip_allowlist.is_allowed(remote_ip, ip_allowlist.parse_networks(channel.allowed_ips)):
+            _logger.warning("Webhook for channel %s refused: source %s not allowed", channel.code, remote_ip)
+            return _reply(403, "source address not allowed")
+
+        limit = channel.webhook_max_bytes
+        declared = request.httprequest.content_length
+        if declared is not None and declared > limit:
+            return _reply(413, f"body larger than {limit} bytes")
+        body = request.httprequest.get_data(cache=False)
+        if len(body) > limit:  # chunked bodies carry no Content-Length
+            return _reply(413, f"body larger than {limit} bytes")
+
+        headers = request.httprequest.headers
+        try:
+            envelope = adapter._verify_webhook(channel, headers, body)
+        except SignatureError as error:
+            _logger.info("Webhook for channel %s refused: %s", channel.code, error)
+            return _reply(401, "invalid signature")
+
+        error = None
+        event_type = envelope.event_type
+        try:
+            event_type, _data = adapter._parse_webhook(channel, envelope, body)
+        except PayloadError as parse_error:
+            # Authentic but unreadable: keep it as a failed event + exception.
+            error = f"Unreadable message: {parse_error}"
+        kept = envelope.kept_headers or headers_to_keep(dict(headers))
+        try:
+            _event_id, created = env["integration.event"]._intake(
+                channel,
+                envelope.idempotency_key,
+                body,
+                event_type=event_type,
+                source="webhook",
+                headers=kept,
+                remote_ip=remote_ip,
+                source_timestamp=envelope.source_timestamp,
+                error=error,
+            )
+            if created and not error:
+                env.ref("integration_hub.ir_cron_process_inbox")._trigger()
+            env.cr.commit()
+        except Exception:
+            _logger.exception("Webhook for channel %s could not be stored", channel.code)
+            env.cr.rollback()
+            return _reply(400, "message could not be stored")
+        return _reply(200, "duplicate" if not created else ("stored as failed" if error else "accepted"))

@@ -1,0 +1,77 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import config
+
+from ..lib import crypto
+from ..lib.errors import ConfigurationError
+
+
+class IntegrationSecret(models.Model):
+    """Encrypted credentials of a channel, one row per (channel, secret name).
+
+    Kept apart from the channel so that no view, export or ``read()`` of the
+    channel can ever reach them: only the admin group has access to this model,
+    and even then the value column holds a Fernet token, never the plaintext.
+    """
+
+    _name = "integration.secret"
+    _description = "Integration Hub encrypted secret"
+    _log_access = True
+
+    channel_id = fields.Many2one("integration.channel", required=True, ondelete="cascade", index=True)
+    name = fields.Char(required=True, help="Technical name of the secret field, e.g. webhook_secret")
+    ciphertext = fields.Text(required=True, groups="base.group_system")
+
+    _sql_constraints = [
+        ("channel_name_unique", "unique(channel_id, name)", "A channel stores each secret once."),
+    ]
+
+    @api.model
+    def _cipher(self):
+        try:
+            return crypto.load_cipher(config.get(crypto.CONFIG_OPTION))
+        except ConfigurationError as error:
+            raise UserError(str(error)) from None
+
+    @api.model
+    def _store(self, channel, name, plaintext):
+        """Encrypt and store ``plaintext`` (empty = delete the secret)."""
+        record = self.sudo().search([("channel_id", "=", channel.id), ("name", "=", name)])
+        if not plaintext:
+            record.unlink()
+            return
+        token = crypto.encrypt(self._cipher(), plaintext)
+        if record:
+            record.ciphertext = token
+        else:
+            self.sudo().create({"channel_id": channel.id, "name": name, "ciphertext": token})
+
+    @api.model
+    def _reveal(self, channel, name):
+        """The plaintext, for server-side use only (signing, API calls)."""
+        record = self.sudo().search([("channel_id", "=", channel.id), ("name", "=", name)], limit=1)
+        if not record:
+            return False
+        try:
+            return crypto.decrypt(self._cipher(), record.ciphertext)
+        except ConfigurationError as error:
+            raise UserError(str(error)) from None
+
+    @api.model
+    def _rotate_all(self):
+        """Re-encrypt every stored secret with the newest configured key."""
+        cipher = self._cipher()
+        records = self.sudo().search([])
+        for record in records:
+            try:
+                record.ciphertext = crypto.rotate(cipher, record.ciphertext)
+            except ConfigurationError as error:
+                raise UserError(
+                    f"Secret '{record.name}' of channel '{record.channel_id.display_name}': {error}"
+                ) from None
+        self.env["integration.audit.log"]._log(
+            "key_rotation",
+            reason="Re-encrypted every stored secret with the newest key",
+            after={"secrets": len(records)},
+        )
+        return len(records)

@@ -1,0 +1,189 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, UserError
+
+EXCEPTION_TYPES = [
+    ("failed_event", "Inbound message failed"),
+    ("dead_job", "Outbound message undeliverable"),
+    ("invalid_order", "Invalid order (on hold)"),
+    ("manual_entry", "Manual entry to review"),
+    ("edit_after_release", "Edit after release"),
+    ("stuck_picking", "Stuck picking"),
+    ("inventory_mismatch", "Inventory divergence"),
+    ("incomplete_shipment", "Incomplete shipment"),
+    ("carrier_receipt_missing", "Carrier never confirmed receipt"),
+    ("return_triage", "Return waiting for triage"),
+    ("channel_access", "Channel access revoked"),
+    ("other", "Other"),
+]
+OPEN, RESOLVED, CANCELLED = "open", "resolved", "cancelled"
+
+
+class IntegrationSyncException(models.Model):
+    """The exception queue: something the hub refused to guess about.
+
+    Exceptions never resolve by themselves: a manager closes each one with a
+    written decision (who, when, what), through the decision wizard.
+    """
+
+    _name = "integration.sync.exception"
+    _description = "Integration exception"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "state_sequence, severity_sequence, id desc"
+
+    name = fields.Char(string="Summary", required=True, tracking=True)
+    exception_type = fields.Selection(EXCEPTION_TYPES, string="Type", required=True, index=True, tracking=True)
+    severity = fields.Selection(
+        [("info", "Info"), ("warning", "Warning"), ("critical", "Critical")],
+        default="warning",
+        required=True,
+        tracking=True,
+    )
+    severity_sequence = fields.Integer(compute="_compute_sequences", store=True)
+    state = fields.Selection(
+        [(OPEN, "Open"), (RESOLVED, "Resolved"), (CANCELLED, "Cancelled")],
+        default=OPEN,
+        required=True,
+        index=True,
+        tracking=True,
+        readonly=True,
+    )
+    state_sequence = fields.Integer(compute="_compute_sequences", store=True)
+    description = fields.Text(string="What is wrong and what to do", required=True)
+    channel_id = fields.Many2one("integration.channel", index=True, ondelete="restrict")
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    res_model = fields.Char(string="Concerns model", index=True, readonly=True)
+    res_id = fields.Many2oneReference(string="Concerns record", model_field="res_model", readonly=True)
+    record_ref = fields.Reference(selection="_selection_record_ref", compute="_compute_record_ref", string="Concerns")
+    event_id = fields.Many2one("integration.event", string="Inbox event", index=True, ondelete="set null")
+    job_id = fields.Many2one("integration.job", string="Outbox job", index=True, ondelete="set null")
+    dedupe_key = fields.Char(index=True, readonly=True, help="Open exceptions with the same key are not duplicated.")
+    user_id = fields.Many2one("res.users", string="Assigned to", tracking=True)
+    decision = fields.Text(readonly=True, tracking=True)
+    decided_by_id = fields.Many2one("res.users", readonly=True)
+    decided_at = fields.Datetime(readonly=True)
+    occurrences = fields.Integer(default=1, readonly=True)
+
+    @api.depends("state", "severity")
+    def _compute_sequences(self):
+        for record in self:
+            record.state_sequence = {OPEN: 0, RESOLVED: 1, CANCELLED: 2}[record.state]
+            record.severity_sequence = {"critical": 0, "warning": 1, "info": 2}[record.severity]
+
+    @api.model
+    def _selection_record_ref(self):
+        return [(model.model, model.name) for model in self.env["ir.model"].sudo().search([])]
+
+    @api.depends("res_model", "res_id")
+    def _compute_record_ref(self):
+        for record in self:
+            if record.res_model and record.res_id and record.res_model in self.env:
+                record.record_ref = f"{record.res_model},{record.res_id}"
+            else:
+                record.record_ref = False
+
+    @api.model
+    def _open(self, exception_type, summary, description, record=None, channel=None, severity="warning",
+              dedupe_key=None, **extra):
+        """Open an exception, or count one more occurrence of the same open one."""
+        record = record or self.env["integration.channel"]
+        channel = channel or (record.channel_id if "channel_id" in record._fields else self.env["integration.channel"])
+        if not channel and record._name == "integration.channel":
+            channel = record
+        sudo = self.sudo()
+        if dedupe_key:
+            existing = sudo.search([("dedupe_key", "=", dedupe_key), ("state", "=", OPEN)], limit=1)
+            if existing:
+                existing.occurrences += 1
+                return existing
+        return sudo.create({
+            "exception_type": exception_type,
+            "name": summary,
+            "description": description,
+            "severity": severity,
+            "channel_id": channel.id if channel else False,
+            "company_id": (channel.company_id if channel else self.env.company).id,
+            "res_model": record._name if record else False,
+            "res_id": record.id if record else False,
+            "dedupe_key": dedupe_key,
+            **extra,
+        })
+
+    def write(self, vals):
+        if "state" in vals and not self.env.context.get("integration_exception_decision"):
+            raise UserError(_("Exceptions are closed only with a written decision (use 'Decide')."))
+        return super().write(vals)
+
+    def _decide(self, outcome, decision):
+        """Close with a decision: managers only; the decision text is mandatory."""
+        if not self.env.user.has_group("integration_hub.group_hub_manager"):
+            raise AccessError(_("Only Integration Hub managers can resolve or cancel exceptions."))
+        if outcome not in (RESOLVED, CANCELLED):
+            raise UserError(_("An exception is closed as resolved or cancelled."))
+        if not (decision or "").strip():
+            raise UserError(_("Write the decision: what was done and why."))
+        for record in self:
+            if record.state != OPEN:
+                raise UserError(_("Exception '%s' is already closed.", record.name))
+            record.with_context(integration_exception_decision=True).write({
+                "state": outcome,
+                "decision": decision.strip(),
+                "decided_by_id": self.env.uid,
+                "decided_at": fields.Datetime.now(),
+            })
+            record.activity_ids.action_done()
+            self.env["integration.audit.log"]._log(
+                "exception_decision", record, reason=decision.strip(), before={"state": OPEN}, after={"state": outcome}
+            )
+        return True
+
+    def action_open_decision_wizard(self):
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Decide"),
+            "res_model": "integration.exception.decision",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"active_ids": self.ids, "active_model": self._name},
+        }
+
+    def action_open_record(self):
+        self.ensure_one()
+        if not self.record_ref:
+            raise UserError(_("This exception does not point at a record."))
+        return {"type": "ir.actions.act_window", "res_model": self.res_model, "res_id": self.res_id, "view_mode": "form"}
+
+    @api.model
+    def _cron_remind_open_exceptions(self):
+        """Daily: every open exception without a pending reminder gets one for its owner."""
+        open_records = self.search([("state", "=", OPEN)])
+        if not open_records:
+            return
+        activity_type = self.env.ref("integration_hub.mail_activity_type_exception_review")
+        already = set(
+            self.env["mail.activity"].search([
+                ("res_model", "=", self._name),
+                ("res_id", "in", open_records.ids),
+                ("activity_type_id", "=", activity_type.id),
+            ]).mapped("res_id")
+        )
+        managers = self.env.ref("integration_hub.group_hub_manager").users.filtered(lambda u: not u.share)
+        fallback = managers.filtered(lambda u: u.id != 1)[:1] or managers[:1]
+        values = []
+        model_id = self.env["ir.model"]._get_id(self._name)
+        for record in open_records:
+            if record.id in already:
+                continue
+            user = record.user_id or fallback
+            if not user:
+                continue
+            values.append({
+                "res_model_id": model_id,
+                "res_id": record.id,
+                "activity_type_id": activity_type.id,
+                "summary": _("Decide on exception: %s", record.name),
+                "user_id": user.id,
+                "date_deadline": fields.Date.context_today(self),
+            })
+        self.env["mail.activity"].create(values)

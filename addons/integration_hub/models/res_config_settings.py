@@ -1,0 +1,39 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import config
+
+from ..lib import crypto
+from ..lib.errors import ConfigurationError
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    integration_hub_key_status = fields.Char(compute="_compute_integration_hub_key_status", string="Encryption key")
+    integration_hub_inbox_batch_size = fields.Integer(
+        string="Inbox batch size", config_parameter="integration_hub.inbox_batch_size", default=50
+    )
+
+    @api.depends_context("uid")
+    def _compute_integration_hub_key_status(self):
+        try:
+            count = len(crypto.parse_keys(config.get(crypto.CONFIG_OPTION) or crypto.os.environ.get(crypto.ENV_VARIABLE)))
+            status = _("Configured (%s key(s), newest first)", count)
+        except ConfigurationError:
+            status = _("MISSING: secrets cannot be stored. See the README, 'Encryption key'.")
+        for settings in self:
+            settings.integration_hub_key_status = status
+
+    def action_integration_hub_rotate_secrets(self):
+        if not self.env.user.has_group("integration_hub.group_hub_admin"):
+            raise UserError(_("Only Integration Hub administrators can re-encrypt secrets."))
+        count = self.env["integration.secret"]._rotate_all()
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": _("Secrets re-encrypted"),
+                "message": _("%s secret(s) now use the newest key. Older keys can be removed from the configuration.", count),
+                "type": "success",
+            },
+        }

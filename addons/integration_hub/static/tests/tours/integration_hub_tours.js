@@ -1,0 +1,30 @@
+/** @odoo-module **/
+import { registry } from "@web/core/registry";
+
+registry.category("web_tour.tours").add("integration_hub_channel_tour", {
+    steps: () => [
+        { trigger: ".o_control_panel .o-kanban-button-new", run: "click" },
+        { trigger: ".o_field_widget[name=name] input", run: "edit Tour shop" },
+        { trigger: ".o_field_widget[name=code] input", run: "edit TOUR-SHOP" },
+        { trigger: ".o_form_button_save", run: "click" },
+        { trigger: ".o_form_saved" },
+        { trigger: ".o_notebook a:contains('Webhooks')", run: "click" },
+        {
+            content: "The webhook URL is shown, ready to copy",
+            trigger: ".o_field_widget[name=webhook_url]:contains('/integration_hub/v1/webhooks/')",
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("integration_hub_exception_tour", {
+    steps: () => [
+        { trigger: ".o_data_row td:contains('Order #T-1 has no phone')", run: "click" },
+        { trigger: ".o_statusbar_buttons button[name=action_open_decision_wizard]", run: "click" },
+        {
+            trigger: ".modal .o_field_widget[name=decision] textarea",
+            run: "edit Phone confirmed with the customer by email",
+        },
+        { trigger: ".modal button[name=action_confirm]", run: "click" },
+        { trigger: ".o_statusbar_status button.o_arrow_button_current:contains('Resolved')" },
+    ],
+});

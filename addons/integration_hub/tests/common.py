@@ -1,0 +1,87 @@
+import json
+import time
+import uuid
+
+import requests
+
+from odoo.tests import new_test_user
+from odoo.tests.common import _super_send
+
+from odoo.addons.integration_hub.lib import standard_webhooks
+
+TEST_SECRET = "whsec_" + "dGVzdC1zZWNyZXQtZm9yLXRoZS1odWItMzItYnl0ZXM="
+
+
+_UNPATCHED_ADAPTER_SEND = requests.adapters.HTTPAdapter.send
+
+
+class HubFactoryMixin:
+    """Users for the four roles, a second company and a live generic channel."""
+
+    @classmethod
+    def _request_handler(cls, session, prepared, /, **kwargs):
+        # Odoo's test base blocks every external request at Session.send. Remote
+        # platforms are stubbed one level lower, at the transport adapter, by
+        # `responses` (which itself refuses any URL a test did not register):
+        # let requests through only while such a stub is active.
+        if requests.adapters.HTTPAdapter.send is not _UNPATCHED_ADAPTER_SEND:
+            return _super_send(session, prepared, **kwargs)
+        return super()._request_handler(session, prepared, **kwargs)
+
+    @classmethod
+    def setup_hub(cls):
+        env = cls.env
+        cls.company = env.company
+        cls.warehouse = env["stock.warehouse"].search([("company_id", "=", cls.company.id)], limit=1)
+        groups = "integration_hub.group_hub_%s"
+        cls.user_operations = new_test_user(env, "hub_ops", groups=groups % "operations", name="Olga Operations")
+        cls.user_manager = new_test_user(env, "hub_manager", groups=groups % "manager", name="Mario Manager")
+        cls.user_admin = new_test_user(env, "hub_admin", groups=groups % "admin", name="Ana Admin")
+        cls.user_finance = new_test_user(env, "hub_finance", groups=groups % "finance", name="Fina Finance")
+        cls.channel = cls.make_channel("Test shop", "TEST")
+        cls.channel.webhook_secret = TEST_SECRET
+
+    @classmethod
+    def make_channel(cls, name, code, **values):
+        return cls.env["integration.channel"].create({
+            "name": name,
+            "code": code,
+            "platform": "generic",
+            "state": "live",
+            "warehouse_id": cls.warehouse.id,
+            **values,
+        })
+
+    @staticmethod
+    def signed_request(body_obj=None, secret=TEST_SECRET, msg_id=None, timestamp=None, raw=None):
+        """(body bytes, headers) signed per Standard Webhooks."""
+        body = raw if raw is not None else json.dumps(body_obj).encode()
+        msg_id = msg_id or f"msg_{uuid.uuid4().hex}"
+        timestamp = str(int(timestamp if timestamp is not None else time.time()))
+        headers = {
+            "content-type": "application/json",
+            "webhook-id": msg_id,
+            "webhook-timestamp": timestamp,
+            "webhook-signature": standard_webhooks.sign(secret, msg_id, timestamp, body),
+        }
+        return body, headers
+
+    @staticmethod
+    def order_payload(external_id="1001", **overrides):
+        data = {
+            "id": external_id,
+            "name": f"#{external_id}",
+            "placed_at": "2026-11-20T10:00:00+01:00",
+            "updated_at": "2026-11-20T10:00:00+01:00",
+            "financial_status": "paid",
+            "customer": {"name": "Lucía Pérez", "email": "lucia@example.com", "phone": "+34 612 345 678"},
+            "shipping_address": {
+                "name": "Lucía Pérez", "street": "Calle de Colón 12", "street2": "", "zip": "46004",
+                "city": "Valencia", "state": "Valencia", "country_code": "ES", "phone": "+34 612 345 678",
+            },
+            "service_level": "next_day",
+            "special_handling": "",
+            "lines": [{"id": "l1", "sku": "MUG-001", "quantity": 1}],
+        }
+        data.update(overrides)
+        return {"type": "order.created", "data": data}

@@ -1,0 +1,187 @@
+import threading
+from unittest.mock import patch
+
+from freezegun import freeze_time
+
+from odoo import SUPERUSER_ID, api, fields
+from odoo.exceptions import UserError
+from odoo.modules.registry import Registry
+from odoo.tests import TransactionCase, tagged
+from odoo.tools import mute_logger
+
+from odoo.addons.integration_hub.lib.errors import PermanentError, RetryableError
+from odoo.addons.integration_hub.models.integration_event import IntegrationEvent
+
+from .common import HubFactoryMixin
+
+
+@tagged("post_install", "-at_install")
+class TestInbox(HubFactoryMixin, TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.setup_hub()
+
+    def receive(self, key, payload=None):
+        payload = payload or self.order_payload(key)
+        event_id, created = self.env["integration.event"]._receive(self.channel, key, payload["type"], payload["data"])
+        return self.env["integration.event"].browse(event_id), created
+
+    def test_duplicate_key_is_counted_on_the_original(self):
+        event, created = self.receive("dup-1")
+        again, created_again = self.receive("dup-1")
+        self.assertTrue(created)
+        self.assertFalse(created_again)
+        self.assertEqual(event, again)
+        event.invalidate_recordset()
+        self.assertEqual(event.duplicate_count, 1)
+
+    def test_event_type_without_handler_fails_with_a_clear_reason(self):
+        event, _ = self.receive("nohandler-1")
+        self.env["integration.event"]._cron_process_inbox()
+        self.assertEqual(event.state, "failed")
+        self.assertIn("No handler for event type 'order.created'", event.error)
+        exception = self.env["integration.sync.exception"].search([("event_id", "=", event.id)])
+        self.assertEqual(exception.state, "open")
+
+    def test_handled_event_is_done_exactly_once(self):
+        calls = []
+
+        def handler(self_, data):
+            calls.append(data["id"])
+            return self_.channel_id
+
+        with patch.object(IntegrationEvent, "_handle_order_created", handler, create=True):
+            event, _ = self.receive("ok-1")
+            self.env["integration.event"]._cron_process_inbox()
+            self.env["integration.event"]._cron_process_inbox()
+        self.assertEqual(calls, ["ok-1"])
+        self.assertEqual(event.state, "done")
+        self.assertEqual((event.res_model, event.res_id), ("integration.channel", self.channel.id))
+        self.assertTrue(event.processed_at)
+
+    def test_transient_error_retries_later_with_backoff(self):
+        def flaky(self_, data):
+            raise RetryableError("partner API timed out")
+
+        with patch.object(IntegrationEvent, "_handle_order_created", flaky, create=True):
+            event, _ = self.receive("flaky-1")
+            with freeze_time("2026-11-27 10:00:00"):
+                self.env["integration.event"]._cron_process_inbox()
+                self.assertEqual(event.state, "received")
+                self.assertEqual(event.attempts, 1)
+                self.assertGreaterEqual(event.next_attempt_at, fields.Datetime.now())
+                # not due yet: nothing happens on the next run
+                self.env["integration.event"]._cron_process_inbox()
+                self.assertEqual(event.attempts, 1)
+            for _attempt in range(10):
+                with freeze_time("2026-11-28 10:00:00"):
+                    event.next_attempt_at = fields.Datetime.now()
+                    self.env["integration.event"]._cron_process_inbox()
+        self.assertEqual(event.state, "failed")
+        self.assertIn("Gave up after 6 attempts", event.error)
+
+    def test_handler_error_rolls_back_its_partial_work(self):
+        def half_done(self_, data):
+            self_.channel_id.name = "renamed by a half-finished handler"
+            raise PermanentError("SKU ZZZ is unknown")
+
+        with patch.object(IntegrationEvent, "_handle_order_created", half_done, create=True):
+            event, _ = self.receive("half-1")
+            self.env["integration.event"]._cron_process_inbox()
+        self.assertEqual(event.state, "failed")
+        self.assertEqual(self.channel.name, "Test shop")
+
+    @mute_logger("odoo.addons.integration_hub.models.integration_event")
+    def test_unexpected_crash_keeps_the_event_and_opens_an_exception(self):
+        def buggy(self_, data):
+            return 1 / 0
+
+        with patch.object(IntegrationEvent, "_handle_order_created", buggy, create=True):
+            event, _ = self.receive("bug-1")
+            self.env["integration.event"]._cron_process_inbox()
+        self.assertEqual(event.state, "failed")
+        self.assertIn("ZeroDivisionError", event.error)
+        self.assertTrue(self.env["integration.sync.exception"].search([("event_id", "=", event.id)]))
+
+    def test_paused_channel_events_wait(self):
+        event, _ = self.receive("paused-1")
+        self.channel.action_pause()
+        self.env["integration.event"]._cron_process_inbox()
+        self.assertEqual(event.state, "received")
+
+    def test_manager_retries_a_failed_event_operations_cannot(self):
+        event, _ = self.receive("retry-1")
+        self.env["integration.event"]._cron_process_inbox()
+        self.assertEqual(event.state, "failed")
+        with self.assertRaises(UserError):
+            event.with_user(self.user_operations).action_retry()
+        event.with_user(self.user_manager).action_retry()
+        self.assertEqual((event.state, event.attempts), ("received", 0))
+        self.assertTrue(self.env["integration.audit.log"].search([("action", "=", "event_retry"), ("res_id", "=", event.id)]))
+
+
+@tagged("post_install", "-at_install")
+class TestInboxConcurrency(HubFactoryMixin, TransactionCase):
+    """Two real database transactions never take the same event."""
+
+    def setUp(self):
+        super().setUp()
+        self.registry_ = Registry(self.env.cr.dbname)
+        # Data must be committed to be visible to other connections.
+        with self.registry_.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            warehouse = env["stock.warehouse"].search([], limit=1)
+            channel = env["integration.channel"].create({
+                "name": "Concurrency", "code": "CONC", "platform": "generic", "state": "live",
+                "warehouse_id": warehouse.id,
+            })
+            for n in range(40):
+                env["integration.event"]._receive(channel, f"conc-{n}", "order.created", {"id": n})
+            self.channel_id = channel.id
+        self.addCleanup(self._cleanup)
+
+    def _cleanup(self):
+        with self.registry_.cursor() as cr:
+            cr.execute("DELETE FROM integration_sync_exception WHERE channel_id = %s", [self.channel_id])
+            cr.execute("DELETE FROM integration_event WHERE channel_id = %s", [self.channel_id])
+            cr.execute("DELETE FROM integration_channel WHERE id = %s", [self.channel_id])
+
+    def test_two_cursors_claim_disjoint_batches(self):
+        with self.registry_.cursor() as cr1, self.registry_.cursor() as cr2:
+            env1 = api.Environment(cr1, SUPERUSER_ID, {})
+            env2 = api.Environment(cr2, SUPERUSER_ID, {})
+            first = set(env1["integration.event"]._claim_batch(25).ids)
+            second = set(env2["integration.event"]._claim_batch(25).ids)
+            self.assertEqual(len(first), 25)
+            self.assertEqual(len(second), 15)
+            self.assertFalse(first & second, "SKIP LOCKED: a locked event is never handed out twice")
+            cr1.rollback()
+            cr2.rollback()
+
+    def test_two_workers_process_every_event_exactly_once(self):
+        handled = []
+        lock = threading.Lock()
+
+        def handler(self_, data):
+            with lock:
+                handled.append(data["id"])
+            return None
+
+        def worker():
+            with self.registry_.cursor() as cr:
+                env = api.Environment(cr, SUPERUSER_ID, {})
+                env["integration.event"]._cron_process_inbox(batch_size=5)
+
+        with patch.object(IntegrationEvent, "_handle_order_created", handler, create=True):
+            threads = [threading.Thread(target=worker) for _ in range(2)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(60)
+        self.assertEqual(sorted(handled), list(range(40)))
+        with self.registry_.cursor() as cr:
+            cr.execute(
+                "SELECT state, count(*) FROM integration_event WHERE channel_id = %s GROUP BY state", [self.channel_id]
+            )
+            self.assertEqual(dict(cr.fetchall()), {"done": 40})

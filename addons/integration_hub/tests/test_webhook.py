@@ -1,0 +1,144 @@
+import json
+import time
+
+from odoo.tests import HttpCase, tagged
+from odoo.tools import mute_logger
+
+from .common import HubFactoryMixin
+
+ROUTE = "/integration_hub/v1/webhooks/"
+
+
+@tagged("post_install", "-at_install")
+class TestWebhookEndpoint(HubFactoryMixin, HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.setup_hub()
+
+    def post(self, body, headers, token=None):
+        return self.url_open(ROUTE + (token or self.channel.webhook_token), data=body, headers=headers)
+
+    def events(self):
+        return self.env["integration.event"].search([("channel_id", "=", self.channel.id)])
+
+    def open_exceptions(self):
+        return self.env["integration.sync.exception"].search([("channel_id", "=", self.channel.id), ("state", "=", "open")])
+
+    def test_valid_signature_stores_one_event_and_answers_200(self):
+        body, headers = self.signed_request(self.order_payload("A1"))
+        response = self.post(body, headers)
+        self.assertEqual(response.status_code, 200, response.text)
+        event = self.events()
+        self.assertEqual(len(event), 1)
+        self.assertEqual(event.idempotency_key, headers["webhook-id"])
+        self.assertEqual(event.event_type, "order.created")
+        self.assertEqual(event.state, "received", "nothing is processed inside the request")
+        self.assertEqual(json.loads(event.payload), self.order_payload("A1"), "the raw body is kept as sent")
+        self.assertEqual(event.remote_ip, "127.0.0.1")
+        self.assertNotIn("webhook-signature", {k.lower() for k in json.loads(event.headers)} - {"webhook-signature"})
+
+    def test_intake_triggers_the_inbox_cron_at_once(self):
+        cron = self.env.ref("integration_hub.ir_cron_process_inbox")
+        before = self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)])
+        body, headers = self.signed_request(self.order_payload("A2"))
+        self.post(body, headers)
+        self.assertEqual(self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)]), before + 1)
+
+    @mute_logger("odoo.addons.integration_hub.controllers.webhook")
+    def test_bad_signature_is_401_and_stores_nothing(self):
+        body, headers = self.signed_request(self.order_payload("A3"), secret="whsec_" + "QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUE=")
+        self.assertEqual(self.post(body, headers).status_code, 401)
+        body, headers = self.signed_request(self.order_payload("A3"))
+        self.assertEqual(self.post(body + b" ", headers).status_code, 401, "body changed after signing")
+        self.assertFalse(self.events())
+
+    @mute_logger("odoo.addons.integration_hub.controllers.webhook")
+    def test_missing_signature_is_401(self):
+        body, headers = self.signed_request(self.order_payload("A4"))
+        del headers["webhook-signature"]
+        self.assertEqual(self.post(body, headers).status_code, 401)
+        self.assertFalse(self.events())
+
+    @mute_logger("odoo.addons.integration_hub.controllers.webhook")
+    def test_timestamp_outside_the_replay_window_is_401(self):
+        body, headers = self.signed_request(self.order_payload("A5"), timestamp=time.time() - 600)
+        self.assertEqual(self.post(body, headers).status_code, 401)
+        body, headers = self.signed_request(self.order_payload("A5"), timestamp=time.time() + 600)
+        self.assertEqual(self.post(body, headers).status_code, 401)
+        self.assertFalse(self.events())
+
+    def test_unknown_token_is_404(self):
+        body, headers = self.signed_request(self.order_payload("A6"))
+        self.assertEqual(self.post(body, headers, token="no-such-token").status_code, 404)
+
+    def test_paused_channel_is_404_and_accepts_nothing(self):
+        self.channel.action_pause()
+        body, headers = self.signed_request(self.order_payload("A7"))
+        self.assertEqual(self.post(body, headers).status_code, 404)
+        self.assertFalse(self.events())
+
+    def test_draft_channel_is_404(self):
+        self.channel.state = "draft"
+        body, headers = self.signed_request(self.order_payload("A7b"))
+        self.assertEqual(self.post(body, headers).status_code, 404)
+
+    def test_rotated_token_stops_the_old_url(self):
+        old = self.channel.webhook_token
+        self.channel.action_rotate_webhook_token()
+        body, headers = self.signed_request(self.order_payload("A8"))
+        self.assertEqual(self.post(body, headers, token=old).status_code, 404)
+        self.assertEqual(self.post(body, headers).status_code, 200)
+
+    def test_oversized_body_is_413(self):
+        self.channel.webhook_max_bytes = 2048
+        big = self.order_payload("A9", special_handling="x" * 4096)
+        body, headers = self.signed_request(big)
+        self.assertEqual(self.post(body, headers).status_code, 413)
+        self.assertFalse(self.events())
+
+    def test_default_limit_is_two_mebibytes(self):
+        self.assertEqual(self.channel.webhook_max_bytes, 2 * 1024 * 1024)
+
+    @mute_logger("odoo.addons.integration_hub.controllers.webhook")
+    def test_source_ip_not_allowed_is_403(self):
+        self.channel.allowed_ips = "10.0.0.0/8, 2001:db8::/32"
+        body, headers = self.signed_request(self.order_payload("A10"))
+        self.assertEqual(self.post(body, headers).status_code, 403)
+        self.assertFalse(self.events())
+        self.channel.allowed_ips = "10.0.0.0/8, 127.0.0.0/8"
+        self.assertEqual(self.post(body, headers).status_code, 200)
+
+    def test_signed_garbage_is_200_failed_event_and_open_exception(self):
+        body, headers = self.signed_request(raw=b"\xff\xfe{not json at all")
+        response = self.post(body, headers)
+        self.assertEqual(response.status_code, 200)
+        event = self.events()
+        self.assertEqual(event.state, "failed")
+        self.assertIn("not valid JSON", event.error)
+        self.assertEqual(event.payload_encoding, "base64", "non-UTF-8 bodies are kept byte for byte")
+        exception = self.open_exceptions()
+        self.assertEqual(exception.exception_type, "failed_event")
+        self.assertEqual(exception.event_id, event)
+        self.assertIn("kept in the inbox", exception.description)
+
+    def test_signed_json_of_unknown_shape_is_kept_as_failed(self):
+        body, headers = self.signed_request({"type": "order.exploded", "data": {}})
+        self.assertEqual(self.post(body, headers).status_code, 200)
+        self.assertEqual(self.events().state, "failed")
+        self.assertIn("unknown event type", self.events().error)
+        self.assertTrue(self.open_exceptions())
+
+    def test_same_webhook_id_three_times_is_one_event_with_two_duplicates(self):
+        body, headers = self.signed_request(self.order_payload("A11"), msg_id="msg_same_id")
+        for _ in range(3):
+            response = self.post(body, headers)
+            self.assertEqual(response.status_code, 200)
+        event = self.events()
+        self.assertEqual(len(event), 1)
+        self.assertEqual(event.duplicate_count, 2)
+        self.assertTrue(event.last_seen_at)
+
+    def test_get_is_not_allowed(self):
+        response = self.url_open(ROUTE + self.channel.webhook_token)
+        self.assertEqual(response.status_code, 405)
