@@ -31,9 +31,14 @@ def raise_for_status(response, what):
     if 200 <= status < 300:
         return
     if status == 429:
-        raise RetryableError(f"{what}: rate limited (HTTP 429)", seconds=retry_after_seconds(response.headers.get("Retry-After")))
+        raise RetryableError(
+            f"{what}: rate limited (HTTP 429)", seconds=retry_after_seconds(response.headers.get("Retry-After"))
+        )
     if status >= 500 or status == 408:
-        raise RetryableError(f"{what}: remote server error (HTTP {status})", seconds=retry_after_seconds(response.headers.get("Retry-After")))
+        raise RetryableError(
+            f"{what}: remote server error (HTTP {status})",
+            seconds=retry_after_seconds(response.headers.get("Retry-After")),
+        )
     # 4xx: our request is wrong or not allowed; retrying changes nothing
     detail = (response.text or "")[:300]
     raise PermanentError(f"{what}: rejected with HTTP {status}: {detail}")

@@ -1,11 +1,13 @@
-from . import integration_secret
-from . import integration_channel
-from . import integration_audit_log
-from . import integration_sync_exception
-from . import integration_event
-from . import integration_job
-from . import integration_adapter
-from . import integration_adapter_generic
-from . import integration_adapter_manual
-from . import res_config_settings
-from . import integration_demo
+from . import (
+    integration_adapter,
+    integration_adapter_generic,
+    integration_adapter_manual,
+    integration_audit_log,
+    integration_channel,
+    integration_demo,
+    integration_event,
+    integration_job,
+    integration_secret,
+    integration_sync_exception,
+    res_config_settings,
+)

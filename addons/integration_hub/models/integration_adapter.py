@@ -41,9 +41,7 @@ class IntegrationAdapter(models.AbstractModel):
         """Deliver one outbox job; raise RetryableError / PermanentError on failure."""
         method = getattr(self, f"_push_{job.job_type}", None)
         if method is None:
-            raise PermanentError(
-                f"platform '{job.channel_id.platform}' has no outbound '{job.job_type}' message"
-            )
+            raise PermanentError(f"platform '{job.channel_id.platform}' has no outbound '{job.job_type}' message")
         return method(job)
 
     @api.model

@@ -67,7 +67,9 @@ class IntegrationAdapterGeneric(models.AbstractModel):
         if secret:
             headers["webhook-signature"] = standard_webhooks.sign(secret, msg_id, timestamp, body)
         with requests.Session() as session:
-            return http_client.send(session, "POST", channel.api_base_url, f"POST {event_type}", data=body, headers=headers)
+            return http_client.send(
+                session, "POST", channel.api_base_url, f"POST {event_type}", data=body, headers=headers
+            )
 
     @api.model
     def _push_inventory(self, job):

@@ -52,9 +52,11 @@ class IntegrationAuditLog(models.Model):
             channel = record
         elif "channel_id" in record._fields:
             channel = record.channel_id
-        company = (channel and channel.company_id) or (
-            "company_id" in record._fields and record.company_id
-        ) or self.env.company
+        company = (
+            (channel and channel.company_id)
+            or ("company_id" in record._fields and record.company_id)
+            or self.env.company
+        )
         values = {
             "user_id": self.env.uid,
             "action": action,

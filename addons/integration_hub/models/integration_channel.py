@@ -36,9 +36,7 @@ class IntegrationChannel(models.Model):
     }
 
     name = fields.Char(required=True, tracking=True)
-    code = fields.Char(
-        required=True, tracking=True, help="Short stable identifier used in references and file names."
-    )
+    code = fields.Char(required=True, tracking=True, help="Short stable identifier used in references and file names.")
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True)
     platform = fields.Selection(
@@ -71,7 +69,11 @@ class IntegrationChannel(models.Model):
 
     # --- webhooks ---------------------------------------------------------
     webhook_token = fields.Char(
-        copy=False, readonly=True, index=True, default=lambda self: self._new_webhook_token(), groups="integration_hub.group_hub_admin"
+        copy=False,
+        readonly=True,
+        index=True,
+        default=lambda self: self._new_webhook_token(),
+        groups="integration_hub.group_hub_admin",
     )
     webhook_url = fields.Char(compute="_compute_webhook_url", groups="integration_hub.group_hub_admin")
     allowed_ips = fields.Text(
@@ -85,7 +87,9 @@ class IntegrationChannel(models.Model):
     webhook_secret = fields.Char(
         compute="_compute_secrets", inverse="_inverse_webhook_secret", groups="integration_hub.group_hub_admin"
     )
-    api_key = fields.Char(compute="_compute_secrets", inverse="_inverse_api_key", groups="integration_hub.group_hub_admin")
+    api_key = fields.Char(
+        compute="_compute_secrets", inverse="_inverse_api_key", groups="integration_hub.group_hub_admin"
+    )
     api_secret = fields.Char(
         compute="_compute_secrets", inverse="_inverse_api_secret", groups="integration_hub.group_hub_admin"
     )
@@ -117,7 +121,11 @@ class IntegrationChannel(models.Model):
         help="Channel edits apply automatically only up to this state; later they become exceptions.",
     )
     partial_policy = fields.Selection(
-        [("hold", "Hold the whole order"), ("backorder", "Ship available, backorder the rest"), ("cancel_lines", "Cancel unavailable lines")],
+        [
+            ("hold", "Hold the whole order"),
+            ("backorder", "Ship available, backorder the rest"),
+            ("cancel_lines", "Cancel unavailable lines"),
+        ],
         default="hold",
         required=True,
     )
@@ -200,7 +208,9 @@ class IntegrationChannel(models.Model):
         self._inverse_secret("api_secret")
 
     def _compute_secrets_set(self):
-        rows = self.env["integration.secret"].sudo().search_read([("channel_id", "in", self.ids)], ["channel_id", "name"])
+        rows = (
+            self.env["integration.secret"].sudo().search_read([("channel_id", "in", self.ids)], ["channel_id", "name"])
+        )
         by_channel = {}
         for row in rows:
             by_channel.setdefault(row["channel_id"][0], []).append(self._secret_fields.get(row["name"], row["name"]))
@@ -269,8 +279,11 @@ class IntegrationChannel(models.Model):
                 value = channel[field]
                 if not value:
                     raise ValidationError(
-                        _("Channel '%(channel)s' gives %(object)s no owner. Every object needs exactly one owner.",
-                          channel=channel.name, object=obj)
+                        _(
+                            "Channel '%(channel)s' gives %(object)s no owner. Every object needs exactly one owner.",
+                            channel=channel.name,
+                            object=obj,
+                        )
                     )
                 if value != "channel" or scope == "channel":
                     continue

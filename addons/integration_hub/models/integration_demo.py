@@ -28,10 +28,14 @@ class MrpBomDemo(models.Model):
         kit = self.env["product.product"].browse(product_ids)
         mug = self.env.ref("integration_hub.demo_product_mug")
         tshirt_s = self.env["product.product"].search([("default_code", "=", "TSHIRT-S")], limit=1)
-        self.create({
-            "product_tmpl_id": kit.product_tmpl_id.id,
-            "product_id": kit.id,
-            "type": "phantom",
-            "bom_line_ids": [(0, 0, {"product_id": mug.id, "product_qty": 1}),
-                             (0, 0, {"product_id": tshirt_s.id, "product_qty": 1})],
-        })
+        self.create(
+            {
+                "product_tmpl_id": kit.product_tmpl_id.id,
+                "product_id": kit.id,
+                "type": "phantom",
+                "bom_line_ids": [
+                    (0, 0, {"product_id": mug.id, "product_qty": 1}),
+                    (0, 0, {"product_id": tshirt_s.id, "product_qty": 1}),
+                ],
+            }
+        )

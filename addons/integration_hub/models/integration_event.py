@@ -3,7 +3,7 @@ import json
 import logging
 import threading
 import traceback
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
@@ -47,7 +47,13 @@ class IntegrationEvent(models.Model):
     headers = fields.Text(readonly=True)
     remote_ip = fields.Char(readonly=True)
     state = fields.Selection(
-        [(RECEIVED, "Received"), (PROCESSING, "Processing"), (DONE, "Done"), (DUPLICATE, "Duplicate"), (FAILED, "Failed")],
+        [
+            (RECEIVED, "Received"),
+            (PROCESSING, "Processing"),
+            (DONE, "Done"),
+            (DUPLICATE, "Duplicate"),
+            (FAILED, "Failed"),
+        ],
         default=RECEIVED,
         required=True,
         index=True,
@@ -92,8 +98,18 @@ class IntegrationEvent(models.Model):
 
     # --- intake -----------------------------------------------------------
     @api.model
-    def _intake(self, channel, idempotency_key, body, event_type=None, source="webhook", headers=None,
-                remote_ip=None, source_timestamp=None, error=None):
+    def _intake(
+        self,
+        channel,
+        idempotency_key,
+        body,
+        event_type=None,
+        source="webhook",
+        headers=None,
+        remote_ip=None,
+        source_timestamp=None,
+        error=None,
+    ):
         """Store one inbound message; return (event id, True if new).
 
         One SQL statement, race-free: a redelivery of the same key (webhook
@@ -110,7 +126,7 @@ class IntegrationEvent(models.Model):
         else:
             payload, encoding = body, "utf-8"
         sent_at = (
-            datetime.fromtimestamp(source_timestamp, tz=timezone.utc).replace(tzinfo=None)
+            datetime.fromtimestamp(source_timestamp, tz=UTC).replace(tzinfo=None)
             if isinstance(source_timestamp, (int, float))
             else source_timestamp
         )
@@ -143,7 +159,7 @@ class IntegrationEvent(models.Model):
                 "ip": remote_ip,
                 "state": FAILED if error else RECEIVED,
                 "error": error,
-                "now": datetime.now(timezone.utc).replace(tzinfo=None),
+                "now": datetime.now(UTC).replace(tzinfo=None),
                 "sent_at": sent_at,
                 "uid": self.env.uid,
             },
@@ -158,8 +174,9 @@ class IntegrationEvent(models.Model):
     def _receive(self, channel, idempotency_key, event_type, data, source="poll", source_timestamp=None):
         """Intake for messages the hub fetched itself (polls, file rows, emails)."""
         body = json.dumps({"type": event_type, "data": data}, default=str, sort_keys=True)
-        return self._intake(channel, idempotency_key, body, event_type=event_type, source=source,
-                            source_timestamp=source_timestamp)
+        return self._intake(
+            channel, idempotency_key, body, event_type=event_type, source=source, source_timestamp=source_timestamp
+        )
 
     # --- processing -------------------------------------------------------
     @api.model
@@ -187,7 +204,9 @@ class IntegrationEvent(models.Model):
     def _cron_process_inbox(self, batch_size=INBOX_BATCH_SIZE, max_batches=200):
         """Process due events batch by batch, committing after each batch."""
         commit = hub_may_commit(self.env)
-        batch_size = int(self.env["ir.config_parameter"].sudo().get_param("integration_hub.inbox_batch_size", batch_size))
+        batch_size = int(
+            self.env["ir.config_parameter"].sudo().get_param("integration_hub.inbox_batch_size", batch_size)
+        )
         for _batch in range(max_batches):
             events = self._claim_batch(batch_size)
             if not events:
@@ -251,14 +270,18 @@ class IntegrationEvent(models.Model):
         if self.attempts >= INBOX_MAX_ATTEMPTS:
             self._set_failed(_("Gave up after %(n)s attempts: %(error)s", n=self.attempts, error=error))
             return
-        delay = error.seconds if error.seconds is not None else full_jitter_delay(
-            self.attempts, INBOX_RETRY_BASE, INBOX_RETRY_CAP
+        delay = (
+            error.seconds
+            if error.seconds is not None
+            else full_jitter_delay(self.attempts, INBOX_RETRY_BASE, INBOX_RETRY_CAP)
         )
-        self.write({
-            "state": RECEIVED,
-            "error": str(error),
-            "next_attempt_at": fields.Datetime.now() + timedelta(seconds=delay),
-        })
+        self.write(
+            {
+                "state": RECEIVED,
+                "error": str(error),
+                "next_attempt_at": fields.Datetime.now() + timedelta(seconds=delay),
+            }
+        )
 
     def _set_failed(self, reason):
         self.write({"state": FAILED, "error": reason, "processed_at": fields.Datetime.now()})
@@ -267,7 +290,11 @@ class IntegrationEvent(models.Model):
     def _open_failure_exception(self, reason):
         self.env["integration.sync.exception"]._open(
             "failed_event",
-            _("Inbound %(type)s message %(key)s failed", type=self.event_type or _("unknown"), key=self.idempotency_key),
+            _(
+                "Inbound %(type)s message %(key)s failed",
+                type=self.event_type or _("unknown"),
+                key=self.idempotency_key,
+            ),
             _(
                 "%(reason)s\n\nThe raw message is kept in the inbox (event %(id)s). Fix the cause (data, "
                 "mapping or configuration), then use 'Retry' on the event, or decide to drop it here.",

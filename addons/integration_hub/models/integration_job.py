@@ -75,10 +75,19 @@ class IntegrationJob(models.Model):
             RETURNING id
             """,
             [
-                channel.id, channel.company_id.id, job_type, idempotency_key,
+                channel.id,
+                channel.company_id.id,
+                job_type,
+                idempotency_key,
                 json.dumps(payload, default=str, sort_keys=True),
-                record._name if record else None, record.id if record else None,
-                channel.retry_max_attempts, now, self.env.uid, now, self.env.uid, now,
+                record._name if record else None,
+                record.id if record else None,
+                channel.retry_max_attempts,
+                now,
+                self.env.uid,
+                now,
+                self.env.uid,
+                now,
             ],
         )
         row = self.env.cr.fetchone()
@@ -139,12 +148,14 @@ class IntegrationJob(models.Model):
             self._set_dead(f"Unexpected error: {error}\n\n{traceback.format_exc(limit=5)}")
         else:
             summary = getattr(response, "status_code", None)
-            self.write({
-                "state": DONE,
-                "done_at": fields.Datetime.now(),
-                "last_error": False,
-                "response_summary": f"HTTP {summary}" if summary else False,
-            })
+            self.write(
+                {
+                    "state": DONE,
+                    "done_at": fields.Datetime.now(),
+                    "last_error": False,
+                    "response_summary": f"HTTP {summary}" if summary else False,
+                }
+            )
 
     def _retry_delay(self, error):
         """Seconds before the next attempt: the remote's Retry-After, else full jitter."""
@@ -157,11 +168,13 @@ class IntegrationJob(models.Model):
         if self.attempts >= (self.max_attempts or self.channel_id.retry_max_attempts):
             self._set_dead(_("Gave up after %(n)s attempts. Last error: %(error)s", n=self.attempts, error=error))
             return
-        self.write({
-            "state": PENDING,
-            "last_error": str(error),
-            "next_attempt_at": fields.Datetime.now() + timedelta(seconds=self._retry_delay(error)),
-        })
+        self.write(
+            {
+                "state": PENDING,
+                "last_error": str(error),
+                "next_attempt_at": fields.Datetime.now() + timedelta(seconds=self._retry_delay(error)),
+            }
+        )
 
     def _set_dead(self, reason):
         self.write({"state": DEAD, "last_error": reason})

@@ -50,9 +50,7 @@ class IntegrationSyncException(models.Model):
     state_sequence = fields.Integer(compute="_compute_sequences", store=True)
     description = fields.Text(string="What is wrong and what to do", required=True)
     channel_id = fields.Many2one("integration.channel", index=True, ondelete="restrict")
-    company_id = fields.Many2one(
-        "res.company", required=True, index=True, default=lambda self: self.env.company
-    )
+    company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
     res_model = fields.Char(string="Concerns model", index=True, readonly=True)
     res_id = fields.Many2oneReference(string="Concerns record", model_field="res_model", readonly=True)
     record_ref = fields.Reference(selection="_selection_record_ref", compute="_compute_record_ref", string="Concerns")
@@ -84,8 +82,17 @@ class IntegrationSyncException(models.Model):
                 record.record_ref = False
 
     @api.model
-    def _open(self, exception_type, summary, description, record=None, channel=None, severity="warning",
-              dedupe_key=None, **extra):
+    def _open(
+        self,
+        exception_type,
+        summary,
+        description,
+        record=None,
+        channel=None,
+        severity="warning",
+        dedupe_key=None,
+        **extra,
+    ):
         """Open an exception, or count one more occurrence of the same open one."""
         record = record or self.env["integration.channel"]
         channel = channel or (record.channel_id if "channel_id" in record._fields else self.env["integration.channel"])
@@ -97,18 +104,20 @@ class IntegrationSyncException(models.Model):
             if existing:
                 existing.occurrences += 1
                 return existing
-        return sudo.create({
-            "exception_type": exception_type,
-            "name": summary,
-            "description": description,
-            "severity": severity,
-            "channel_id": channel.id if channel else False,
-            "company_id": (channel.company_id if channel else self.env.company).id,
-            "res_model": record._name if record else False,
-            "res_id": record.id if record else False,
-            "dedupe_key": dedupe_key,
-            **extra,
-        })
+        return sudo.create(
+            {
+                "exception_type": exception_type,
+                "name": summary,
+                "description": description,
+                "severity": severity,
+                "channel_id": channel.id if channel else False,
+                "company_id": (channel.company_id if channel else self.env.company).id,
+                "res_model": record._name if record else False,
+                "res_id": record.id if record else False,
+                "dedupe_key": dedupe_key,
+                **extra,
+            }
+        )
 
     def write(self, vals):
         if "state" in vals and not self.env.context.get("integration_exception_decision"):
@@ -126,12 +135,14 @@ class IntegrationSyncException(models.Model):
         for record in self:
             if record.state != OPEN:
                 raise UserError(_("Exception '%s' is already closed.", record.name))
-            record.with_context(integration_exception_decision=True).write({
-                "state": outcome,
-                "decision": decision.strip(),
-                "decided_by_id": self.env.uid,
-                "decided_at": fields.Datetime.now(),
-            })
+            record.with_context(integration_exception_decision=True).write(
+                {
+                    "state": outcome,
+                    "decision": decision.strip(),
+                    "decided_by_id": self.env.uid,
+                    "decided_at": fields.Datetime.now(),
+                }
+            )
             record.activity_ids.action_done()
             self.env["integration.audit.log"]._log(
                 "exception_decision", record, reason=decision.strip(), before={"state": OPEN}, after={"state": outcome}
@@ -152,7 +163,12 @@ class IntegrationSyncException(models.Model):
         self.ensure_one()
         if not self.record_ref:
             raise UserError(_("This exception does not point at a record."))
-        return {"type": "ir.actions.act_window", "res_model": self.res_model, "res_id": self.res_id, "view_mode": "form"}
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self.res_model,
+            "res_id": self.res_id,
+            "view_mode": "form",
+        }
 
     @api.model
     def _cron_remind_open_exceptions(self):
@@ -162,11 +178,15 @@ class IntegrationSyncException(models.Model):
             return
         activity_type = self.env.ref("integration_hub.mail_activity_type_exception_review")
         already = set(
-            self.env["mail.activity"].search([
-                ("res_model", "=", self._name),
-                ("res_id", "in", open_records.ids),
-                ("activity_type_id", "=", activity_type.id),
-            ]).mapped("res_id")
+            self.env["mail.activity"]
+            .search(
+                [
+                    ("res_model", "=", self._name),
+                    ("res_id", "in", open_records.ids),
+                    ("activity_type_id", "=", activity_type.id),
+                ]
+            )
+            .mapped("res_id")
         )
         managers = self.env.ref("integration_hub.group_hub_manager").users.filtered(lambda u: not u.share)
         fallback = managers.filtered(lambda u: u.id != 1)[:1] or managers[:1]
@@ -178,12 +198,14 @@ class IntegrationSyncException(models.Model):
             user = record.user_id or fallback
             if not user:
                 continue
-            values.append({
-                "res_model_id": model_id,
-                "res_id": record.id,
-                "activity_type_id": activity_type.id,
-                "summary": _("Decide on exception: %s", record.name),
-                "user_id": user.id,
-                "date_deadline": fields.Date.context_today(self),
-            })
+            values.append(
+                {
+                    "res_model_id": model_id,
+                    "res_id": record.id,
+                    "activity_type_id": activity_type.id,
+                    "summary": _("Decide on exception: %s", record.name),
+                    "user_id": user.id,
+                    "date_deadline": fields.Date.context_today(self),
+                }
+            )
         self.env["mail.activity"].create(values)

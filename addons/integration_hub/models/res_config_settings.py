@@ -17,7 +17,9 @@ class ResConfigSettings(models.TransientModel):
     @api.depends_context("uid")
     def _compute_integration_hub_key_status(self):
         try:
-            count = len(crypto.parse_keys(config.get(crypto.CONFIG_OPTION) or crypto.os.environ.get(crypto.ENV_VARIABLE)))
+            count = len(
+                crypto.parse_keys(config.get(crypto.CONFIG_OPTION) or crypto.os.environ.get(crypto.ENV_VARIABLE))
+            )
             status = _("Configured (%s key(s), newest first)", count)
         except ConfigurationError:
             status = _("MISSING: secrets cannot be stored. See the README, 'Encryption key'.")
@@ -33,7 +35,9 @@ class ResConfigSettings(models.TransientModel):
             "tag": "display_notification",
             "params": {
                 "title": _("Secrets re-encrypted"),
-                "message": _("%s secret(s) now use the newest key. Older keys can be removed from the configuration.", count),
+                "message": _(
+                    "%s secret(s) now use the newest key. Older keys can be removed from the configuration.", count
+                ),
                 "type": "success",
             },
         }

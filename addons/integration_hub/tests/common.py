@@ -43,14 +43,16 @@ class HubFactoryMixin:
 
     @classmethod
     def make_channel(cls, name, code, **values):
-        return cls.env["integration.channel"].create({
-            "name": name,
-            "code": code,
-            "platform": "generic",
-            "state": "live",
-            "warehouse_id": cls.warehouse.id,
-            **values,
-        })
+        return cls.env["integration.channel"].create(
+            {
+                "name": name,
+                "code": code,
+                "platform": "generic",
+                "state": "live",
+                "warehouse_id": cls.warehouse.id,
+                **values,
+            }
+        )
 
     @staticmethod
     def signed_request(body_obj=None, secret=TEST_SECRET, msg_id=None, timestamp=None, raw=None):
@@ -76,8 +78,14 @@ class HubFactoryMixin:
             "financial_status": "paid",
             "customer": {"name": "Lucía Pérez", "email": "lucia@example.com", "phone": "+34 612 345 678"},
             "shipping_address": {
-                "name": "Lucía Pérez", "street": "Calle de Colón 12", "street2": "", "zip": "46004",
-                "city": "Valencia", "state": "Valencia", "country_code": "ES", "phone": "+34 612 345 678",
+                "name": "Lucía Pérez",
+                "street": "Calle de Colón 12",
+                "street2": "",
+                "zip": "46004",
+                "city": "Valencia",
+                "state": "Valencia",
+                "country_code": "ES",
+                "phone": "+34 612 345 678",
             },
             "service_level": "next_day",
             "special_handling": "",

@@ -12,8 +12,10 @@ class TestAuditLog(HubFactoryMixin, TransactionCase):
         cls.setup_hub()
 
     def test_log_records_who_why_before_after(self):
-        entry = self.env["integration.audit.log"].with_user(self.user_manager)._log(
-            "forced_state", self.channel, reason="Carrier confirmed by phone", before={"a": 1}, after={"a": 2}
+        entry = (
+            self.env["integration.audit.log"]
+            .with_user(self.user_manager)
+            ._log("forced_state", self.channel, reason="Carrier confirmed by phone", before={"a": 1}, after={"a": 2})
         )
         self.assertEqual(entry.user_id, self.user_manager)
         self.assertEqual(entry.channel_id, self.channel)

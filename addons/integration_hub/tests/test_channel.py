@@ -1,6 +1,7 @@
 from unittest.mock import patch
 
 from cryptography.fernet import Fernet
+from psycopg2 import IntegrityError
 
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import TransactionCase, tagged
@@ -116,8 +117,9 @@ class TestChannel(HubFactoryMixin, TransactionCase):
         self.assertFalse([line for line in logs.output if "never-log-me-42" in line])
 
     def test_missing_key_is_a_clear_error(self):
-        with patch.dict(config.options, {"integration_hub_encryption_key": ""}), patch.dict(
-            "os.environ", {}, clear=True
+        with (
+            patch.dict(config.options, {"integration_hub_encryption_key": ""}),
+            patch.dict("os.environ", {}, clear=True),
         ):
             with self.assertRaisesRegex(UserError, "No encryption key is configured"):
                 self.channel.api_key = "x"
@@ -140,6 +142,6 @@ class TestChannel(HubFactoryMixin, TransactionCase):
 
     @mute_logger("odoo.sql_db")
     def test_code_unique_per_company(self):
-        with self.assertRaises(Exception):
+        with self.assertRaises(IntegrityError):
             self.make_channel("Dup", "TEST")
             self.env.flush_all()

@@ -35,7 +35,9 @@ class TestException(HubFactoryMixin, TransactionCase):
         self.assertEqual(exception.state, "resolved")
         self.assertEqual(exception.decided_by_id, self.user_manager)
         self.assertTrue(exception.decided_at)
-        log = self.env["integration.audit.log"].search([("action", "=", "exception_decision"), ("res_id", "=", exception.id)])
+        log = self.env["integration.audit.log"].search(
+            [("action", "=", "exception_decision"), ("res_id", "=", exception.id)]
+        )
         self.assertEqual(log.reason, "Customer called, address corrected by hand")
 
     def test_decision_text_is_mandatory(self):
@@ -76,7 +78,9 @@ class TestException(HubFactoryMixin, TransactionCase):
         model = self.env["integration.sync.exception"]
         model._cron_remind_open_exceptions()
         model._cron_remind_open_exceptions()
-        activities = self.env["mail.activity"].search([("res_model", "=", model._name), ("res_id", "in", (exception | closed).ids)])
+        activities = self.env["mail.activity"].search(
+            [("res_model", "=", model._name), ("res_id", "in", (exception | closed).ids)]
+        )
         self.assertEqual(len(activities), 1)
         self.assertEqual(activities.res_id, exception.id)
         self.assertEqual(activities.user_id, self.user_manager)

@@ -118,7 +118,9 @@ class TestInbox(HubFactoryMixin, TransactionCase):
             event.with_user(self.user_operations).action_retry()
         event.with_user(self.user_manager).action_retry()
         self.assertEqual((event.state, event.attempts), ("received", 0))
-        self.assertTrue(self.env["integration.audit.log"].search([("action", "=", "event_retry"), ("res_id", "=", event.id)]))
+        self.assertTrue(
+            self.env["integration.audit.log"].search([("action", "=", "event_retry"), ("res_id", "=", event.id)])
+        )
 
 
 @tagged("post_install", "-at_install")
@@ -132,10 +134,15 @@ class TestInboxConcurrency(HubFactoryMixin, TransactionCase):
         with self.registry_.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
             warehouse = env["stock.warehouse"].search([], limit=1)
-            channel = env["integration.channel"].create({
-                "name": "Concurrency", "code": "CONC", "platform": "generic", "state": "live",
-                "warehouse_id": warehouse.id,
-            })
+            channel = env["integration.channel"].create(
+                {
+                    "name": "Concurrency",
+                    "code": "CONC",
+                    "platform": "generic",
+                    "state": "live",
+                    "warehouse_id": warehouse.id,
+                }
+            )
             for n in range(40):
                 env["integration.event"]._receive(channel, f"conc-{n}", "order.created", {"id": n})
             self.channel_id = channel.id
@@ -166,7 +173,6 @@ class TestInboxConcurrency(HubFactoryMixin, TransactionCase):
         def handler(self_, data):
             with lock:
                 handled.append(data["id"])
-            return None
 
         def worker():
             with self.registry_.cursor() as cr:

@@ -23,12 +23,14 @@ class TestOutbox(HubFactoryMixin, TransactionCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.setup_hub()
-        cls.channel.write({
-            "api_base_url": PARTNER_URL,
-            "retry_base_seconds": 30,
-            "retry_cap_seconds": 600,
-            "retry_max_attempts": 5,
-        })
+        cls.channel.write(
+            {
+                "api_base_url": PARTNER_URL,
+                "retry_base_seconds": 30,
+                "retry_cap_seconds": 600,
+                "retry_max_attempts": 5,
+            }
+        )
 
     def enqueue(self, key="inv-1", payload=None):
         return self.env["integration.job"]._enqueue(self.channel, "inventory", key, payload or {"MUG-001": 7})
@@ -76,7 +78,9 @@ class TestOutbox(HubFactoryMixin, TransactionCase):
         self.assertEqual(job.state, "dead")
         self.assertEqual(len(delays), 4)
         exception = self.env["integration.sync.exception"].search([("job_id", "=", job.id)])
-        self.assertEqual((exception.state, exception.exception_type, exception.severity), ("open", "dead_job", "critical"))
+        self.assertEqual(
+            (exception.state, exception.exception_type, exception.severity), ("open", "dead_job", "critical")
+        )
         self.assertIn("HTTP 503", exception.description)
         self.assertEqual(len(responses.calls), 5)
 
@@ -127,7 +131,9 @@ class TestOutbox(HubFactoryMixin, TransactionCase):
         self.assertEqual((job.state, job.attempts), ("pending", 0))
         self.run_due()
         self.assertEqual(job.state, "done")
-        self.assertTrue(self.env["integration.audit.log"].search([("action", "=", "job_retry"), ("res_id", "=", job.id)]))
+        self.assertTrue(
+            self.env["integration.audit.log"].search([("action", "=", "job_retry"), ("res_id", "=", job.id)])
+        )
 
     def test_paused_channel_sends_nothing(self):
         with responses.RequestsMock(assert_all_requests_are_fired=False) as stub:

@@ -10,15 +10,18 @@ class TestRoles(HubFactoryMixin, TransactionCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.setup_hub()
-        cls.exception = cls.env["integration.sync.exception"]._open(
-            "other", "Check me", "Details", record=cls.channel
-        )
+        cls.exception = cls.env["integration.sync.exception"]._open("other", "Check me", "Details", record=cls.channel)
         cls.other_company = cls.env["res.company"].create({"name": "Other 3PL client"})
         cls.other_warehouse = cls.env["stock.warehouse"].search([("company_id", "=", cls.other_company.id)])
-        cls.other_channel = cls.env["integration.channel"].create({
-            "name": "Other company shop", "code": "OTHER", "platform": "generic",
-            "company_id": cls.other_company.id, "warehouse_id": cls.other_warehouse.id,
-        })
+        cls.other_channel = cls.env["integration.channel"].create(
+            {
+                "name": "Other company shop",
+                "code": "OTHER",
+                "platform": "generic",
+                "company_id": cls.other_company.id,
+                "warehouse_id": cls.other_warehouse.id,
+            }
+        )
 
     def test_ladder_of_groups(self):
         self.assertTrue(self.user_admin.has_group("integration_hub.group_hub_manager"))
@@ -40,8 +43,13 @@ class TestRoles(HubFactoryMixin, TransactionCase):
             self.exception.with_user(self.user_operations).write({"user_id": self.user_operations.id})
 
     def test_finance_reads_everything_and_writes_nothing(self):
-        for model in ("integration.channel", "integration.event", "integration.job", "integration.sync.exception",
-                      "integration.audit.log"):
+        for model in (
+            "integration.channel",
+            "integration.event",
+            "integration.job",
+            "integration.sync.exception",
+            "integration.audit.log",
+        ):
             records = self.env[model].with_user(self.user_finance)
             records.search([])  # read allowed
             self.assertFalse(records.has_access("write"), model)
@@ -61,9 +69,18 @@ class TestRoles(HubFactoryMixin, TransactionCase):
             self.channel.with_user(self.user_manager).read(["webhook_token"])
 
     def test_admin_configures_channels(self):
-        channel = self.env["integration.channel"].with_user(self.user_admin).create({
-            "name": "New shop", "code": "NEW", "platform": "generic", "warehouse_id": self.warehouse.id,
-        })
+        channel = (
+            self.env["integration.channel"]
+            .with_user(self.user_admin)
+            .create(
+                {
+                    "name": "New shop",
+                    "code": "NEW",
+                    "platform": "generic",
+                    "warehouse_id": self.warehouse.id,
+                }
+            )
+        )
         channel.write({"allowed_ips": "10.0.0.0/8", "webhook_secret": "whsec_QUJD"})
         self.assertTrue(channel.webhook_url)
         self.assertEqual(channel.sudo()._get_secret("webhook_secret"), "whsec_QUJD")

@@ -23,7 +23,9 @@ class TestWebhookEndpoint(HubFactoryMixin, HttpCase):
         return self.env["integration.event"].search([("channel_id", "=", self.channel.id)])
 
     def open_exceptions(self):
-        return self.env["integration.sync.exception"].search([("channel_id", "=", self.channel.id), ("state", "=", "open")])
+        return self.env["integration.sync.exception"].search(
+            [("channel_id", "=", self.channel.id), ("state", "=", "open")]
+        )
 
     def test_valid_signature_stores_one_event_and_answers_200(self):
         body, headers = self.signed_request(self.order_payload("A1"))
@@ -47,7 +49,9 @@ class TestWebhookEndpoint(HubFactoryMixin, HttpCase):
 
     @mute_logger("odoo.addons.integration_hub.controllers.webhook")
     def test_bad_signature_is_401_and_stores_nothing(self):
-        body, headers = self.signed_request(self.order_payload("A3"), secret="whsec_" + "QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUE=")
+        body, headers = self.signed_request(
+            self.order_payload("A3"), secret="whsec_" + "QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUE="
+        )
         self.assertEqual(self.post(body, headers).status_code, 401)
         body, headers = self.signed_request(self.order_payload("A3"))
         self.assertEqual(self.post(body + b" ", headers).status_code, 401, "body changed after signing")
