@@ -7,7 +7,7 @@ CONF ?= $(ROOT)/.odoo.conf
 DB ?= integration_hub
 TEST_DB ?= integration_hub_test
 ADDONS := integration_hub,integration_hub_shopify,integration_hub_carriers
-ODOO := $(VENV)/bin/python $(ODOO_SRC)/odoo-bin -c $(CONF)
+ODOO_BIN := $(VENV)/bin/python $(ODOO_SRC)/odoo-bin
 export ODOO_SRC VENV
 
 .PHONY: setup run test test-unit lint format bench rotate-secrets clean
@@ -38,7 +38,7 @@ bench: setup
 # After adding a new key in front of integration_hub_encryption_key: re-encrypt every secret.
 rotate-secrets: setup
 	@echo "env['integration.secret']._rotate_all(); env.cr.commit(); print('secrets re-encrypted')" \
-	  | $(ODOO) shell -d $(DB) --no-http --log-level=warn
+	  | $(ODOO_BIN) shell -c $(CONF) -d $(DB) --no-http --log-level=warn
 
 clean:
 	rm -rf $(VENV) .odoo-data .pytest_cache

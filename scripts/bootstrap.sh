@@ -77,13 +77,16 @@ if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
 fi
 
 # --- 5. Odoo config with the hub encryption key ----------------------------
+# A git checkout keeps the standard addons in addons/, a packaged tree in odoo/addons.
+addons_path="$ODOO_SRC/odoo/addons"
+[ -d "$ODOO_SRC/addons" ] && addons_path="$ODOO_SRC/addons,$addons_path"
 if [ ! -f "$CONF" ]; then
   key=$("$VENV/bin/python" -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')
   say "Writing $CONF (git-ignored) with a new hub encryption key"
   umask 077
   cat > "$CONF" <<CONF
 [options]
-addons_path = $ODOO_SRC/odoo/addons,$ROOT/addons
+addons_path = $addons_path,$ROOT/addons
 data_dir = $ROOT/.odoo-data
 db_host = ${DB_HOST:-127.0.0.1}
 db_port = ${DB_PORT:-5432}

@@ -7,7 +7,8 @@ VENV=${VENV:-$ROOT/.venv}
 CONF=${CONF:-$ROOT/.odoo.conf}
 DB=${DB:-integration_hub}
 ADDONS=integration_hub,integration_hub_shopify,integration_hub_carriers
-ODOO=("$VENV/bin/python" "$ODOO_SRC/odoo-bin" -c "$CONF" -d "$DB")
+ODOO_BIN=("$VENV/bin/python" "$ODOO_SRC/odoo-bin")
+ODOO=("${ODOO_BIN[@]}" -c "$CONF" -d "$DB")
 
 if psql -h 127.0.0.1 -U "$(id -un)" -lqt postgres 2>/dev/null | cut -d'|' -f1 | grep -qw "$DB"; then
   echo "[hub] Upgrading database $DB"
@@ -18,7 +19,7 @@ else
 fi
 
 url=$(echo "print(env.ref('integration_hub.demo_channel_generic', raise_if_not_found=False).sudo().webhook_url or '')" \
-  | "${ODOO[@]}" shell --no-http --log-level=error 2>/dev/null | tail -n 1 || true)
+  | "${ODOO_BIN[@]}" shell -c "$CONF" -d "$DB" --no-http --log-level=error 2>/dev/null | tail -n 1 || true)
 port=$(awk -F'= *' '/^http_port/{print $2}' "$CONF")
 cat <<MSG
 

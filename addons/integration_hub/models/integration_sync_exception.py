@@ -1,3 +1,5 @@
+import json
+
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
@@ -62,6 +64,7 @@ class IntegrationSyncException(models.Model):
     decided_by_id = fields.Many2one("res.users", readonly=True)
     decided_at = fields.Datetime(readonly=True)
     occurrences = fields.Integer(default=1, readonly=True)
+    pending_data = fields.Text(readonly=True, help="What the channel asked for (edits after release), as JSON.")
 
     @api.depends("state", "severity")
     def _compute_sequences(self):
@@ -91,18 +94,25 @@ class IntegrationSyncException(models.Model):
         channel=None,
         severity="warning",
         dedupe_key=None,
+        once=False,
         **extra,
     ):
-        """Open an exception, or count one more occurrence of the same open one."""
+        """Open an exception, or count one more occurrence of the same open one.
+
+        ``once``: the key is never raised twice, even after a manager closed it
+        (e.g. one exception per stuck period, not one per cron run).
+        """
         record = record or self.env["integration.channel"]
         channel = channel or (record.channel_id if "channel_id" in record._fields else self.env["integration.channel"])
         if not channel and record._name == "integration.channel":
             channel = record
         sudo = self.sudo()
         if dedupe_key:
-            existing = sudo.search([("dedupe_key", "=", dedupe_key), ("state", "=", OPEN)], limit=1)
+            domain = [("dedupe_key", "=", dedupe_key)] + ([] if once else [("state", "=", OPEN)])
+            existing = sudo.search(domain, limit=1)
             if existing:
-                existing.occurrences += 1
+                if existing.state == OPEN:
+                    existing.occurrences += 1
                 return existing
         return sudo.create(
             {
@@ -150,14 +160,45 @@ class IntegrationSyncException(models.Model):
         return True
 
     def action_open_decision_wizard(self):
+        return self._decision_wizard("decide", _("Decide"))
+
+    def action_apply_edit(self):
+        return self._decision_wizard("apply_edit", _("Apply the channel's edit (forced)"))
+
+    def action_reject_edit(self):
+        return self._decision_wizard("reject_edit", _("Reject the channel's edit"))
+
+    def _decision_wizard(self, mode, title):
         return {
             "type": "ir.actions.act_window",
-            "name": _("Decide"),
+            "name": title,
             "res_model": "integration.exception.decision",
             "view_mode": "form",
             "target": "new",
-            "context": {"active_ids": self.ids, "active_model": self._name},
+            "context": {"active_ids": self.ids, "active_model": self._name, "default_mode": mode},
         }
+
+    def _apply_pending_edit(self, decision):
+        """Edit after release: the manager applies what the channel asked (forced, audited)."""
+        for record in self:
+            if record.exception_type != "edit_after_release" or not record.pending_data:
+                raise UserError(_("Only an 'edit after release' exception carries an edit to apply."))
+            order = self.env[record.res_model].browse(record.res_id)
+            order._apply_blocked_edit(json.loads(record.pending_data), decision)
+        self._decide(RESOLVED, decision)
+
+    def _reject_pending_edit(self, decision):
+        """The order stays as released; the channel is told the edit was refused."""
+        for record in self:
+            order = self.env[record.res_model].browse(record.res_id)
+            pending = json.loads(record.pending_data or "{}")
+            self.env["integration.job"]._enqueue(
+                record.channel_id, "order_status", f"edit-rejected:{record.id}",
+                {"order_id": order.external_id, "status": "edit_rejected", "requested": pending.get("kind"),
+                 "reason": decision},
+                record=order,
+            )
+        self._decide(CANCELLED, decision)
 
     def action_open_record(self):
         self.ensure_one()

@@ -1,1 +1,6 @@
-from . import integration_exception_decision
+from . import (
+    integration_exception_decision,
+    integration_order_carrier_pickup,
+    integration_order_force_state,
+    integration_order_manual_entry,
+)

@@ -12,6 +12,10 @@ class IntegrationExceptionDecision(models.TransientModel):
         [("resolved", "Resolved"), ("cancelled", "Cancelled (no action needed)")], default="resolved", required=True
     )
     decision = fields.Text(required=True, help="Who did what, and why. Kept in the audit log.")
+    mode = fields.Selection(
+        [("decide", "Decide"), ("apply_edit", "Apply the edit"), ("reject_edit", "Reject the edit")],
+        default="decide", required=True,
+    )
 
     @api.model
     def default_get(self, fields_list):
@@ -22,5 +26,10 @@ class IntegrationExceptionDecision(models.TransientModel):
 
     def action_confirm(self):
         self.ensure_one()
-        self.exception_ids._decide(self.outcome, self.decision)
+        if self.mode == "apply_edit":
+            self.exception_ids._apply_pending_edit(self.decision)
+        elif self.mode == "reject_edit":
+            self.exception_ids._reject_pending_edit(self.decision)
+        else:
+            self.exception_ids._decide(self.outcome, self.decision)
         return {"type": "ir.actions.act_window_close"}

@@ -1,1 +1,2 @@
 from . import integration_channel
+from . import integration_adapter_shopify

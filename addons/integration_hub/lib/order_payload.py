@@ -1,0 +1,90 @@
+"""The generic order document (DESIGN.md) parsed into plain values.
+
+Only structure is checked here (is there an id, are timestamps readable);
+business rules (mandatory fields, SKUs) are the validator's job, so that an
+order with bad data is still stored and held, never dropped.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+from .errors import PayloadError
+
+
+def parse_timestamp(value, name):
+    """ISO 8601 with offset -> naive UTC datetime (Odoo's convention)."""
+    if value in (None, ""):
+        return None
+    try:
+        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        raise PayloadError(f"'{name}' is not an ISO 8601 timestamp: {value!r}") from None
+    if moment.tzinfo is None:
+        raise PayloadError(f"'{name}' has no UTC offset: {value!r}")
+    return moment.astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def _text(value):
+    return "" if value is None else str(value).strip()
+
+
+@dataclass
+class OrderLine:
+    external_id: str
+    sku: str
+    quantity: object  # as sent: validated later
+    cancelled: bool = False
+
+
+@dataclass
+class OrderDocument:
+    external_id: str
+    name: str
+    placed_at: datetime | None
+    updated_at: datetime | None
+    financial_status: str
+    customer: dict
+    shipping_address: dict
+    service_level: str
+    special_handling: str | None  # None = not stated at all (a problem); "" = none needed
+    vat: str
+    lines: list = field(default_factory=list)
+    cancel_reason: str = ""
+
+    @property
+    def phone(self):
+        return self.shipping_address.get("phone") or self.customer.get("phone") or ""
+
+
+def parse_order(data):
+    if not isinstance(data, dict):
+        raise PayloadError("the order must be a JSON object")
+    external_id = _text(data.get("id"))
+    if not external_id:
+        raise PayloadError("the order has no 'id': it cannot be identified, so it cannot be stored as an order")
+    lines = []
+    for position, line in enumerate(data.get("lines") or [], start=1):
+        if not isinstance(line, dict):
+            raise PayloadError(f"line {position} is not an object")
+        lines.append(OrderLine(
+            external_id=_text(line.get("id")) or str(position),
+            sku=_text(line.get("sku")),
+            quantity=line.get("quantity"),
+            cancelled=bool(line.get("cancelled")),
+        ))
+    customer = data.get("customer") if isinstance(data.get("customer"), dict) else {}
+    address = data.get("shipping_address") if isinstance(data.get("shipping_address"), dict) else {}
+    return OrderDocument(
+        external_id=external_id,
+        name=_text(data.get("name")) or external_id,
+        placed_at=parse_timestamp(data.get("placed_at"), "placed_at"),
+        updated_at=parse_timestamp(data.get("updated_at"), "updated_at"),
+        financial_status=_text(data.get("financial_status")).lower(),
+        customer={k: _text(v) for k, v in customer.items()},
+        shipping_address={k: _text(v) for k, v in address.items()},
+        service_level=_text(data.get("service_level")),
+        special_handling=None if "special_handling" not in data else _text(data.get("special_handling")),
+        vat=_text(data.get("vat") or customer.get("vat")),
+        lines=lines,
+        cancel_reason=_text(data.get("cancel_reason")),
+    )

@@ -1,0 +1,274 @@
+from datetime import timedelta
+
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, UserError
+
+from ..lib import order_states as S
+
+
+class IntegrationChannelOrder(models.Model):
+    """An order as the channel sent it, and its guarded way to the customer.
+
+    The channel owns the order until it is released to the warehouse; every
+    transition waits for its evidence (see lib/order_states.py for the table).
+    """
+
+    _name = "integration.channel.order"
+    _description = "Channel order"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "id desc"
+
+    name = fields.Char(string="Order", required=True, readonly=True, tracking=True)
+    external_id = fields.Char(required=True, readonly=True, index=True, help="The order id in the channel: unique, immutable.")
+    channel_id = fields.Many2one("integration.channel", required=True, readonly=True, index=True, ondelete="restrict")
+    company_id = fields.Many2one(related="channel_id.company_id", store=True, index=True)
+    warehouse_id = fields.Many2one(related="channel_id.warehouse_id")
+    state = fields.Selection(S.STATE_SELECTION, default=S.RECEIVED, required=True, readonly=True, index=True,
+                             tracking=True, group_expand="_group_expand_states")
+    manual_entry = fields.Boolean(readonly=True, help="Typed in by the warehouse team (fallback path).")
+
+    placed_at = fields.Datetime(readonly=True)
+    source_updated_at = fields.Datetime(string="Updated in source at", readonly=True)
+    received_at = fields.Datetime(readonly=True, default=fields.Datetime.now)
+    accepted_at = fields.Datetime(readonly=True)
+    lag_received_seconds = fields.Float(compute="_compute_lags", store=True, string="Order lag (s)",
+                                        help="Placed in the channel to received in the warehouse.")
+    lag_accepted_seconds = fields.Float(compute="_compute_lags", store=True, string="Acceptance lag (s)")
+
+    financial_status = fields.Char(readonly=True, tracking=True)
+    customer_name = fields.Char(readonly=True)
+    customer_email = fields.Char(readonly=True)
+    customer_phone = fields.Char(readonly=True)
+    vat = fields.Char(string="VAT id", readonly=True)
+    ship_name = fields.Char(string="Ship to", readonly=True)
+    ship_street = fields.Char(readonly=True, tracking=True)
+    ship_street2 = fields.Char(readonly=True)
+    ship_zip = fields.Char(readonly=True, tracking=True)
+    ship_city = fields.Char(readonly=True, tracking=True)
+    ship_state = fields.Char(readonly=True)
+    ship_country_code = fields.Char(readonly=True, tracking=True)
+    ship_phone = fields.Char(string="Phone as sent", readonly=True)
+    phone_e164 = fields.Char(string="Phone (E.164)", readonly=True)
+    service_level = fields.Char(readonly=True)
+    special_handling = fields.Text(readonly=True, tracking=True)
+    cancel_reason = fields.Char(readonly=True)
+
+    line_ids = fields.One2many("integration.channel.order.line", "order_id", readonly=True)
+    sale_order_id = fields.Many2one("sale.order", readonly=True, index=True, copy=False)
+    picking_ids = fields.One2many(related="sale_order_id.picking_ids", string="Transfers")
+    validation_problems = fields.Text(readonly=True)
+    ready_to_release = fields.Boolean(readonly=True, help="The missing data arrived; a manager may release.")
+
+    last_pick_activity_at = fields.Datetime(readonly=True)
+    carrier_receipt_ref = fields.Char(readonly=True, tracking=True)
+    tracking_number = fields.Char(readonly=True, tracking=True)
+    dispatched_at = fields.Datetime(readonly=True)
+    delivered_at = fields.Datetime(readonly=True)
+
+    exception_ids = fields.One2many("integration.sync.exception", compute="_compute_exceptions")
+    open_exception_count = fields.Integer(compute="_compute_exceptions")
+
+    _sql_constraints = [
+        ("channel_external_id_unique", "unique(channel_id, external_id)",
+         "This order id already exists on this channel: an order is received once."),
+    ]
+
+    @api.model
+    def _group_expand_states(self, states, domain):
+        return [key for key, _label in S.STATE_SELECTION]
+
+    @api.depends("placed_at", "received_at", "accepted_at")
+    def _compute_lags(self):
+        for order in self:
+            order.lag_received_seconds = (
+                max(0.0, (order.received_at - order.placed_at).total_seconds()) if order.placed_at and order.received_at else 0.0
+            )
+            order.lag_accepted_seconds = (
+                (order.accepted_at - order.received_at).total_seconds() if order.accepted_at and order.received_at else 0.0
+            )
+
+    def _compute_exceptions(self):
+        groups = self.env["integration.sync.exception"].search(
+            [("res_model", "=", self._name), ("res_id", "in", self.ids)]
+        )
+        for order in self:
+            mine = groups.filtered(lambda e, o=order: e.res_id == o.id)
+            order.exception_ids = mine
+            order.open_exception_count = len(mine.filtered(lambda e: e.state == "open"))
+
+    # --- the state machine ------------------------------------------------
+    def _transition(self, target, reason=None, forced=False):
+        """Move to ``target`` if the table allows it and its guard finds the evidence.
+
+        ``forced`` skips the table and the guard: managers only, with a reason,
+        audited (see the force-state wizard).
+        """
+        for order in self:
+            current = order.state
+            if current == target:
+                continue
+            if forced:
+                order._check_manager(_("force a state change"))
+                if not (reason or "").strip():
+                    raise UserError(_("A forced state change needs a reason."))
+            else:
+                if not S.is_allowed(current, target):
+                    raise UserError(_(
+                        "Order %(order)s cannot go from %(from)s to %(to)s.",
+                        order=order.name, **{"from": order._state_label(current), "to": order._state_label(target)},
+                    ))
+                missing = getattr(order, f"_guard_{current}_{target}", lambda: [])()
+                if missing:
+                    raise UserError(_(
+                        "Order %(order)s stays %(from)s: %(to)s needs %(evidence)s. Missing: %(missing)s.",
+                        order=order.name, evidence=S.required_evidence(current, target),
+                        missing="; ".join(missing),
+                        **{"from": order._state_label(current), "to": order._state_label(target)},
+                    ))
+            order.with_context(integration_order_transition=True).write({"state": target})
+            body = _("%(from)s → %(to)s", **{"from": order._state_label(current), "to": order._state_label(target)})
+            if reason:
+                body += " — " + reason
+            if forced:
+                body = _("Forced by a manager: ") + body
+                self.env["integration.audit.log"]._log(
+                    "forced_state", order, reason=reason, before={"state": current}, after={"state": target}
+                )
+            order.message_post(body=body, subtype_xmlid="mail.mt_note")
+        return True
+
+    def write(self, vals):
+        if "state" in vals and not self.env.context.get("integration_order_transition"):
+            raise UserError(_("An order's state changes only through its guarded transitions."))
+        return super().write(vals)
+
+    def _state_label(self, state):
+        return dict(S.STATE_SELECTION)[state]
+
+    def _check_manager(self, what):
+        if not self.env.user.has_group("integration_hub.group_hub_manager"):
+            raise AccessError(_("Only Integration Hub managers can %s.", what))
+
+    # --- guards: each returns the missing evidence, [] when satisfied ----------
+    def _guard_received_validated(self):
+        return self._validation_problems()
+
+    def _guard_validated_accepted(self):
+        missing = self._valid_to_pick_missing()
+        if not self.sale_order_id or self.sale_order_id.state != "sale":
+            missing.append(_("no confirmed sale order"))
+        elif not self._delivery_reserved():
+            missing.append(_("the delivery is not reserved"))
+        return missing
+
+    def _guard_accepted_picking(self):
+        return [] if self._warehouse_evidence()["started"] else [_("no pick line started")]
+
+    def _guard_picking_picked(self):
+        return [] if self._warehouse_evidence()["picked"] else [_("pick lines still open")]
+
+    def _guard_picked_packed(self):
+        return [] if self._warehouse_evidence()["packed"] else [_("goods not packed and staged")]
+
+    def _guard_packed_dispatched(self):
+        missing = []
+        if not self.carrier_receipt_ref:
+            missing.append(_("carrier receipt reference"))
+        if not self.tracking_number:
+            missing.append(_("tracking number"))
+        if not self.dispatched_at:
+            missing.append(_("pickup timestamp"))
+        return missing
+
+    def _guard_on_hold_received(self):
+        return [] if self.env.context.get("integration_release") else [_("a manager's release decision")]
+
+    # --- manager actions --------------------------------------------------
+    def action_release(self):
+        """A manager's explicit decision: re-validate and, if clean, go on."""
+        self._check_manager(_("release orders on hold"))
+        for order in self:
+            if order.state != S.ON_HOLD:
+                raise UserError(_("Order %s is not on hold.", order.name))
+            problems = order._validation_problems() + order.sudo()._stock_problems()
+            if problems:
+                raise UserError(_(
+                    "Order %(order)s cannot be released yet. Still wrong: %(problems)s",
+                    order=order.name, problems="; ".join(problems),
+                ))
+            order.with_context(integration_release=True)._transition(S.RECEIVED, _("released by a manager"))
+            order.ready_to_release = False
+            order._close_hold_exceptions(_("Released by %s after re-validation.", self.env.user.name))
+            # from here on the hub allocates stock itself, whatever the manager's own stock rights
+            order.sudo()._run_pipeline()
+        return True
+
+    def action_open_force_state(self):
+        self._check_manager(_("force a state change"))
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Force state"),
+            "res_model": "integration.order.force.state",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_order_id": self.id},
+        }
+
+    def action_open_carrier_pickup(self):
+        self._check_manager(_("confirm a carrier pickup manually"))
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Carrier pickup"),
+            "res_model": "integration.order.carrier.pickup",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_order_id": self.id},
+        }
+
+    def action_view_sale_order(self):
+        self.ensure_one()
+        return {"type": "ir.actions.act_window", "res_model": "sale.order", "res_id": self.sale_order_id.id, "view_mode": "form"}
+
+    def _record_carrier_pickup(self, receipt_ref, tracking_number, picked_up_at, source_note):
+        """Carrier proof of pickup closes the warehouse's responsibility: packed -> dispatched."""
+        for order in self:
+            order.write({
+                "carrier_receipt_ref": receipt_ref,
+                "tracking_number": tracking_number,
+                "dispatched_at": picked_up_at,
+            })
+            order._transition(S.DISPATCHED, source_note)
+
+    def _apply_carrier_status(self, status, at=None, note=None):
+        """Carrier events move a dispatched order forward, never backwards."""
+        order_rank = {state: rank for rank, state in enumerate(S.FLOW)}
+        for order in self:
+            if order.state not in (S.DISPATCHED, S.IN_TRANSIT, S.DELIVERED):
+                continue
+            if order_rank[status] <= order_rank[order.state]:
+                continue  # an old or repeated event
+            if status == S.DELIVERED:
+                order.delivered_at = at or fields.Datetime.now()
+            order._transition(status, note)
+
+    # --- control point: stuck picking -------------------------------------
+    @api.model
+    def _cron_check_stuck_picking(self):
+        """One exception per stuck period: no pick activity for the channel's limit (4 h)."""
+        now = fields.Datetime.now()
+        for order in self.search([("state", "=", S.PICKING)]):
+            last = order.last_pick_activity_at or order.accepted_at or order.write_date
+            if last and now - last >= timedelta(hours=order.channel_id.stuck_picking_hours or 4.0):
+                self.env["integration.sync.exception"]._open(
+                    "stuck_picking",
+                    _("Order %s: no pick activity for %s h", order.name, order.channel_id.stuck_picking_hours),
+                    _(
+                        "The order is in picking but nothing was picked since %(since)s. Either it never reached the "
+                        "pick queue (system failure) or it was not actually released to pick (operational failure). "
+                        "Check the transfers %(pickings)s and the picker's queue.",
+                        since=last, pickings=", ".join(order.picking_ids.mapped("name")) or "-",
+                    ),
+                    record=order,
+                    dedupe_key=f"stuck:{order.id}:{fields.Datetime.to_string(last)}",
+                    once=True,
+                )

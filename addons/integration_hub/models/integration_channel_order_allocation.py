@@ -1,0 +1,227 @@
+from collections import defaultdict
+
+from odoo import _, fields, models
+from odoo.tools import float_compare
+
+from ..lib import order_states as S
+
+PAID_STATUSES = {"paid"}
+
+
+class IntegrationChannelOrderAllocation(models.Model):
+    """Stock allocation through Odoo's own sale orders, and the warehouse's evidence."""
+
+    _inherit = "integration.channel.order"
+
+    # --- valid to pick ------------------------------------------------------
+    def _valid_to_pick_missing(self):
+        """"Paid" is not "ready to pick": the channel's trigger must be met, and stock must exist."""
+        trigger = self.channel_id.valid_to_pick_trigger
+        if trigger == "paid" and self.financial_status not in PAID_STATUSES:
+            return [_("payment (financial status is '%s')", self.financial_status or _("unknown"))]
+        return []
+
+    def _needed_quantities(self):
+        needed = defaultdict(float)
+        for line in self.line_ids.filtered(lambda line: line.state == "open" and line.product_id):
+            needed[line.product_id] += line._quantity_value() or 0.0
+        return needed
+
+    def _free_quantities(self, products):
+        """Free (unreserved) stock in the channel's warehouse; kits are MIN over components (mrp)."""
+        rows = products.with_context(warehouse_id=self.channel_id.warehouse_id.id).read(["free_qty"])
+        return {row["id"]: row["free_qty"] for row in rows}
+
+    def _stock_problems(self):
+        """Lines the warehouse cannot serve in full right now."""
+        needed = self._needed_quantities()
+        if not needed:
+            return []
+        free = self._free_quantities(self.env["product.product"].concat(*needed))
+        return [
+            _("not enough stock of %(sku)s: %(need)s needed, %(free)s free", sku=product.default_code or product.display_name,
+              need=qty, free=free[product.id])
+            for product, qty in needed.items()
+            if float_compare(free[product.id], qty, precision_rounding=product.uom_id.rounding) < 0
+        ]
+
+    def _try_accept(self):
+        """validated -> accepted once the trigger is met and the stock is allocated."""
+        self.ensure_one()
+        waiting = self._valid_to_pick_missing()
+        if waiting:
+            self.message_post(body=_("Validated; waiting for %s before release to pick.", "; ".join(waiting)),
+                              subtype_xmlid="mail.mt_note")
+            return
+        shortages = self._stock_problems()
+        policy = self.channel_id.partial_policy
+        if shortages and policy == "hold":
+            self._hold(shortages, _("Order %s is on hold: not enough stock", self.name))
+            return
+        if shortages and policy == "cancel_lines":
+            self._cancel_unavailable_lines()
+            if not self.line_ids.filtered(lambda line: line.state == "open"):
+                self._cancel(_("no line could be served"))
+                return
+        if shortages and policy == "backorder" and not self._any_stock():
+            self._hold(shortages, _("Order %s is on hold: nothing in stock to ship", self.name))
+            return
+        self._allocate()
+        self.accepted_at = fields.Datetime.now()
+        note = _("stock allocated on %s", self.sale_order_id.name)
+        if shortages and policy == "backorder":
+            note += _(" — partial: the rest is backordered (%s)", "; ".join(shortages))
+        self._transition(S.ACCEPTED, note)
+
+    def _any_stock(self):
+        needed = self._needed_quantities()
+        free = self._free_quantities(self.env["product.product"].concat(*needed))
+        return any(free[product.id] > 0 for product in needed)
+
+    def _cancel_unavailable_lines(self):
+        needed = self._needed_quantities()
+        free = self._free_quantities(self.env["product.product"].concat(*needed))
+        short_products = {product.id for product, qty in needed.items() if free[product.id] < qty}
+        lines = self.line_ids.filtered(lambda line: line.state == "open" and line.product_id.id in short_products)
+        lines.write({"state": "cancelled"})
+        self.message_post(body=_("Cancelled for lack of stock: %s", ", ".join(lines.mapped("sku"))),
+                          subtype_xmlid="mail.mt_note")
+        self.env["integration.job"]._enqueue(
+            self.channel_id, "order_status", f"lines-cancelled:{self.channel_id.code}:{self.external_id}:"
+            + ",".join(sorted(lines.mapped("external_line_id"))),
+            {"order_id": self.external_id, "status": "lines_cancelled",
+             "lines": [{"id": line.external_line_id, "sku": line.sku, "reason": "out_of_stock"} for line in lines]},
+            record=self,
+        )
+
+    # --- allocation through a sale order --------------------------------------
+    def _partners(self):
+        """Customer (by email, else name) and a delivery address exactly as sent."""
+        Partner = self.env["res.partner"].sudo()
+        customer = self.customer_email and Partner.search(
+            [("email", "=ilike", self.customer_email), ("parent_id", "=", False)], limit=1
+        )
+        if not customer:
+            customer = Partner.create({
+                "name": self.customer_name or self.ship_name or self.customer_email or self.name,
+                "email": self.customer_email,
+                "phone": self.phone_e164 or self.customer_phone,
+                "vat": self.vat or False,
+                "company_id": self.company_id.id,
+            })
+        address = {
+            "name": self.ship_name, "street": self.ship_street, "street2": self.ship_street2 or False,
+            "zip": self.ship_zip, "city": self.ship_city, "country_id": self._country().id,
+        }
+        shipping = customer.child_ids.filtered(
+            lambda p: p.type == "delivery" and all((p[k] or False) == (v or False) for k, v in address.items())
+        )[:1]
+        if not shipping:
+            shipping = Partner.create({**address, "type": "delivery", "parent_id": customer.id, "phone": self.phone_e164})
+        elif self.phone_e164 and shipping.phone != self.phone_e164:
+            shipping.phone = self.phone_e164
+        return customer, shipping
+
+    def _allocate(self):
+        """Create and confirm the sale order: Odoo reserves the delivery (kits explode into components)."""
+        customer, shipping = self._partners()
+        lines = self.line_ids.filtered(lambda line: line.state == "open")
+        order = self.env["sale.order"].sudo().create({
+            "partner_id": customer.id,
+            "partner_shipping_id": shipping.id,
+            "company_id": self.company_id.id,
+            "warehouse_id": self.channel_id.warehouse_id.id,
+            "client_order_ref": self.name,
+            "origin": f"{self.channel_id.code}/{self.name}",
+            "integration_order_id": self.id,
+            "note": self.special_handling or False,
+            "order_line": [(0, 0, {"product_id": line.product_id.id, "product_uom_qty": line._quantity_value(),
+                                   "integration_line_id": line.id}) for line in lines],
+        })
+        order.action_confirm()
+        self.sale_order_id = order
+        self._first_step_pickings().action_assign()
+
+    def _release_allocation(self):
+        """Cancel the sale order and its open transfers: the reservation goes back to free stock."""
+        for order in self.filtered("sale_order_id"):
+            sale = order.sale_order_id.sudo()
+            sale.picking_ids.filtered(lambda p: p.state not in ("done", "cancel")).action_cancel()
+            sale.with_context(disable_cancel_warning=True)._action_cancel()
+            order.sale_order_id = False
+
+    def _sync_released_sale_order(self):
+        """Forced edit after release: carry address and quantities over to the running sale order."""
+        sale = self.sale_order_id.sudo()
+        if not sale:
+            return
+        customer, shipping = self._partners()
+        if sale.partner_shipping_id != shipping:
+            sale.partner_shipping_id = shipping
+            sale.picking_ids.filtered(lambda p: p.state not in ("done", "cancel")).write({"partner_id": shipping.id})
+        by_line = {sale_line.integration_line_id: sale_line for sale_line in sale.order_line}
+        for line in self.line_ids:
+            sale_line = by_line.get(line)
+            quantity = line._quantity_value() if line.state == "open" else 0.0
+            if sale_line and sale_line.product_uom_qty != quantity:
+                sale_line.product_uom_qty = quantity
+            elif not sale_line and line.state == "open" and line.product_id:
+                sale.order_line = [(0, 0, {"product_id": line.product_id.id, "product_uom_qty": quantity,
+                                           "integration_line_id": line.id})]
+
+    # --- the warehouse's evidence ------------------------------------------------
+    def _chain(self):
+        """The order's transfers by step, ignoring backorders (they follow the first shipment)."""
+        warehouse = self.channel_id.warehouse_id
+        pickings = self.sale_order_id.picking_ids.filtered(lambda p: p.state != "cancel" and not p.backorder_id)
+        return {
+            "pick": pickings.filtered(lambda p: p.picking_type_id == warehouse.pick_type_id)
+            if warehouse.delivery_steps != "ship_only" else pickings.browse(),
+            "pack": pickings.filtered(lambda p: p.picking_type_id == warehouse.pack_type_id)
+            if warehouse.delivery_steps == "pick_pack_ship" else pickings.browse(),
+            "out": pickings.filtered(lambda p: p.picking_type_id == warehouse.out_type_id),
+        }
+
+    def _first_step_pickings(self):
+        chain = self._chain()
+        return chain["pick"] or chain["out"]
+
+    def _delivery_reserved(self):
+        """Every move of the first step has its quantity reserved (backorder policy: something reserved)."""
+        moves = self._first_step_pickings().move_ids.filtered(lambda m: m.state != "cancel")
+        if not moves:
+            return False
+        if self.channel_id.partial_policy == "backorder":
+            return any(move.quantity > 0 for move in moves)
+        return all(float_compare(move.quantity, move.product_uom_qty, precision_rounding=move.product_uom.rounding) >= 0
+                   for move in moves)
+
+    def _warehouse_evidence(self):
+        chain = self._chain()
+        first = chain["pick"] or chain["out"]
+        first_lines = first.move_line_ids
+        started = any(line.picked for line in first_lines) or any(p.state == "done" for p in first)
+        if chain["pick"]:
+            picked = bool(first) and all(p.state == "done" for p in first)
+        else:
+            picked = (bool(first_lines) and all(line.picked for line in first_lines)) or (
+                bool(first) and all(p.state == "done" for p in first))
+        if chain["pack"]:
+            packed = all(p.state == "done" for p in chain["pack"])
+        else:
+            out_lines = chain["out"].move_line_ids
+            packed = bool(chain["out"]) and (
+                all(p.state == "done" for p in chain["out"])
+                or (bool(out_lines) and all(line.result_package_id and line.picked for line in out_lines))
+            )
+        return {"started": started, "picked": picked and started, "packed": packed and picked and started}
+
+    def _sync_warehouse_progress(self):
+        """accepted -> picking -> picked -> packed, one guarded step at a time, from Odoo's transfers."""
+        steps = [(S.ACCEPTED, S.PICKING, "started"), (S.PICKING, S.PICKED, "picked"), (S.PICKED, S.PACKED, "packed")]
+        for order in self:
+            evidence = order._warehouse_evidence()
+            for current, target, key in steps:
+                if order.state == current and evidence[key]:
+                    order._transition(target, _("warehouse evidence: %s", ", ".join(
+                        order.sale_order_id.picking_ids.filtered(lambda p: p.state != "cancel").mapped("name"))))

@@ -1,0 +1,319 @@
+import json
+
+from psycopg2 import IntegrityError
+
+from odoo import _, api, fields, models
+
+from ..lib import order_states as S
+from ..lib import order_validation as V
+from ..lib.errors import PayloadError
+from ..lib.order_payload import parse_order
+
+DUPLICATE = "duplicate"  # the inbox marks such events as duplicates
+
+
+class IntegrationChannelOrderIntake(models.Model):
+    """How channel messages become orders: create once, update in order, edit until the cut-off."""
+
+    _inherit = "integration.channel.order"
+
+    # --- entry point from the inbox ---------------------------------------
+    @api.model
+    def _ingest(self, event, data, kind):
+        """Apply an order.created / order.updated / order.cancelled message. Returns the order or DUPLICATE."""
+        document = parse_order(data)
+        channel = event.channel_id
+        order = self._lock_existing(channel, document.external_id)
+        if not order:
+            if kind == "cancelled":
+                raise PayloadError(_("order %s was cancelled before the hub ever received it", document.external_id))
+            order = self._create_once(channel, document, manual=event.source == "manual")
+            if order:
+                order._run_pipeline()
+                return order
+            order = self._lock_existing(channel, document.external_id)  # another worker won the race
+        return order._apply_channel_message(document, kind, data)
+
+    def _lock_existing(self, channel, external_id):
+        """The order row, locked until commit: two workers never apply the same order at once."""
+        self.env.cr.execute(
+            "SELECT id FROM integration_channel_order WHERE channel_id = %s AND external_id = %s FOR UPDATE",
+            [channel.id, external_id],
+        )
+        row = self.env.cr.fetchone()
+        return self.browse(row[0]) if row else self.browse()
+
+    def _create_once(self, channel, document, manual=False):
+        """Create, relying on the unique (channel, external id) constraint; None if it already exists."""
+        try:
+            with self.env.cr.savepoint():
+                order = self.create({
+                    "channel_id": channel.id,
+                    "external_id": document.external_id,
+                    "manual_entry": manual,
+                    **self._values_from_document(document),
+                    "line_ids": [(0, 0, values) for values in self._line_values(channel, document)],
+                })
+        except IntegrityError:
+            return None
+        order.message_post(body=_("Received from %s.", channel.name), subtype_xmlid="mail.mt_note")
+        return order
+
+    @api.model
+    def _values_from_document(self, doc):
+        address = doc.shipping_address
+        return {
+            "name": doc.name,
+            "placed_at": doc.placed_at,
+            "source_updated_at": doc.updated_at or doc.placed_at,
+            "financial_status": doc.financial_status,
+            "customer_name": doc.customer.get("name"),
+            "customer_email": doc.customer.get("email"),
+            "customer_phone": doc.customer.get("phone"),
+            "vat": doc.vat,
+            "ship_name": address.get("name") or doc.customer.get("name"),
+            "ship_street": address.get("street"),
+            "ship_street2": address.get("street2"),
+            "ship_zip": address.get("zip"),
+            "ship_city": address.get("city"),
+            "ship_state": address.get("state"),
+            "ship_country_code": (address.get("country_code") or "").upper(),
+            "ship_phone": doc.phone,
+            "service_level": doc.service_level,
+            # False (not stated) is kept apart from "" (stated: nothing special)
+            "special_handling": doc.special_handling if doc.special_handling is not None else False,
+            "cancel_reason": doc.cancel_reason,
+        }
+
+    @api.model
+    def _line_values(self, channel, doc):
+        resolutions = self.env["integration.sku.equivalence"]._resolve_codes(channel, [line.sku for line in doc.lines])
+        values = []
+        for line in doc.lines:
+            found = resolutions.get(line.sku, {})
+            values.append({
+                "external_line_id": line.external_id,
+                "sku": line.sku,
+                "quantity_sent": str(line.quantity) if line.quantity is not None else False,
+                "product_id": found.get("product_id", False),
+                "resolution": found.get("how", False),
+                "resolution_note": found.get("warning") or found.get("problem") or False,
+                "state": "cancelled" if line.cancelled else "open",
+            })
+        return values
+
+    # --- validation -------------------------------------------------------
+    def _validation_problems(self):
+        """Every reason this order cannot be picked cleanly (the seed's mandatory fields)."""
+        self.ensure_one()
+        problems = []
+        open_lines = self.line_ids.filtered(lambda line: line.state == "open")
+        if not open_lines:
+            problems.append(_("the order has no line to ship"))
+        for line in open_lines:
+            if not line.sku:
+                problems.append(_("line %s has no SKU", line.external_line_id))
+            elif not line.product_id:
+                problems.append(line.resolution_note or _("SKU %s does not match any catalog product", line.sku))
+            problems += V.check_quantity(line.sku or line.external_line_id, line.quantity_sent or None)
+        problems += V.check_address({
+            "street": self.ship_street, "zip": self.ship_zip, "city": self.ship_city, "country_code": self.ship_country_code,
+        })
+        if self.ship_country_code and not self._country():
+            problems.append(_("country code '%s' is unknown", self.ship_country_code))
+        try:
+            V.normalize_phone(self.ship_phone, self.ship_country_code)
+        except ValueError as error:
+            problems.append(str(error))
+        if self.special_handling is False:
+            problems.append(_("special handling is not stated (send an empty value when none is needed)"))
+        vat_countries = self.channel_id.vat_required_country_ids.mapped("code")
+        if self.ship_country_code in vat_countries:
+            problems += V.check_vat(self.vat, self.ship_country_code)
+        return problems
+
+    def _country(self):
+        return self.env["res.country"].search([("code", "=", self.ship_country_code)], limit=1) if self.ship_country_code else self.env["res.country"]
+
+    def _run_pipeline(self):
+        """received -> validated -> accepted, as far as the evidence allows; hold on any problem."""
+        for order in self:
+            if order.state == S.RECEIVED:
+                problems = order._validation_problems()
+                if problems:
+                    order._hold(problems, _("Order %s is on hold: data missing or invalid", order.name))
+                    continue
+                order.phone_e164 = V.normalize_phone(order.ship_phone, order.ship_country_code)
+                order._transition(S.VALIDATED)
+            if order.state == S.VALIDATED:
+                order._try_accept()
+
+    def _hold(self, problems, summary):
+        self.ensure_one()
+        self.validation_problems = "\n".join(problems)
+        if self.state != S.ON_HOLD:
+            self._transition(S.ON_HOLD, "; ".join(problems))
+        self.env["integration.sync.exception"]._open(
+            "invalid_order",
+            summary,
+            _(
+                "What is wrong:\n- %(problems)s\n\nWhat to do: ask %(channel)s (the order's owner) for the missing "
+                "data, or correct it with the customer; then a manager releases the order (it is re-validated). "
+                "Cancel it if it cannot be fulfilled. The warehouse does not ship best-guess data.",
+                problems="\n- ".join(problems), channel=self.channel_id.name,
+            ),
+            record=self,
+            dedupe_key=f"hold:{self.id}",
+        )
+
+    def _hold_exceptions(self):
+        return self.env["integration.sync.exception"].search([
+            ("res_model", "=", self._name), ("res_id", "in", self.ids), ("state", "=", "open"),
+            ("exception_type", "=", "invalid_order"),
+        ])
+
+    def _close_hold_exceptions(self, decision):
+        exceptions = self._hold_exceptions()
+        if exceptions:
+            exceptions._decide("resolved", decision)
+
+    # --- updates, edits and cancellations ---------------------------------
+    def _apply_channel_message(self, doc, kind, data):
+        self.ensure_one()
+        if doc.updated_at and self.source_updated_at and doc.updated_at < self.source_updated_at:
+            self.message_post(body=_(
+                "Ignored an out-of-date %(kind)s message (source updated_at %(sent)s is older than %(applied)s).",
+                kind=kind, sent=doc.updated_at, applied=self.source_updated_at,
+            ), subtype_xmlid="mail.mt_note")
+            return DUPLICATE
+        if kind == "cancelled":
+            if self.state == S.CANCELLED:
+                return DUPLICATE
+            changes = {_("order"): [self._state_label(self.state), _("cancelled")]}
+        else:
+            changes = self._diff(doc)
+            if not changes:
+                return DUPLICATE  # the same order again (redelivery, webhook + poll)
+        if not self._edits_apply():
+            return self._block_edit(doc, changes, kind, data)
+        if kind == "cancelled":
+            self._cancel(_("cancelled by the channel: %s", doc.cancel_reason or _("no reason given")))
+        else:
+            self._apply_edit(doc, changes)
+        return self
+
+    def _edits_apply(self):
+        return S.edits_apply(self.channel_id.edit_cutoff_state, self.state)
+
+    def _diff(self, doc):
+        """What the message would change: {field: [old, new]} plus line changes."""
+        current = {key: self[key] or "" for key in self._values_from_document(doc) if key not in ("source_updated_at",)}
+        wanted = {key: value or "" for key, value in self._values_from_document(doc).items() if key in current}
+        changes = {
+            key: [fields.Datetime.to_string(current[key]) if key == "placed_at" else current[key],
+                  fields.Datetime.to_string(wanted[key]) if key == "placed_at" else wanted[key]]
+            for key in current if current[key] != wanted[key]
+        }
+        sent = {line.external_id: line for line in doc.lines}
+        for line in self.line_ids:
+            new = sent.get(line.external_line_id)
+            if new is None or new.cancelled:
+                if line.state == "open":
+                    changes[f"line {line.external_line_id}"] = [f"{line.sku} x {line.quantity_sent}", "cancelled"]
+            elif (new.sku, str(new.quantity)) != (line.sku, line.quantity_sent):
+                changes[f"line {line.external_line_id}"] = [f"{line.sku} x {line.quantity_sent}", f"{new.sku} x {new.quantity}"]
+        known = set(self.line_ids.mapped("external_line_id"))
+        for line in doc.lines:
+            if line.external_id not in known and not line.cancelled:
+                changes[f"line {line.external_id}"] = ["", f"{line.sku} x {line.quantity}"]
+        return changes
+
+    def _apply_edit(self, doc, changes):
+        """Apply a channel edit: the order is re-validated and, if it was allocated, re-allocated."""
+        self.ensure_one()
+        was_allocated = bool(self.sale_order_id)
+        self.write(self._values_from_document(doc))
+        self._replace_lines(doc)
+        summary = "; ".join(f"{key}: {old} → {new}" for key, (old, new) in changes.items())
+        self.message_post(body=_("Channel edit applied: %s", summary), subtype_xmlid="mail.mt_note")
+        if was_allocated:
+            self._release_allocation()
+            self._transition(S.VALIDATED, _("channel edit before picking: allocation redone"))
+        if self.state == S.ON_HOLD:
+            problems = self._validation_problems()
+            if not problems:
+                self.ready_to_release = True
+                self.validation_problems = False
+                for exception in self._hold_exceptions():
+                    exception.message_post(body=_("Data now complete — ready to release. A manager decides."))
+                    exception.name = _("Order %s: data now complete — ready to release", self.name)
+            else:
+                self.validation_problems = "\n".join(problems)
+            return
+        if self.state == S.VALIDATED:
+            problems = self._validation_problems()
+            if problems:
+                self._hold(problems, _("Order %s is on hold after a channel edit", self.name))
+                return
+        self._run_pipeline()
+
+    def _replace_lines(self, doc):
+        by_external = {line.external_line_id: line for line in self.line_ids}
+        fresh = {v["external_line_id"]: v for v in self._line_values(self.channel_id, doc)}
+        for external_id, line in by_external.items():
+            if external_id not in fresh:
+                line.state = "cancelled"
+        for external_id, values in fresh.items():
+            if external_id in by_external:
+                by_external[external_id].write(values)
+            else:
+                self.write({"line_ids": [(0, 0, values)]})
+
+    def _block_edit(self, doc, changes, kind, data):
+        """Past the cut-off: the order keeps executing as released; a manager decides on the edit."""
+        summary = "\n".join(f"- {key}: {old} → {new}" for key, (old, new) in changes.items())
+        self.env["integration.sync.exception"]._open(
+            "edit_after_release",
+            _("Order %s: edit received after release to pick", self.name),
+            _(
+                "The channel changed the order after it was released to the warehouse (state: %(state)s). "
+                "The warehouse keeps executing it as released.\n\nRequested changes:\n%(diff)s\n\nWhat to do: "
+                "'Apply edit' (forced, audited; may need a re-pick) or 'Reject edit' and tell the channel.",
+                state=self._state_label(self.state), diff=summary,
+            ),
+            record=self,
+            dedupe_key=f"edit:{self.id}:{doc.updated_at or ''}",
+            pending_data=json.dumps({"kind": kind, "data": data}),
+        )
+        self.message_post(body=_("Edit after release blocked, waiting for a manager:\n%s", summary),
+                          subtype_xmlid="mail.mt_note")
+        return self
+
+    def _cancel(self, reason):
+        for order in self:
+            order._release_allocation()
+            order._transition(S.CANCELLED, reason)
+            order._close_hold_exceptions(_("Order cancelled: %s", reason))
+
+    # --- a manager's decision on an edit that arrived after release ------------
+    def _apply_blocked_edit(self, pending, reason):
+        """Forced: the warehouse applies the channel's late edit to the released order (audited)."""
+        self.ensure_one()
+        self._check_manager(_("apply an edit after release"))
+        doc = parse_order(pending["data"])
+        before = {"state": self.state, "address": [self.ship_street, self.ship_zip, self.ship_city],
+                  "lines": [(line.sku, line.quantity_sent, line.state) for line in self.line_ids]}
+        if pending["kind"] == "cancelled":
+            self._release_allocation()
+            self._transition(S.CANCELLED, reason, forced=True)
+        else:
+            self.write(self._values_from_document(doc))
+            self._replace_lines(doc)
+            self._sync_released_sale_order()
+        self.env["integration.audit.log"]._log(
+            "forced_state", self, reason=_("Edit after release applied: %s", reason), before=before,
+            after={"state": self.state, "address": [self.ship_street, self.ship_zip, self.ship_city],
+                   "lines": [(line.sku, line.quantity_sent, line.state) for line in self.line_ids]},
+        )
+        self.message_post(body=_("Edit after release applied by %(user)s: %(reason)s", user=self.env.user.name,
+                                 reason=reason), subtype_xmlid="mail.mt_note")

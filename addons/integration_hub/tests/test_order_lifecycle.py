@@ -1,0 +1,224 @@
+from datetime import timedelta
+
+from freezegun import freeze_time
+
+from odoo import fields
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import Form, tagged
+
+from .order_common import OrderCase
+
+
+@tagged("post_install", "-at_install")
+class TestOrderLifecycle(OrderCase):
+    def accepted_order(self, external_id="L1", **overrides):
+        _event, order = self.ingest(self.order_data(external_id, **overrides))
+        self.assertEqual(order.state, "accepted", order.validation_problems)
+        return order
+
+    # --- acceptance -----------------------------------------------------------
+    def test_acceptance_creates_a_confirmed_sale_order_with_a_reserved_delivery(self):
+        order = self.accepted_order(lines=[{"id": "1", "sku": "MUG-001", "quantity": 3}])
+        sale = order.sale_order_id
+        self.assertEqual(sale.state, "sale")
+        self.assertEqual(sale.integration_order_id, order)
+        self.assertEqual(sale.partner_shipping_id.zip, "46004")
+        self.assertEqual(sale.partner_shipping_id.phone, "+34612345678")
+        self.assertEqual(sale.order_line.product_uom_qty, 3)
+        self.assertEqual(order._first_step_pickings().state, "assigned")
+        self.assertTrue(order.accepted_at)
+        self.assertGreater(order.lag_received_seconds, 0, "placed -> received lag is recorded")
+
+    def test_paid_is_not_ready_to_pick_without_the_trigger(self):
+        _event, order = self.ingest(self.order_data("P1", financial_status="pending"))
+        self.assertEqual(order.state, "validated")
+        self.assertFalse(order.sale_order_id)
+        with self.assertRaisesRegex(UserError, "payment"):
+            order._transition("accepted")
+        self.ingest(self.order_data("P1", financial_status="paid", updated_at="2026-11-20T12:00:00+01:00"), kind="updated")
+        self.assertEqual(order.state, "accepted")
+
+    def test_stock_checked_trigger_accepts_unpaid_orders_with_stock(self):
+        self.channel.valid_to_pick_trigger = "stock_checked"
+        _event, order = self.ingest(self.order_data("P2", financial_status="pending"))
+        self.assertEqual(order.state, "accepted")
+
+    def test_guard_refusal_names_the_missing_evidence(self):
+        order = self.accepted_order()
+        with self.assertRaisesRegex(UserError, "no pick line started"):
+            order._transition("picking")
+        with self.assertRaisesRegex(UserError, "cannot go from Accepted to Packed"):
+            order._transition("packed")
+        with self.assertRaisesRegex(UserError, "guarded transitions"):
+            order.write({"state": "delivered"})
+
+    # --- warehouse evidence, per delivery route ---------------------------------------
+    def _walk_route(self, steps):
+        self.warehouse.delivery_steps = steps
+        order = self.accepted_order(f"R-{steps}", lines=[{"id": "1", "sku": "MUG-001", "quantity": 2},
+                                                         {"id": "2", "sku": "TSHIRT-M", "quantity": 1}])
+        chain = self.chain(order)
+        first = chain["pick"] or chain["out"]
+        first.move_line_ids[:1].picked = True
+        self.assertEqual(order.state, "picking")
+        self.assertTrue(order.last_pick_activity_at)
+        if steps == "ship_only":
+            first.move_line_ids.picked = True
+            self.assertEqual(order.state, "picked")
+            with self.assertRaisesRegex(UserError, "not packed"):
+                order._transition("packed")
+            first.action_put_in_pack()
+            self.assertEqual(order.state, "packed")
+        else:
+            self.validate_picking(first)
+            self.assertEqual(order.state, "picked")
+            if steps == "pick_pack_ship":
+                chain = self.chain(order)
+                self.validate_picking(chain["pack"])
+            else:
+                out = self.chain(order)["out"]  # Odoo creates the next step when the pick is done
+                out.move_line_ids.picked = True
+                out.action_put_in_pack()
+            self.assertEqual(order.state, "packed")
+        return order
+
+    def test_one_step_route(self):
+        self._walk_route("ship_only")
+
+    def test_two_step_route(self):
+        self._walk_route("pick_ship")
+
+    def test_three_step_route(self):
+        self._walk_route("pick_pack_ship")
+
+    def test_validating_the_delivery_does_not_dispatch(self):
+        order = self._walk_route("ship_only")
+        self.validate_picking(self.chain(order)["out"])
+        self.assertEqual(order.state, "packed", "shipped in Odoo is not closed with carrier proof")
+
+    # --- carrier proof ---------------------------------------------------------------
+    def test_dispatch_needs_carrier_proof(self):
+        order = self._walk_route("ship_only")
+        with self.assertRaisesRegex(UserError, "carrier receipt reference.*tracking number.*pickup timestamp"):
+            order._transition("dispatched")
+
+    def test_manager_records_a_carrier_pickup_audited_and_reviewed(self):
+        order = self._walk_route("ship_only")
+        with self.assertRaises(AccessError):
+            order.with_user(self.user_operations).action_open_carrier_pickup()
+        wizard = Form(self.env["integration.order.carrier.pickup"].with_user(self.user_manager)
+                      .with_context(default_order_id=order.id))
+        wizard.carrier_receipt_ref = "DHL-RCPT-778"
+        wizard.tracking_number = "00340434161094042557"
+        wizard.reason = "Carrier API down; driver signed the paper manifest"
+        wizard.save().action_confirm()
+        self.assertEqual(order.state, "dispatched")
+        self.assertEqual(order.tracking_number, "00340434161094042557")
+        log = self.env["integration.audit.log"].search([("res_model", "=", order._name), ("res_id", "=", order.id),
+                                                        ("action", "=", "forced_state")])
+        self.assertEqual(log.user_id, self.user_manager)
+        self.assertTrue(self.open_exceptions(order, "manual_entry"))
+
+    def test_carrier_events_move_forward_never_backwards(self):
+        order = self._walk_route("ship_only")
+        order._record_carrier_pickup("R1", "T1", fields.Datetime.now(), "carrier scan")
+        order._apply_carrier_status("delivered")
+        self.assertEqual(order.state, "delivered")
+        order._apply_carrier_status("in_transit")  # late, out-of-order event
+        self.assertEqual(order.state, "delivered")
+
+    # --- forced state ----------------------------------------------------------------
+    def test_forced_state_needs_a_manager_and_a_reason_and_is_audited(self):
+        order = self.accepted_order()
+        with self.assertRaises(AccessError):
+            order.with_user(self.user_operations)._transition("packed", "because", forced=True)
+        with self.assertRaisesRegex(UserError, "needs a reason"):
+            order.with_user(self.user_manager)._transition("packed", "  ", forced=True)
+        wizard = Form(self.env["integration.order.force.state"].with_user(self.user_manager)
+                      .with_context(default_order_id=order.id))
+        wizard.target_state = "packed"
+        wizard.reason = "Picked on paper during the scanner outage"
+        wizard.save().action_confirm()
+        self.assertEqual(order.state, "packed")
+        log = self.env["integration.audit.log"].search([("res_id", "=", order.id), ("action", "=", "forced_state")])
+        self.assertEqual((log.user_id, log.reason), (self.user_manager, "Picked on paper during the scanner outage"))
+        self.assertIn("Forced by a manager", " ".join(order.message_ids.mapped("body")))
+
+    # --- control point: 4 h without pick activity -------------------------------------
+    def test_stuck_picking_raises_one_exception_per_stuck_period(self):
+        with freeze_time("2026-11-27 08:00:00"):
+            order = self.accepted_order("S1", lines=[{"id": "1", "sku": "MUG-001", "quantity": 1},
+                                                     {"id": "2", "sku": "TSHIRT-S", "quantity": 1}])
+            self.chain(order)["out"].move_line_ids[:1].picked = True
+            self.assertEqual(order.state, "picking")
+        Order = self.env["integration.channel.order"]
+        with freeze_time("2026-11-27 11:59:00"):
+            Order._cron_check_stuck_picking()
+            self.assertFalse(self.open_exceptions(order, "stuck_picking"))
+        with freeze_time("2026-11-27 12:01:00"):
+            Order._cron_check_stuck_picking()
+            Order._cron_check_stuck_picking()
+            stuck = self.open_exceptions(order, "stuck_picking")
+            self.assertEqual(len(stuck), 1)
+            stuck._decide("resolved", "Picker was on a break")
+        with freeze_time("2026-11-27 13:00:00"):
+            Order._cron_check_stuck_picking()
+            self.assertFalse(self.open_exceptions(order, "stuck_picking"), "same period: not raised again")
+            self.chain(order)["out"].move_line_ids[:1].quantity = 1  # new activity starts a new period
+        with freeze_time("2026-11-27 17:30:00"):
+            Order._cron_check_stuck_picking()
+            self.assertEqual(len(self.open_exceptions(order, "stuck_picking")), 1)
+
+    # --- duplicates --------------------------------------------------------------------
+    def test_the_same_order_twice_is_one_order_and_one_sale_order(self):
+        data = self.order_data("D1")
+        _e1, order = self.ingest(data)
+        event2, again = self.ingest(data)  # poll finds what the webhook brought
+        event3, _ = self.ingest(data, kind="updated")
+        self.assertEqual(order, again)
+        self.assertEqual(self.env["sale.order"].search_count([("integration_order_id", "=", order.id)]), 1)
+        self.assertEqual(event2.state, "duplicate")
+        self.assertEqual(event3.state, "duplicate")
+
+    def test_out_of_order_update_is_ignored_and_logged(self):
+        _event, order = self.ingest(self.order_data("O1", updated_at="2026-11-20T12:00:00+01:00"))
+        old = self.order_data("O1", updated_at="2026-11-20T11:00:00+01:00", shipping_address={"city": "Madrid"})
+        event, _ = self.ingest(old, kind="updated")
+        self.assertEqual(order.ship_city, "Valencia")
+        self.assertEqual(event.state, "duplicate")
+        self.assertIn("out-of-date", " ".join(order.message_ids.mapped("body")))
+
+    # --- manual entry -------------------------------------------------------------------
+    def test_manual_entry_is_flagged_and_opens_an_exception(self):
+        wizard = Form(self.env["integration.order.manual.entry"].with_user(self.user_manager))
+        wizard.channel_id = self.channel
+        wizard.external_id = "PHONE-77"
+        wizard.customer_name = "Bodega Ruzafa"
+        wizard.phone = "+34 963 12 34 56"
+        wizard.street = "Carrer de Sueca 5"
+        wizard.zip = "46006"
+        wizard.city = "Valencia"
+        wizard.source_note = "Email from buyer@bodega.es at 10:42"
+        with wizard.line_ids.new() as line:
+            line.product_id = self.mug
+            line.quantity = 4
+        wizard.save().action_confirm()
+        order = self.env["integration.channel.order"].search([("external_id", "=", "PHONE-77")])
+        self.assertTrue(order.manual_entry)
+        self.assertEqual(order.state, "accepted")
+        review = self.open_exceptions(order, "manual_entry")
+        self.assertIn("buyer@bodega.es", review.description)
+
+    def test_operations_cannot_enter_orders_by_hand(self):
+        with self.assertRaises(AccessError):
+            self.env["integration.order.manual.entry"].with_user(self.user_operations).create({
+                "channel_id": self.channel.id, "external_id": "X", "customer_name": "x", "phone": "x",
+                "street": "x", "zip": "x", "city": "x", "source_note": "x",
+            })
+
+    def test_lag_is_recorded(self):
+        with freeze_time("2026-11-20 09:30:00"):  # placed at 09:00 UTC (10:00+01:00)
+            order = self.accepted_order("LAG1")
+        self.assertEqual(order.lag_received_seconds, 1800)
+        self.assertGreaterEqual(order.lag_accepted_seconds, 0)
+        self.assertEqual(order.received_at - order.placed_at, timedelta(minutes=30))

@@ -1,0 +1,134 @@
+#!/usr/bin/env bash
+# make bench: intake throughput of signed generic webhooks, as a ratio to a bare
+# Odoo auth='none' route (/web/health) measured in the same run, against a
+# multi-process Odoo (like production). Prints numbers; asserts nothing on timing.
+#
+#   BENCH_N=2000 BENCH_C=8 make bench        # requests per phase, concurrent clients
+#   BENCH_FRESH=1 make bench                  # drop and recreate the bench database
+#   BENCH_WORKERS=0 make bench                # threaded server instead of prefork workers
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+ODOO_SRC=${ODOO_SRC:-/opt/odoo}
+VENV=${VENV:-$ROOT/.venv}
+CONF=${CONF:-$ROOT/.odoo.conf}
+DB=${BENCH_DB:-integration_hub_bench}
+PORT=${BENCH_PORT:-8269}
+WORKERS=${BENCH_WORKERS:-2}
+LOG_LEVEL=${BENCH_LOG_LEVEL:-warn}
+ADDONS=integration_hub,integration_hub_shopify,integration_hub_carriers
+RESULTS=$ROOT/bench/results
+ODOO_BIN=("$VENV/bin/python" "$ODOO_SRC/odoo-bin")  # a sub-command (shell) must come before the options
+ODOO_OPTS=(-c "$CONF" -d "$DB")
+ODOO=("${ODOO_BIN[@]}" "${ODOO_OPTS[@]}")
+export BENCH_SECRET=${BENCH_SECRET:-whsec_aW50ZWdyYXRpb24taHViLWJlbmNoLXNlY3JldC0zMmI=}  # bench only, public
+PG=(psql -h 127.0.0.1 -U "$(id -un)" -X -q -tA)
+start=$(date +%s)
+mkdir -p "$RESULTS"
+
+say() { printf '[bench] %s\n' "$*" >&2; }
+
+# --- 1. database: reuse it when the three addons are installed --------------------
+stamp_file=$RESULTS/.addons-stamp
+stamp=$(cd "$ROOT" && find addons -type f \( -name '*.py' -o -name '*.xml' -o -name '*.csv' \) -print0 \
+  | sort -z | xargs -0 sha1sum | sha1sum | cut -c1-16)
+if [ "${BENCH_FRESH:-0}" = 1 ]; then
+  say "BENCH_FRESH=1: dropping $DB"
+  dropdb -h 127.0.0.1 --if-exists "$DB"
+  rm -rf "$ROOT/.odoo-data/filestore/$DB"
+fi
+installed=$("${PG[@]}" -d "$DB" -c "SELECT count(*) FROM ir_module_module
+  WHERE state = 'installed' AND name IN ('integration_hub', 'integration_hub_shopify', 'integration_hub_carriers')" \
+  2>/dev/null || echo 0)
+if [ "$installed" = 3 ]; then
+  if [ "$(cat "$stamp_file" 2>/dev/null)" != "$stamp" ]; then
+    say "Reusing $DB; the addons changed since it was last updated: -u $ADDONS"
+    "${ODOO[@]}" -u "$ADDONS" --stop-after-init --no-http --log-level=warn
+  else
+    say "Reusing $DB (addons installed and unchanged)"
+  fi
+else
+  say "Creating $DB with $ADDONS, no demo data (a few minutes)"
+  dropdb -h 127.0.0.1 --if-exists "$DB"
+  rm -rf "$ROOT/.odoo-data/filestore/$DB"
+  "${ODOO[@]}" -i "$ADDONS" --without-demo=all --stop-after-init --no-http --log-level=warn
+fi
+echo "$stamp" > "$stamp_file"
+
+# --- 2. the live generic channel BENCH with a known secret, empty inbox --------
+channel_json=$("${ODOO_BIN[@]}" shell "${ODOO_OPTS[@]}" --no-http --log-level=warn < "$ROOT/bench/setup_channel.py" \
+  | sed -n 's/^BENCH_CHANNEL=//p' | tail -n 1)
+[ -n "$channel_json" ] || { say "Channel set-up failed (no BENCH_CHANNEL line)"; exit 1; }
+export BENCH_CHANNEL_JSON=$channel_json
+
+# --- 3. Odoo server in the background: prefork workers, no cron ------------------
+free_port() {  # first free TCP port from $1 upwards
+  "$VENV/bin/python" - "$1" <<'PY'
+import socket, sys
+port = int(sys.argv[1])
+while True:
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", port))
+            break
+        except OSError:
+            port += 1
+print(port)
+PY
+}
+PORT=$(free_port "$PORT")
+GEVENT_PORT=$(free_port $((PORT + 1)))
+server_log=$RESULTS/server.log
+server_args=(--http-interface=127.0.0.1 --http-port="$PORT" --gevent-port="$GEVENT_PORT"
+  --db-filter="^${DB}\$" --max-cron-threads=0 --log-level="$LOG_LEVEL" --logfile="$server_log")
+server_bin=("${ODOO_BIN[@]}")
+if [ "$WORKERS" -gt 0 ]; then
+  server_args+=(--workers="$WORKERS")
+  mode="prefork, $WORKERS HTTP workers"
+  # The prefork master also runs a gevent (websocket) process. When gevent cannot
+  # start in this venv, the master re-spawns it in a loop that eats a CPU core:
+  # leave that idle process out rather than measure the crash loop.
+  if ! "$VENV/bin/python" -c "import pkg_resources; pkg_resources.require('gevent')" >/dev/null 2>&1; then
+    say "gevent cannot start in this venv (pkg_resources: unresolved dependencies); running the prefork"
+    say "server without its websocket process (bench/odoo_without_gevent.py) - HTTP workers unchanged"
+    server_bin=("$VENV/bin/python" "$ROOT/bench/odoo_without_gevent.py")
+    mode="$mode, no gevent process"
+  fi
+else
+  server_args+=(--workers=0)
+  mode="threaded"
+fi
+: > "$server_log"
+say "Starting Odoo on 127.0.0.1:$PORT ($mode, no cron) - log: ${server_log#"$ROOT"/}"
+"${server_bin[@]}" "${ODOO_OPTS[@]}" "${server_args[@]}" &
+server_pid=$!
+cleanup() {
+  if kill -0 "$server_pid" 2>/dev/null; then
+    kill -TERM "$server_pid" 2>/dev/null || true   # the prefork master stops its workers
+    for _ in $(seq 50); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$server_pid" 2>/dev/null || true
+  fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+for i in $(seq 120); do
+  if curl -fsS -o /dev/null "http://127.0.0.1:$PORT/web/health" 2>/dev/null; then break; fi
+  kill -0 "$server_pid" 2>/dev/null || { say "Odoo exited during start-up:"; tail -n 30 "$server_log" >&2; exit 1; }
+  [ "$i" = 120 ] && { say "Odoo did not answer /web/health within 60 s"; tail -n 30 "$server_log" >&2; exit 1; }
+  sleep 0.5
+done
+
+# --- 4. the measurement -----------------------------------------------------------
+set +e
+"$VENV/bin/python" "$ROOT/bench/webhook_intake.py" \
+  --url "http://127.0.0.1:$PORT" --db "$DB" --server-mode "$mode" --server-pid "$server_pid" \
+  --requests "${BENCH_N:-2000}" --concurrency "${BENCH_C:-8}" \
+  | tee "$RESULTS/webhook_intake.txt"
+status=${PIPESTATUS[0]}
+set -e
+if grep -qE ' (ERROR|CRITICAL) ' "$server_log"; then
+  say "The server log has errors (${server_log#"$ROOT"/}):"
+  grep -E ' (ERROR|CRITICAL) ' "$server_log" | tail -n 5 >&2
+fi
+say "Results in bench/results/webhook_intake.txt; make bench took $(( $(date +%s) - start )) s"
+exit "$status"
