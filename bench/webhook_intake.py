@@ -2,17 +2,21 @@
 
 Run by ``make bench`` (scripts/bench.sh), which creates the bench database and the
 live generic channel BENCH, starts a multi-process Odoo and passes the channel's
-token and secret in BENCH_CHANNEL_JSON / BENCH_SECRET. Every number is measured in
-this one run against the same server:
+token and secret in BENCH_CHANNEL_JSON / BENCH_SECRET. Everything is measured in
+this one run, against the same server:
 
-  baseline    GET /web/health (auth='none', goes through the full database dispatch)
-  webhooks    POST /integration_hub/v1/webhooks/<token>, Standard Webhooks signed, unique ids
+  baseline    GET /web/health: auth='none', through the full database dispatch
+              (db list, registry check, routing, a read-only transaction)
+  webhooks    POST /integration_hub/v1/webhooks/<token>, signed per Standard
+              Webhooks (the hub's own lib/standard_webhooks.py), unique ids
   duplicates  10 % of those ids sent again (re-signed, new timestamp): must collapse
-  baseline    again, to see drift; the ratio uses the mean of both baseline runs
 
-Then the inbox is checked: one row per unique id (no loss, no double), and
-sum(duplicate_count) equals the number of re-sends. Exit status 1 if a check fails
-or a request errored; timings are only printed, never asserted.
+Baseline and webhooks alternate in rounds (N/rounds requests each) so that a
+drift or a neighbour's load hits both alike; the ratio is total webhook req/s
+over total baseline req/s, with the per-round ratios shown for spread. Then the
+inbox is checked: one new row per unique id (no loss, no double) and
+sum(duplicate_count) == re-sends. Exit 1 if a check fails or a request errored;
+timings are printed, never asserted.
 """
 
 import argparse
@@ -98,44 +102,61 @@ def baseline_request():
     return ("GET", BASELINE_ROUTE, None, {})
 
 
-# --- load generator ---------------------------------------------------------------
-class Resources:
-    """CPU seconds used by the Odoo server processes, PostgreSQL and this client."""
+# --- CPU accounting ---------------------------------------------------------------
+class CpuMeter:
+    """CPU seconds of the Odoo server tree, PostgreSQL, this client and the whole machine.
+
+    Exited processes count through their parent's children_* times: the Odoo master
+    reaps recycled workers, the postmaster reaps per-connection backends (Odoo opens
+    a new, unpooled connection to the 'postgres' database for some calls).
+    """
 
     def __init__(self, server_pid):
         self.server_pid = server_pid
 
-    def _processes(self):
-        if psutil is None:
-            return {}
-        groups = {"odoo": [], "postgres": []}
-        if self.server_pid:
+    @staticmethod
+    def _tree_seconds(processes, roots):
+        seconds = 0.0
+        for process in processes:
             try:
-                master = psutil.Process(self.server_pid)
-                groups["odoo"] = [master, *master.children(recursive=True)]
-            except psutil.NoSuchProcess:
-                pass
-        groups["postgres"] = [p for p in psutil.process_iter(["name"]) if p.info["name"] == "postgres"]
-        return groups
+                cpu = process.cpu_times()
+            except psutil.Error:
+                continue
+            seconds += cpu.user + cpu.system
+            if process.pid in roots:
+                seconds += cpu.children_user + cpu.children_system
+        return seconds
 
     def snapshot(self):
         totals = {"client": time.process_time()}
-        for group, processes in self._processes().items():
-            seconds = 0.0
-            for process in processes:
-                try:
-                    cpu = process.cpu_times()
-                    seconds += cpu.user + cpu.system
-                except psutil.Error:
-                    pass
-            totals[group] = seconds
+        if psutil is None:
+            return totals
+        machine = psutil.cpu_times()
+        totals["machine"] = sum(machine) - machine.idle - getattr(machine, "iowait", 0.0)
+        if self.server_pid:
+            try:
+                master = psutil.Process(self.server_pid)
+                totals["odoo"] = self._tree_seconds([master, *master.children(recursive=True)], {master.pid})
+            except psutil.NoSuchProcess:
+                pass
+        postgres = [p for p in psutil.process_iter(["name", "ppid"]) if p.info["name"] == "postgres"]
+        pg_pids = {p.pid for p in postgres}
+        postmasters = {p.pid for p in postgres if p.info["ppid"] not in pg_pids}
+        totals["postgres"] = self._tree_seconds(postgres, postmasters)
         return totals
 
+    @staticmethod
+    def delta(before, after):
+        return {key: after[key] - before[key] for key in after if key in before}
 
-def run_phase(url, requests_, concurrency, resources=None):
-    """Send ``requests_`` with ``concurrency`` client threads; one connection per request
-    (Odoo's HTTP/1.0 workers close it after each response anyway)."""
-    host, port = url.split("://", 1)[1].split(":")
+
+# --- load generator ---------------------------------------------------------------
+def run_phase(url, requests_, concurrency, meter=None):
+    """Send ``requests_`` from ``concurrency`` client threads, one connection per request
+    (Odoo's HTTP/1.0 workers close it after each response anyway).
+
+    Returns ([(seconds, status, body)], wall seconds, {cpu group: seconds})."""
+    host, port = url.split("://", 1)[1].rstrip("/").split(":")
     port = int(port)
     results = [None] * len(requests_)
     cursor = iter(range(len(requests_)))
@@ -164,37 +185,58 @@ def run_phase(url, requests_, concurrency, resources=None):
     threads = [threading.Thread(target=client, daemon=True) for _ in range(concurrency)]
     for thread in threads:
         thread.start()
-    before = resources.snapshot() if resources else {}
+    before = meter.snapshot() if meter else {}
     barrier.wait()
     started = time.perf_counter()
     for thread in threads:
         thread.join()
     wall = time.perf_counter() - started
-    after = resources.snapshot() if resources else {}
-    cpu = {group: after[group] - before[group] for group in after if group in before}
+    cpu = CpuMeter.delta(before, meter.snapshot()) if meter else {}
     return results, wall, cpu
 
 
-def summarize(name, results, wall, cpu, expect):
-    latencies = sorted(r[0] * 1000 for r in results)
-    errors = [r for r in results if not expect(r)]
+class Phase:
+    """Accumulates the rounds of one kind of request."""
 
-    def pct(p):
-        return latencies[min(len(latencies) - 1, int(round(p / 100 * len(latencies))) - 1)]
+    def __init__(self, name, expect):
+        self.name, self.expect = name, expect
+        self.results, self.wall, self.cpu, self.round_rps = [], 0.0, {}, []
 
-    return {
-        "name": name,
-        "n": len(results),
-        "rps": len(results) / wall,
-        "wall": wall,
-        "p50": statistics.median(latencies),
-        "p99": pct(99),
-        "max": latencies[-1],
-        "errors": len(errors),
-        "error_samples": [(r[1], r[2][:200].decode(errors="replace")) for r in errors[:3]],
-        "cpu_ms": {group: seconds * 1000 / len(results) for group, seconds in cpu.items()},
-        "cpu_cores": sum(cpu.values()) / wall if cpu else None,
-    }
+    def add(self, results, wall, cpu):
+        self.results += results
+        self.wall += wall
+        self.round_rps.append(len(results) / wall)
+        for group, seconds in cpu.items():
+            self.cpu[group] = self.cpu.get(group, 0.0) + seconds
+
+    @property
+    def rps(self):
+        return len(self.results) / self.wall
+
+    def errors(self):
+        return [r for r in self.results if not self.expect(r)]
+
+    def report(self):
+        n = len(self.results)
+        latencies = sorted(r[0] * 1000 for r in self.results)
+        p99 = latencies[min(n - 1, max(0, round(0.99 * n) - 1))]
+        errors = self.errors()
+        lines = [
+            f"  {self.name:<21} {n:>5} req {self.rps:>7.1f} req/s   p50 {statistics.median(latencies):>6.1f} ms"
+            f"   p99 {p99:>6.1f} ms   max {latencies[-1]:>6.1f} ms   errors {len(errors)}"
+        ]
+        if "machine" in self.cpu:
+            per_req = {group: seconds * 1000 / n for group, seconds in self.cpu.items()}
+            other = per_req["machine"] - sum(per_req.get(g, 0.0) for g in ("odoo", "postgres", "client"))
+            lines.append(
+                f"  {'':<21} CPU per request: odoo {per_req.get('odoo', 0):.2f} ms, postgres"
+                f" {per_req.get('postgres', 0):.2f} ms, bench client {per_req['client']:.2f} ms, other processes"
+                f" {max(other, 0):.2f} ms; machine busy {self.cpu['machine'] / self.wall:.2f} of"
+                f" {os.cpu_count()} cores"
+            )
+        for _seconds, status, body in errors[:3]:
+            lines.append(f"      error sample: status {status}: {body[:200].decode(errors='replace')}")
+        return lines
 
 
 def is_ok(result):
@@ -214,53 +256,25 @@ def json_message(expected):
 
 
 # --- inbox checks -----------------------------------------------------------------
-def inbox_counts(db, db_host, channel_id, prefix):
-    with psycopg2.connect(dbname=db, host=db_host) as connection, connection.cursor() as cr:
-        cr.execute(
-            """
-            SELECT count(*),
-                   count(*) FILTER (WHERE idempotency_key LIKE %(prefix)s),
-                   count(DISTINCT idempotency_key),
-                   COALESCE(sum(duplicate_count), 0),
-                   COALESCE(sum(duplicate_count) FILTER (WHERE idempotency_key LIKE %(prefix)s), 0),
-                   count(*) FILTER (WHERE state != 'received')
-              FROM integration_event
-             WHERE channel_id = %(channel)s
-            """,
-            {"channel": channel_id, "prefix": prefix + "%"},
-        )
-        total, measured, distinct, dup_total, dup_measured, not_received = cr.fetchone()
-    connection.close()
-    return {
-        "rows": total,
-        "measured_rows": measured,
-        "distinct_keys": distinct,
-        "duplicate_count": dup_total,
-        "measured_duplicate_count": dup_measured,
-        "not_received": not_received,
-    }
+def inbox_counts(db, db_host, channel_id):
+    connection = psycopg2.connect(dbname=db, host=db_host)
+    try:
+        with connection.cursor() as cr:
+            cr.execute(
+                """
+                SELECT count(*), count(DISTINCT idempotency_key), COALESCE(sum(duplicate_count), 0),
+                       count(*) FILTER (WHERE state != 'received')
+                  FROM integration_event
+                 WHERE channel_id = %s
+                """,
+                [channel_id],
+            )
+            return dict(zip(("rows", "distinct_keys", "duplicates", "not_received"), cr.fetchone(), strict=True))
+    finally:
+        connection.close()
 
 
-# --- report -----------------------------------------------------------------------
-def print_phase(stats):
-    cpu = stats["cpu_ms"]
-    cpu_text = (
-        "  cpu/req ms: odoo {odoo:.2f} pg {postgres:.2f} client {client:.2f} ({cores:.2f} cores busy)".format(
-            cores=stats["cpu_cores"], **{"odoo": 0, "postgres": 0, "client": 0, **cpu}
-        )
-        if cpu
-        else ""
-    )
-    print(
-        f"  {stats['name']:<22} {stats['n']:>6} req {stats['rps']:>8.1f} req/s   p50 {stats['p50']:>7.1f} ms"
-        f"   p99 {stats['p99']:>7.1f} ms   max {stats['max']:>7.1f} ms   errors {stats['errors']}"
-    )
-    if cpu_text:
-        print(" " * 26 + cpu_text.strip())
-    for status, text in stats["error_samples"]:
-        print(f"      error sample: status {status}: {text}")
-
-
+# --- main -------------------------------------------------------------------------
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", default="http://127.0.0.1:8269")
@@ -268,6 +282,7 @@ def main():
     parser.add_argument("--db-host", default="127.0.0.1")
     parser.add_argument("--requests", "-n", type=int, default=int(os.environ.get("BENCH_N", "2000")))
     parser.add_argument("--concurrency", "-c", type=int, default=int(os.environ.get("BENCH_C", "8")))
+    parser.add_argument("--rounds", type=int, default=4, help="baseline/webhook alternations")
     parser.add_argument("--duplicate-share", type=float, default=0.10, help="share of ids sent a second time")
     parser.add_argument("--warmup", type=int, default=50, help="warm-up requests per route (not measured)")
     parser.add_argument("--server-mode", default="?", help="label printed with the results")
@@ -277,82 +292,83 @@ def main():
     channel = json.loads(os.environ["BENCH_CHANNEL_JSON"])
     secret = os.environ["BENCH_SECRET"]
     token, channel_id = channel["token"], channel["id"]
+    n, c, rounds = args.requests, args.concurrency, max(1, args.rounds)
     run = uuid.uuid4().hex[:8]
-    prefix = f"bench_{run}_"
-    resources = Resources(args.server_pid) if psutil else None
+    meter = CpuMeter(args.server_pid)
+    before = inbox_counts(args.db, args.db_host, channel_id)
 
     # warm-up: both workers load the registry and routing map, caches fill
     warm = [baseline_request() for _ in range(args.warmup)]
     warm += [signed_webhook(token, secret, f"warmup_{run}_{i}", order_body(f"W{run}-{i}")) for i in range(args.warmup)]
-    results, _wall, _cpu = run_phase(args.url, warm, args.concurrency)
+    results, _wall, _cpu = run_phase(args.url, warm, c)
     if not all(is_ok(r) for r in results):
         bad = next(r for r in results if not is_ok(r))
         sys.exit(f"warm-up failed: status {bad[1]}: {bad[2][:300]!r}")
 
-    # everything is built and signed before the clock starts
-    n, c = args.requests, args.concurrency
-    ids = [f"{prefix}{i:06d}" for i in range(n)]
+    ids = [f"bench_{run}_{i:06d}" for i in range(n)]
     bodies = [order_body(f"B{run}-{i:06d}") for i in range(n)]
-    resend = list(range(0, n, max(1, round(1 / args.duplicate_share))))[: round(n * args.duplicate_share)]
+    step = max(1, round(1 / args.duplicate_share)) if args.duplicate_share > 0 else n + 1
+    resend = list(range(0, n, step))[: round(n * args.duplicate_share)]
 
-    phases = []
-    phases.append(
-        summarize("baseline /web/health", *run_phase(args.url, [baseline_request()] * n, c, resources), is_ok)
-    )
-    webhooks = [signed_webhook(token, secret, ids[i], bodies[i]) for i in range(n)]
-    phases.append(summarize("signed webhooks", *run_phase(args.url, webhooks, c, resources), json_message("accepted")))
-    duplicates = [signed_webhook(token, secret, ids[i], bodies[i]) for i in resend]
-    phases.append(
-        summarize("duplicate re-sends", *run_phase(args.url, duplicates, c, resources), json_message("duplicate"))
-    )
-    phases.append(summarize("baseline (again)", *run_phase(args.url, [baseline_request()] * n, c, resources), is_ok))
+    baseline = Phase("baseline /web/health", is_ok)
+    webhooks = Phase("signed webhooks", json_message("accepted"))
+    duplicates = Phase("duplicate re-sends", json_message("duplicate"))
+    bounds = [round(i * n / rounds) for i in range(rounds + 1)]
+    for start, end in zip(bounds, bounds[1:], strict=False):
+        baseline.add(*run_phase(args.url, [baseline_request()] * (end - start), c, meter))
+        # signed just before sending (replay window), but before the clock starts
+        batch = [signed_webhook(token, secret, ids[i], bodies[i]) for i in range(start, end)]
+        webhooks.add(*run_phase(args.url, batch, c, meter))
+    if resend:
+        duplicates.add(
+            *run_phase(args.url, [signed_webhook(token, secret, ids[i], bodies[i]) for i in resend], c, meter)
+        )
 
-    counts = inbox_counts(args.db, args.db_host, channel_id, prefix)
-    baseline_rps = statistics.mean([phases[0]["rps"], phases[3]["rps"]])
-    ratio = phases[1]["rps"] / baseline_rps
-    body_bytes = statistics.mean(len(b) for b in bodies)
-
-    print(f"Webhook intake bench - {time.strftime('%Y-%m-%d %H:%M:%S')}")
-    print(
-        f"  server: Odoo at {args.url} ({args.server_mode}, no cron), db {args.db}; "
-        f"client: {c} concurrent connections, {os.cpu_count()} CPU cores on this machine"
-    )
-    print(
-        f"  {n} requests per phase, body {body_bytes:.0f} bytes, {len(resend)} re-sends, {args.warmup}+{args.warmup} "
-        "warm-up requests not measured"
-    )
-    print()
-    for stats in phases:
-        print_phase(stats)
-    print()
-    print(
-        f"  ratio  signed webhooks / bare auth='none' route = {phases[1]['rps']:.1f} / {baseline_rps:.1f} = {ratio:.2f}"
-    )
-    print(f"         duplicate re-sends / bare route       = {phases[2]['rps'] / baseline_rps:.2f}")
-    print()
-
+    after = inbox_counts(args.db, args.db_host, channel_id)
     unique_sent = n + args.warmup
-    checks = [
-        (
-            f"inbox rows for the channel == unique ids sent ({unique_sent} incl. warm-up)",
-            counts["rows"] == unique_sent,
-            counts["rows"],
-        ),
-        (f"measured-phase rows == {n}", counts["measured_rows"] == n, counts["measured_rows"]),
-        ("no key stored twice", counts["distinct_keys"] == counts["rows"], counts["distinct_keys"]),
-        (
-            f"sum(duplicate_count) == re-sends ({len(resend)})",
-            counts["measured_duplicate_count"] == len(resend),
-            counts["measured_duplicate_count"],
-        ),
-        ("every event still 'received' (cron off)", counts["not_received"] == 0, counts["not_received"]),
-        ("no request errored", not any(p["errors"] for p in phases), sum(p["errors"] for p in phases)),
+    round_ratios = [w / b for w, b in zip(webhooks.round_rps, baseline.round_rps, strict=True)]
+
+    out = [
+        f"Webhook intake bench - {time.strftime('%Y-%m-%d %H:%M:%S %Z')}",
+        f"  server: Odoo {args.url} ({args.server_mode}, no cron), database {args.db}",
+        f"  client: {c} concurrent connections, one per request; {n} requests per kind in {rounds} alternating"
+        f" rounds; body {statistics.mean(len(b) for b in bodies):.0f} bytes; {len(resend)} re-sends;"
+        f" {args.warmup}+{args.warmup} warm-up requests not counted",
+        "",
     ]
-    failed = False
+    for phase in (baseline, webhooks, duplicates):
+        if phase.results:
+            out += phase.report()
+    out += [
+        "",
+        f"  ratio  signed webhooks / bare auth='none' route = {webhooks.rps:.1f} / {baseline.rps:.1f}"
+        f" = {webhooks.rps / baseline.rps:.2f}",
+        "         per round: " + " ".join(f"{r:.2f}" for r in round_ratios),
+    ]
+    if duplicates.results:
+        out.append(f"         duplicate re-sends / bare route = {duplicates.rps / baseline.rps:.2f}")
+    out.append("")
+
+    new_rows = after["rows"] - before["rows"]
+    checks = [
+        (f"new inbox rows == unique ids sent ({unique_sent}, warm-up included)", new_rows == unique_sent, new_rows),
+        ("no idempotency key stored twice", after["distinct_keys"] == after["rows"], after["distinct_keys"]),
+        (
+            f"sum(duplicate_count) grew by the re-sends ({len(resend)})",
+            after["duplicates"] - before["duplicates"] == len(resend),
+            after["duplicates"] - before["duplicates"],
+        ),
+        ("every event still 'received' (cron off)", after["not_received"] == 0, after["not_received"]),
+        (
+            "no request failed or got an unexpected answer",
+            not any(p.errors() for p in (baseline, webhooks, duplicates)),
+            sum(len(p.errors()) for p in (baseline, webhooks, duplicates)),
+        ),
+    ]
     for label, ok, value in checks:
-        failed |= not ok
-        print(f"  [{'ok' if ok else 'FAIL'}] {label}: {value}")
-    return 1 if failed else 0
+        out.append(f"  [{'ok' if ok else 'FAIL'}] {label}: {value}")
+    print("\n".join(out), flush=True)
+    return 0 if all(ok for _label, ok, _value in checks) else 1
 
 
 if __name__ == "__main__":

@@ -6,7 +6,7 @@ order with bad data is still stored and held, never dropped.
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from .errors import PayloadError
 
@@ -21,7 +21,7 @@ def parse_timestamp(value, name):
         raise PayloadError(f"'{name}' is not an ISO 8601 timestamp: {value!r}") from None
     if moment.tzinfo is None:
         raise PayloadError(f"'{name}' has no UTC offset: {value!r}")
-    return moment.astimezone(timezone.utc).replace(tzinfo=None)
+    return moment.astimezone(UTC).replace(tzinfo=None)
 
 
 def _text(value):
@@ -66,12 +66,14 @@ def parse_order(data):
     for position, line in enumerate(data.get("lines") or [], start=1):
         if not isinstance(line, dict):
             raise PayloadError(f"line {position} is not an object")
-        lines.append(OrderLine(
-            external_id=_text(line.get("id")) or str(position),
-            sku=_text(line.get("sku")),
-            quantity=line.get("quantity"),
-            cancelled=bool(line.get("cancelled")),
-        ))
+        lines.append(
+            OrderLine(
+                external_id=_text(line.get("id")) or str(position),
+                sku=_text(line.get("sku")),
+                quantity=line.get("quantity"),
+                cancelled=bool(line.get("cancelled")),
+            )
+        )
     customer = data.get("customer") if isinstance(data.get("customer"), dict) else {}
     address = data.get("shipping_address") if isinstance(data.get("shipping_address"), dict) else {}
     return OrderDocument(

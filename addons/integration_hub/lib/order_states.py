@@ -36,8 +36,12 @@ FLOW = [RECEIVED, VALIDATED, ACCEPTED, PICKING, PICKED, PACKED, DISPATCHED, IN_T
 TRANSITIONS = {
     (RECEIVED, VALIDATED): "every mandatory field present and valid",
     (RECEIVED, ON_HOLD): "a validation problem",
-    (VALIDATED, ACCEPTED): "the channel's valid-to-pick trigger met and stock allocated (sale order confirmed, delivery reserved)",
+    (
+        VALIDATED,
+        ACCEPTED,
+    ): "the channel's valid-to-pick trigger met and stock allocated (sale order confirmed, delivery reserved)",
     (VALIDATED, ON_HOLD): "a stock or validation problem",
+    (ACCEPTED, VALIDATED): "a channel edit before picking (the allocation is redone)",
     (ACCEPTED, PICKING): "the first pick line started in the warehouse",
     (PICKING, PICKED): "the last pick line picked",
     (PICKED, PACKED): "goods packed and staged",
@@ -47,16 +51,18 @@ TRANSITIONS = {
     (IN_TRANSIT, DELIVERED): "a carrier delivery confirmation",
     (ON_HOLD, RECEIVED): "a manager's release decision",
     # Cancellation is possible until the carrier has the goods.
-    **{(state, CANCELLED): "a cancellation by the owning system or a manager"
-       for state in (RECEIVED, VALIDATED, ACCEPTED, PICKING, PICKED, PACKED, ON_HOLD)},
+    **{
+        (state, CANCELLED): "a cancellation by the owning system or a manager"
+        for state in (RECEIVED, VALIDATED, ACCEPTED, PICKING, PICKED, PACKED, ON_HOLD)
+    },
 }
 
-# States where the warehouse is executing: channel edits past the cut-off are blocked.
+# Channel edits apply automatically up to the channel's cut-off; later they are blocked
+# and a manager decides. cut-off setting (the last state where edits apply) -> states.
 EDITABLE_BEFORE = {
-    # cut-off setting -> states in which edits still apply automatically
-    "validated": {RECEIVED, ON_HOLD},
-    "accepted": {RECEIVED, VALIDATED, ON_HOLD},
-    "picking": {RECEIVED, VALIDATED, ACCEPTED, ON_HOLD},
+    VALIDATED: {RECEIVED, VALIDATED, ON_HOLD},
+    ACCEPTED: {RECEIVED, VALIDATED, ACCEPTED, ON_HOLD},
+    PICKING: {RECEIVED, VALIDATED, ACCEPTED, PICKING, ON_HOLD},
 }
 
 

@@ -15,7 +15,10 @@ ZIP_PATTERNS = {
     "FR": r"\d{5}",
     "DE": r"\d{5}",
     "IT": r"\d{5}",
-    "GB": r"(GIR ?0AA|[A-PR-UWYZ]([0-9]{1,2}|[A-HK-Y][0-9]{1,2}|[0-9][A-HJKPSTUW]|[A-HK-Y][0-9][ABEHMNPRVWXY]) ?[0-9][ABD-HJLNP-UW-Z]{2})",
+    "GB": (
+        r"(GIR ?0AA|[A-PR-UWYZ]([0-9]{1,2}|[A-HK-Y][0-9]{1,2}|[0-9][A-HJKPSTUW]|[A-HK-Y][0-9][ABEHMNPRVWXY])"
+        r" ?[0-9][ABD-HJLNP-UW-Z]{2})"
+    ),
     "US": r"\d{5}(-\d{4})?",
     "NL": r"\d{4} ?[A-Z]{2}",
     "BE": r"\d{4}",
@@ -36,7 +39,9 @@ def check_zip(country_code, zip_code):
 
 def check_address(address):
     address = address or {}
-    problems = [f"delivery address has no {label}" for key, label in ADDRESS_PARTS if not (address.get(key) or "").strip()]
+    problems = [
+        f"delivery address has no {label}" for key, label in ADDRESS_PARTS if not (address.get(key) or "").strip()
+    ]
     if not problems:
         problems += check_zip(address["country_code"], address["zip"])
     return problems

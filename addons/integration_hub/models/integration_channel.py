@@ -115,7 +115,7 @@ class IntegrationChannel(models.Model):
         "'Paid' alone never releases an order whose stock or address is not validated.",
     )
     edit_cutoff_state = fields.Selection(
-        [("accepted", "Before picking starts"), ("picking", "Before picking ends"), ("validated", "Before acceptance")],
+        [("validated", "Until acceptance"), ("accepted", "Until picking starts"), ("picking", "Until picking ends")],
         default="accepted",
         required=True,
         help="Channel edits apply automatically only up to this state; later they become exceptions.",

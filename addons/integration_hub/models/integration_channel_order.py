@@ -19,20 +19,33 @@ class IntegrationChannelOrder(models.Model):
     _order = "id desc"
 
     name = fields.Char(string="Order", required=True, readonly=True, tracking=True)
-    external_id = fields.Char(required=True, readonly=True, index=True, help="The order id in the channel: unique, immutable.")
+    external_id = fields.Char(
+        required=True, readonly=True, index=True, help="The order id in the channel: unique, immutable."
+    )
     channel_id = fields.Many2one("integration.channel", required=True, readonly=True, index=True, ondelete="restrict")
     company_id = fields.Many2one(related="channel_id.company_id", store=True, index=True)
     warehouse_id = fields.Many2one(related="channel_id.warehouse_id")
-    state = fields.Selection(S.STATE_SELECTION, default=S.RECEIVED, required=True, readonly=True, index=True,
-                             tracking=True, group_expand="_group_expand_states")
+    state = fields.Selection(
+        S.STATE_SELECTION,
+        default=S.RECEIVED,
+        required=True,
+        readonly=True,
+        index=True,
+        tracking=True,
+        group_expand="_group_expand_states",
+    )
     manual_entry = fields.Boolean(readonly=True, help="Typed in by the warehouse team (fallback path).")
 
     placed_at = fields.Datetime(readonly=True)
     source_updated_at = fields.Datetime(string="Updated in source at", readonly=True)
     received_at = fields.Datetime(readonly=True, default=fields.Datetime.now)
     accepted_at = fields.Datetime(readonly=True)
-    lag_received_seconds = fields.Float(compute="_compute_lags", store=True, string="Order lag (s)",
-                                        help="Placed in the channel to received in the warehouse.")
+    lag_received_seconds = fields.Float(
+        compute="_compute_lags",
+        store=True,
+        string="Order lag (s)",
+        help="Placed in the channel to received in the warehouse.",
+    )
     lag_accepted_seconds = fields.Float(compute="_compute_lags", store=True, string="Acceptance lag (s)")
 
     financial_status = fields.Char(readonly=True, tracking=True)
@@ -69,8 +82,11 @@ class IntegrationChannelOrder(models.Model):
     open_exception_count = fields.Integer(compute="_compute_exceptions")
 
     _sql_constraints = [
-        ("channel_external_id_unique", "unique(channel_id, external_id)",
-         "This order id already exists on this channel: an order is received once."),
+        (
+            "channel_external_id_unique",
+            "unique(channel_id, external_id)",
+            "This order id already exists on this channel: an order is received once.",
+        ),
     ]
 
     @api.model
@@ -81,10 +97,14 @@ class IntegrationChannelOrder(models.Model):
     def _compute_lags(self):
         for order in self:
             order.lag_received_seconds = (
-                max(0.0, (order.received_at - order.placed_at).total_seconds()) if order.placed_at and order.received_at else 0.0
+                max(0.0, (order.received_at - order.placed_at).total_seconds())
+                if order.placed_at and order.received_at
+                else 0.0
             )
             order.lag_accepted_seconds = (
-                (order.accepted_at - order.received_at).total_seconds() if order.accepted_at and order.received_at else 0.0
+                (order.accepted_at - order.received_at).total_seconds()
+                if order.accepted_at and order.received_at
+                else 0.0
             )
 
     def _compute_exceptions(self):
@@ -113,18 +133,24 @@ class IntegrationChannelOrder(models.Model):
                     raise UserError(_("A forced state change needs a reason."))
             else:
                 if not S.is_allowed(current, target):
-                    raise UserError(_(
-                        "Order %(order)s cannot go from %(from)s to %(to)s.",
-                        order=order.name, **{"from": order._state_label(current), "to": order._state_label(target)},
-                    ))
+                    raise UserError(
+                        _(
+                            "Order %(order)s cannot go from %(from)s to %(to)s.",
+                            order=order.name,
+                            **{"from": order._state_label(current), "to": order._state_label(target)},
+                        )
+                    )
                 missing = getattr(order, f"_guard_{current}_{target}", lambda: [])()
                 if missing:
-                    raise UserError(_(
-                        "Order %(order)s stays %(from)s: %(to)s needs %(evidence)s. Missing: %(missing)s.",
-                        order=order.name, evidence=S.required_evidence(current, target),
-                        missing="; ".join(missing),
-                        **{"from": order._state_label(current), "to": order._state_label(target)},
-                    ))
+                    raise UserError(
+                        _(
+                            "Order %(order)s stays %(from)s: %(to)s needs %(evidence)s. Missing: %(missing)s.",
+                            order=order.name,
+                            evidence=S.required_evidence(current, target),
+                            missing="; ".join(missing),
+                            **{"from": order._state_label(current), "to": order._state_label(target)},
+                        )
+                    )
             order.with_context(integration_order_transition=True).write({"state": target})
             body = _("%(from)s → %(to)s", **{"from": order._state_label(current), "to": order._state_label(target)})
             if reason:
@@ -192,10 +218,13 @@ class IntegrationChannelOrder(models.Model):
                 raise UserError(_("Order %s is not on hold.", order.name))
             problems = order._validation_problems() + order.sudo()._stock_problems()
             if problems:
-                raise UserError(_(
-                    "Order %(order)s cannot be released yet. Still wrong: %(problems)s",
-                    order=order.name, problems="; ".join(problems),
-                ))
+                raise UserError(
+                    _(
+                        "Order %(order)s cannot be released yet. Still wrong: %(problems)s",
+                        order=order.name,
+                        problems="; ".join(problems),
+                    )
+                )
             order.with_context(integration_release=True)._transition(S.RECEIVED, _("released by a manager"))
             order.ready_to_release = False
             order._close_hold_exceptions(_("Released by %s after re-validation.", self.env.user.name))
@@ -227,16 +256,23 @@ class IntegrationChannelOrder(models.Model):
 
     def action_view_sale_order(self):
         self.ensure_one()
-        return {"type": "ir.actions.act_window", "res_model": "sale.order", "res_id": self.sale_order_id.id, "view_mode": "form"}
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "sale.order",
+            "res_id": self.sale_order_id.id,
+            "view_mode": "form",
+        }
 
     def _record_carrier_pickup(self, receipt_ref, tracking_number, picked_up_at, source_note):
         """Carrier proof of pickup closes the warehouse's responsibility: packed -> dispatched."""
         for order in self:
-            order.write({
-                "carrier_receipt_ref": receipt_ref,
-                "tracking_number": tracking_number,
-                "dispatched_at": picked_up_at,
-            })
+            order.write(
+                {
+                    "carrier_receipt_ref": receipt_ref,
+                    "tracking_number": tracking_number,
+                    "dispatched_at": picked_up_at,
+                }
+            )
             order._transition(S.DISPATCHED, source_note)
 
     def _apply_carrier_status(self, status, at=None, note=None):
@@ -266,7 +302,8 @@ class IntegrationChannelOrder(models.Model):
                         "The order is in picking but nothing was picked since %(since)s. Either it never reached the "
                         "pick queue (system failure) or it was not actually released to pick (operational failure). "
                         "Check the transfers %(pickings)s and the picker's queue.",
-                        since=last, pickings=", ".join(order.picking_ids.mapped("name")) or "-",
+                        since=last,
+                        pickings=", ".join(order.picking_ids.mapped("name")) or "-",
                     ),
                     record=order,
                     dedupe_key=f"stuck:{order.id}:{fields.Datetime.to_string(last)}",

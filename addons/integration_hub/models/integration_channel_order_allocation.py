@@ -15,7 +15,7 @@ class IntegrationChannelOrderAllocation(models.Model):
 
     # --- valid to pick ------------------------------------------------------
     def _valid_to_pick_missing(self):
-        """"Paid" is not "ready to pick": the channel's trigger must be met, and stock must exist."""
+        """ "Paid" is not "ready to pick": the channel's trigger must be met, and stock must exist."""
         trigger = self.channel_id.valid_to_pick_trigger
         if trigger == "paid" and self.financial_status not in PAID_STATUSES:
             return [_("payment (financial status is '%s')", self.financial_status or _("unknown"))]
@@ -29,6 +29,7 @@ class IntegrationChannelOrderAllocation(models.Model):
 
     def _free_quantities(self, products):
         """Free (unreserved) stock in the channel's warehouse; kits are MIN over components (mrp)."""
+        products.invalidate_recordset(["free_qty"])  # quants may have moved in this transaction
         rows = products.with_context(warehouse_id=self.channel_id.warehouse_id.id).read(["free_qty"])
         return {row["id"]: row["free_qty"] for row in rows}
 
@@ -39,8 +40,12 @@ class IntegrationChannelOrderAllocation(models.Model):
             return []
         free = self._free_quantities(self.env["product.product"].concat(*needed))
         return [
-            _("not enough stock of %(sku)s: %(need)s needed, %(free)s free", sku=product.default_code or product.display_name,
-              need=qty, free=free[product.id])
+            _(
+                "not enough stock of %(sku)s: %(need)s needed, %(free)s free",
+                sku=product.default_code or product.display_name,
+                need=qty,
+                free=free[product.id],
+            )
             for product, qty in needed.items()
             if float_compare(free[product.id], qty, precision_rounding=product.uom_id.rounding) < 0
         ]
@@ -50,8 +55,10 @@ class IntegrationChannelOrderAllocation(models.Model):
         self.ensure_one()
         waiting = self._valid_to_pick_missing()
         if waiting:
-            self.message_post(body=_("Validated; waiting for %s before release to pick.", "; ".join(waiting)),
-                              subtype_xmlid="mail.mt_note")
+            self.message_post(
+                body=_("Validated; waiting for %s before release to pick.", "; ".join(waiting)),
+                subtype_xmlid="mail.mt_note",
+            )
             return
         shortages = self._stock_problems()
         policy = self.channel_id.partial_policy
@@ -84,13 +91,19 @@ class IntegrationChannelOrderAllocation(models.Model):
         short_products = {product.id for product, qty in needed.items() if free[product.id] < qty}
         lines = self.line_ids.filtered(lambda line: line.state == "open" and line.product_id.id in short_products)
         lines.write({"state": "cancelled"})
-        self.message_post(body=_("Cancelled for lack of stock: %s", ", ".join(lines.mapped("sku"))),
-                          subtype_xmlid="mail.mt_note")
+        self.message_post(
+            body=_("Cancelled for lack of stock: %s", ", ".join(lines.mapped("sku"))), subtype_xmlid="mail.mt_note"
+        )
         self.env["integration.job"]._enqueue(
-            self.channel_id, "order_status", f"lines-cancelled:{self.channel_id.code}:{self.external_id}:"
+            self.channel_id,
+            "order_status",
+            f"lines-cancelled:{self.channel_id.code}:{self.external_id}:"
             + ",".join(sorted(lines.mapped("external_line_id"))),
-            {"order_id": self.external_id, "status": "lines_cancelled",
-             "lines": [{"id": line.external_line_id, "sku": line.sku, "reason": "out_of_stock"} for line in lines]},
+            {
+                "order_id": self.external_id,
+                "status": "lines_cancelled",
+                "lines": [{"id": line.external_line_id, "sku": line.sku, "reason": "out_of_stock"} for line in lines],
+            },
             record=self,
         )
 
@@ -102,22 +115,33 @@ class IntegrationChannelOrderAllocation(models.Model):
             [("email", "=ilike", self.customer_email), ("parent_id", "=", False)], limit=1
         )
         if not customer:
-            customer = Partner.create({
-                "name": self.customer_name or self.ship_name or self.customer_email or self.name,
-                "email": self.customer_email,
-                "phone": self.phone_e164 or self.customer_phone,
-                "vat": self.vat or False,
-                "company_id": self.company_id.id,
-            })
+            customer = Partner.create(
+                {
+                    "name": self.customer_name or self.ship_name or self.customer_email or self.name,
+                    "email": self.customer_email,
+                    "phone": self.phone_e164 or self.customer_phone,
+                    "vat": self.vat or False,
+                    "company_id": self.company_id.id,
+                }
+            )
         address = {
-            "name": self.ship_name, "street": self.ship_street, "street2": self.ship_street2 or False,
-            "zip": self.ship_zip, "city": self.ship_city, "country_id": self._country().id,
+            "name": self.ship_name,
+            "street": self.ship_street,
+            "street2": self.ship_street2 or False,
+            "zip": self.ship_zip,
+            "city": self.ship_city,
+            "country_id": self._country().id,
         }
-        shipping = customer.child_ids.filtered(
-            lambda p: p.type == "delivery" and all((p[k] or False) == (v or False) for k, v in address.items())
-        )[:1]
+
+        def same_address(partner):
+            current = partner.read(list(address), load=None)[0]
+            return partner.type == "delivery" and all((current[k] or False) == (v or False) for k, v in address.items())
+
+        shipping = customer.child_ids.filtered(same_address)[:1]
         if not shipping:
-            shipping = Partner.create({**address, "type": "delivery", "parent_id": customer.id, "phone": self.phone_e164})
+            shipping = Partner.create(
+                {**address, "type": "delivery", "parent_id": customer.id, "phone": self.phone_e164}
+            )
         elif self.phone_e164 and shipping.phone != self.phone_e164:
             shipping.phone = self.phone_e164
         return customer, shipping
@@ -126,18 +150,34 @@ class IntegrationChannelOrderAllocation(models.Model):
         """Create and confirm the sale order: Odoo reserves the delivery (kits explode into components)."""
         customer, shipping = self._partners()
         lines = self.line_ids.filtered(lambda line: line.state == "open")
-        order = self.env["sale.order"].sudo().create({
-            "partner_id": customer.id,
-            "partner_shipping_id": shipping.id,
-            "company_id": self.company_id.id,
-            "warehouse_id": self.channel_id.warehouse_id.id,
-            "client_order_ref": self.name,
-            "origin": f"{self.channel_id.code}/{self.name}",
-            "integration_order_id": self.id,
-            "note": self.special_handling or False,
-            "order_line": [(0, 0, {"product_id": line.product_id.id, "product_uom_qty": line._quantity_value(),
-                                   "integration_line_id": line.id}) for line in lines],
-        })
+        order = (
+            self.env["sale.order"]
+            .sudo()
+            .create(
+                {
+                    "partner_id": customer.id,
+                    "partner_shipping_id": shipping.id,
+                    "company_id": self.company_id.id,
+                    "warehouse_id": self.channel_id.warehouse_id.id,
+                    "client_order_ref": self.name,
+                    "origin": f"{self.channel_id.code}/{self.name}",
+                    "integration_order_id": self.id,
+                    "note": self.special_handling or False,
+                    "order_line": [
+                        (
+                            0,
+                            0,
+                            {
+                                "product_id": line.product_id.id,
+                                "product_uom_qty": line._quantity_value(),
+                                "integration_line_id": line.id,
+                            },
+                        )
+                        for line in lines
+                    ],
+                }
+            )
+        )
         order.action_confirm()
         self.sale_order_id = order
         self._first_step_pickings().action_assign()
@@ -166,8 +206,13 @@ class IntegrationChannelOrderAllocation(models.Model):
             if sale_line and sale_line.product_uom_qty != quantity:
                 sale_line.product_uom_qty = quantity
             elif not sale_line and line.state == "open" and line.product_id:
-                sale.order_line = [(0, 0, {"product_id": line.product_id.id, "product_uom_qty": quantity,
-                                           "integration_line_id": line.id})]
+                sale.order_line = [
+                    (
+                        0,
+                        0,
+                        {"product_id": line.product_id.id, "product_uom_qty": quantity, "integration_line_id": line.id},
+                    )
+                ]
 
     # --- the warehouse's evidence ------------------------------------------------
     def _chain(self):
@@ -176,9 +221,11 @@ class IntegrationChannelOrderAllocation(models.Model):
         pickings = self.sale_order_id.picking_ids.filtered(lambda p: p.state != "cancel" and not p.backorder_id)
         return {
             "pick": pickings.filtered(lambda p: p.picking_type_id == warehouse.pick_type_id)
-            if warehouse.delivery_steps != "ship_only" else pickings.browse(),
+            if warehouse.delivery_steps != "ship_only"
+            else pickings.browse(),
             "pack": pickings.filtered(lambda p: p.picking_type_id == warehouse.pack_type_id)
-            if warehouse.delivery_steps == "pick_pack_ship" else pickings.browse(),
+            if warehouse.delivery_steps == "pick_pack_ship"
+            else pickings.browse(),
             "out": pickings.filtered(lambda p: p.picking_type_id == warehouse.out_type_id),
         }
 
@@ -193,8 +240,10 @@ class IntegrationChannelOrderAllocation(models.Model):
             return False
         if self.channel_id.partial_policy == "backorder":
             return any(move.quantity > 0 for move in moves)
-        return all(float_compare(move.quantity, move.product_uom_qty, precision_rounding=move.product_uom.rounding) >= 0
-                   for move in moves)
+        return all(
+            float_compare(move.quantity, move.product_uom_qty, precision_rounding=move.product_uom.rounding) >= 0
+            for move in moves
+        )
 
     def _warehouse_evidence(self):
         chain = self._chain()
@@ -205,7 +254,8 @@ class IntegrationChannelOrderAllocation(models.Model):
             picked = bool(first) and all(p.state == "done" for p in first)
         else:
             picked = (bool(first_lines) and all(line.picked for line in first_lines)) or (
-                bool(first) and all(p.state == "done" for p in first))
+                bool(first) and all(p.state == "done" for p in first)
+            )
         if chain["pack"]:
             packed = all(p.state == "done" for p in chain["pack"])
         else:
@@ -223,5 +273,12 @@ class IntegrationChannelOrderAllocation(models.Model):
             evidence = order._warehouse_evidence()
             for current, target, key in steps:
                 if order.state == current and evidence[key]:
-                    order._transition(target, _("warehouse evidence: %s", ", ".join(
-                        order.sale_order_id.picking_ids.filtered(lambda p: p.state != "cancel").mapped("name"))))
+                    order._transition(
+                        target,
+                        _(
+                            "warehouse evidence: %s",
+                            ", ".join(
+                                order.sale_order_id.picking_ids.filtered(lambda p: p.state != "cancel").mapped("name")
+                            ),
+                        ),
+                    )

@@ -6,7 +6,7 @@ from odoo import _, api, fields, models
 
 from ..lib import order_states as S
 from ..lib import order_validation as V
-from ..lib.errors import PayloadError
+from ..lib.errors import PayloadError, RetryableError
 from ..lib.order_payload import parse_order
 
 DUPLICATE = "duplicate"  # the inbox marks such events as duplicates
@@ -31,7 +31,11 @@ class IntegrationChannelOrderIntake(models.Model):
             if order:
                 order._run_pipeline()
                 return order
-            order = self._lock_existing(channel, document.external_id)  # another worker won the race
+            order = self._lock_existing(channel, document.external_id)
+            if not order:
+                # Another worker created it after this transaction's snapshot began
+                # (Odoo runs REPEATABLE READ): retry in a new transaction, where it is visible.
+                raise RetryableError(_("order %s is being created by another worker", document.external_id), seconds=0)
         return order._apply_channel_message(document, kind, data)
 
     def _lock_existing(self, channel, external_id):
@@ -47,13 +51,15 @@ class IntegrationChannelOrderIntake(models.Model):
         """Create, relying on the unique (channel, external id) constraint; None if it already exists."""
         try:
             with self.env.cr.savepoint():
-                order = self.create({
-                    "channel_id": channel.id,
-                    "external_id": document.external_id,
-                    "manual_entry": manual,
-                    **self._values_from_document(document),
-                    "line_ids": [(0, 0, values) for values in self._line_values(channel, document)],
-                })
+                order = self.create(
+                    {
+                        "channel_id": channel.id,
+                        "external_id": document.external_id,
+                        "manual_entry": manual,
+                        **self._values_from_document(document),
+                        "line_ids": [(0, 0, values) for values in self._line_values(channel, document)],
+                    }
+                )
         except IntegrityError:
             return None
         order.message_post(body=_("Received from %s.", channel.name), subtype_xmlid="mail.mt_note")
@@ -91,15 +97,17 @@ class IntegrationChannelOrderIntake(models.Model):
         values = []
         for line in doc.lines:
             found = resolutions.get(line.sku, {})
-            values.append({
-                "external_line_id": line.external_id,
-                "sku": line.sku,
-                "quantity_sent": str(line.quantity) if line.quantity is not None else False,
-                "product_id": found.get("product_id", False),
-                "resolution": found.get("how", False),
-                "resolution_note": found.get("warning") or found.get("problem") or False,
-                "state": "cancelled" if line.cancelled else "open",
-            })
+            values.append(
+                {
+                    "external_line_id": line.external_id,
+                    "sku": line.sku,
+                    "quantity_sent": str(line.quantity) if line.quantity is not None else False,
+                    "product_id": found.get("product_id", False),
+                    "resolution": found.get("how", False),
+                    "resolution_note": found.get("warning") or found.get("problem") or False,
+                    "state": "cancelled" if line.cancelled else "open",
+                }
+            )
         return values
 
     # --- validation -------------------------------------------------------
@@ -116,9 +124,14 @@ class IntegrationChannelOrderIntake(models.Model):
             elif not line.product_id:
                 problems.append(line.resolution_note or _("SKU %s does not match any catalog product", line.sku))
             problems += V.check_quantity(line.sku or line.external_line_id, line.quantity_sent or None)
-        problems += V.check_address({
-            "street": self.ship_street, "zip": self.ship_zip, "city": self.ship_city, "country_code": self.ship_country_code,
-        })
+        problems += V.check_address(
+            {
+                "street": self.ship_street,
+                "zip": self.ship_zip,
+                "city": self.ship_city,
+                "country_code": self.ship_country_code,
+            }
+        )
         if self.ship_country_code and not self._country():
             problems.append(_("country code '%s' is unknown", self.ship_country_code))
         try:
@@ -133,7 +146,11 @@ class IntegrationChannelOrderIntake(models.Model):
         return problems
 
     def _country(self):
-        return self.env["res.country"].search([("code", "=", self.ship_country_code)], limit=1) if self.ship_country_code else self.env["res.country"]
+        return (
+            self.env["res.country"].search([("code", "=", self.ship_country_code)], limit=1)
+            if self.ship_country_code
+            else self.env["res.country"]
+        )
 
     def _run_pipeline(self):
         """received -> validated -> accepted, as far as the evidence allows; hold on any problem."""
@@ -160,17 +177,22 @@ class IntegrationChannelOrderIntake(models.Model):
                 "What is wrong:\n- %(problems)s\n\nWhat to do: ask %(channel)s (the order's owner) for the missing "
                 "data, or correct it with the customer; then a manager releases the order (it is re-validated). "
                 "Cancel it if it cannot be fulfilled. The warehouse does not ship best-guess data.",
-                problems="\n- ".join(problems), channel=self.channel_id.name,
+                problems="\n- ".join(problems),
+                channel=self.channel_id.name,
             ),
             record=self,
             dedupe_key=f"hold:{self.id}",
         )
 
     def _hold_exceptions(self):
-        return self.env["integration.sync.exception"].search([
-            ("res_model", "=", self._name), ("res_id", "in", self.ids), ("state", "=", "open"),
-            ("exception_type", "=", "invalid_order"),
-        ])
+        return self.env["integration.sync.exception"].search(
+            [
+                ("res_model", "=", self._name),
+                ("res_id", "in", self.ids),
+                ("state", "=", "open"),
+                ("exception_type", "=", "invalid_order"),
+            ]
+        )
 
     def _close_hold_exceptions(self, decision):
         exceptions = self._hold_exceptions()
@@ -181,10 +203,15 @@ class IntegrationChannelOrderIntake(models.Model):
     def _apply_channel_message(self, doc, kind, data):
         self.ensure_one()
         if doc.updated_at and self.source_updated_at and doc.updated_at < self.source_updated_at:
-            self.message_post(body=_(
-                "Ignored an out-of-date %(kind)s message (source updated_at %(sent)s is older than %(applied)s).",
-                kind=kind, sent=doc.updated_at, applied=self.source_updated_at,
-            ), subtype_xmlid="mail.mt_note")
+            self.message_post(
+                body=_(
+                    "Ignored an out-of-date %(kind)s message (source updated_at %(sent)s is older than %(applied)s).",
+                    kind=kind,
+                    sent=doc.updated_at,
+                    applied=self.source_updated_at,
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
             return DUPLICATE
         if kind == "cancelled":
             if self.state == S.CANCELLED:
@@ -210,9 +237,12 @@ class IntegrationChannelOrderIntake(models.Model):
         current = {key: self[key] or "" for key in self._values_from_document(doc) if key not in ("source_updated_at",)}
         wanted = {key: value or "" for key, value in self._values_from_document(doc).items() if key in current}
         changes = {
-            key: [fields.Datetime.to_string(current[key]) if key == "placed_at" else current[key],
-                  fields.Datetime.to_string(wanted[key]) if key == "placed_at" else wanted[key]]
-            for key in current if current[key] != wanted[key]
+            key: [
+                fields.Datetime.to_string(current[key]) if key == "placed_at" else current[key],
+                fields.Datetime.to_string(wanted[key]) if key == "placed_at" else wanted[key],
+            ]
+            for key in current
+            if current[key] != wanted[key]
         }
         sent = {line.external_id: line for line in doc.lines}
         for line in self.line_ids:
@@ -221,7 +251,10 @@ class IntegrationChannelOrderIntake(models.Model):
                 if line.state == "open":
                     changes[f"line {line.external_line_id}"] = [f"{line.sku} x {line.quantity_sent}", "cancelled"]
             elif (new.sku, str(new.quantity)) != (line.sku, line.quantity_sent):
-                changes[f"line {line.external_line_id}"] = [f"{line.sku} x {line.quantity_sent}", f"{new.sku} x {new.quantity}"]
+                changes[f"line {line.external_line_id}"] = [
+                    f"{line.sku} x {line.quantity_sent}",
+                    f"{new.sku} x {new.quantity}",
+                ]
         known = set(self.line_ids.mapped("external_line_id"))
         for line in doc.lines:
             if line.external_id not in known and not line.cancelled:
@@ -236,6 +269,10 @@ class IntegrationChannelOrderIntake(models.Model):
         self._replace_lines(doc)
         summary = "; ".join(f"{key}: {old} → {new}" for key, (old, new) in changes.items())
         self.message_post(body=_("Channel edit applied: %s", summary), subtype_xmlid="mail.mt_note")
+        if self.state == S.PICKING:
+            # allowed by the channel's cut-off: the running transfers follow the edit
+            self._sync_released_sale_order()
+            return
         if was_allocated:
             self._release_allocation()
             self._transition(S.VALIDATED, _("channel edit before picking: allocation redone"))
@@ -279,14 +316,16 @@ class IntegrationChannelOrderIntake(models.Model):
                 "The channel changed the order after it was released to the warehouse (state: %(state)s). "
                 "The warehouse keeps executing it as released.\n\nRequested changes:\n%(diff)s\n\nWhat to do: "
                 "'Apply edit' (forced, audited; may need a re-pick) or 'Reject edit' and tell the channel.",
-                state=self._state_label(self.state), diff=summary,
+                state=self._state_label(self.state),
+                diff=summary,
             ),
             record=self,
             dedupe_key=f"edit:{self.id}:{doc.updated_at or ''}",
             pending_data=json.dumps({"kind": kind, "data": data}),
         )
-        self.message_post(body=_("Edit after release blocked, waiting for a manager:\n%s", summary),
-                          subtype_xmlid="mail.mt_note")
+        self.message_post(
+            body=_("Edit after release blocked, waiting for a manager:\n%s", summary), subtype_xmlid="mail.mt_note"
+        )
         return self
 
     def _cancel(self, reason):
@@ -300,20 +339,32 @@ class IntegrationChannelOrderIntake(models.Model):
         """Forced: the warehouse applies the channel's late edit to the released order (audited)."""
         self.ensure_one()
         self._check_manager(_("apply an edit after release"))
+        order = self.sudo()  # the manager's decision is checked; the hub carries it out
         doc = parse_order(pending["data"])
-        before = {"state": self.state, "address": [self.ship_street, self.ship_zip, self.ship_city],
-                  "lines": [(line.sku, line.quantity_sent, line.state) for line in self.line_ids]}
+        before = {
+            "state": order.state,
+            "address": [order.ship_street, order.ship_zip, order.ship_city],
+            "lines": [(line.sku, line.quantity_sent, line.state) for line in order.line_ids],
+        }
         if pending["kind"] == "cancelled":
-            self._release_allocation()
-            self._transition(S.CANCELLED, reason, forced=True)
+            order._release_allocation()
+            order._transition(S.CANCELLED, reason, forced=True)
         else:
-            self.write(self._values_from_document(doc))
-            self._replace_lines(doc)
-            self._sync_released_sale_order()
+            order.write(order._values_from_document(doc))
+            order._replace_lines(doc)
+            order._sync_released_sale_order()
         self.env["integration.audit.log"]._log(
-            "forced_state", self, reason=_("Edit after release applied: %s", reason), before=before,
-            after={"state": self.state, "address": [self.ship_street, self.ship_zip, self.ship_city],
-                   "lines": [(line.sku, line.quantity_sent, line.state) for line in self.line_ids]},
+            "forced_state",
+            self,
+            reason=_("Edit after release applied: %s", reason),
+            before=before,
+            after={
+                "state": order.state,
+                "address": [order.ship_street, order.ship_zip, order.ship_city],
+                "lines": [(line.sku, line.quantity_sent, line.state) for line in order.line_ids],
+            },
         )
-        self.message_post(body=_("Edit after release applied by %(user)s: %(reason)s", user=self.env.user.name,
-                                 reason=reason), subtype_xmlid="mail.mt_note")
+        order.message_post(
+            body=_("Edit after release applied by %(user)s: %(reason)s", user=self.env.user.name, reason=reason),
+            subtype_xmlid="mail.mt_note",
+        )

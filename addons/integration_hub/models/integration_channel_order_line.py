@@ -15,8 +15,12 @@ class IntegrationChannelOrderLine(models.Model):
     quantity = fields.Float(compute="_compute_quantity", string="Quantity")
     product_id = fields.Many2one("product.product", string="Resolved product", index=True)
     resolution = fields.Selection(
-        [("code", "Internal reference"), ("barcode", "Barcode"), ("equivalence", "Equivalence (transition)"),
-         ("legacy_barcode", "Legacy barcode")],
+        [
+            ("code", "Internal reference"),
+            ("barcode", "Barcode"),
+            ("equivalence", "Equivalence (transition)"),
+            ("legacy_barcode", "Legacy barcode"),
+        ],
         help="How the SKU was matched to the catalog.",
     )
     resolution_note = fields.Char(help="Warnings (legacy code) or why the SKU did not resolve.")

@@ -5,6 +5,8 @@ import threading
 import traceback
 from datetime import UTC, datetime, timedelta
 
+from psycopg2 import errors as pg_errors
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
@@ -13,6 +15,7 @@ from ..lib.errors import PayloadError, PermanentError, RetryableError
 
 _logger = logging.getLogger(__name__)
 
+CONCURRENCY_ERRORS = (pg_errors.SerializationFailure, pg_errors.DeadlockDetected, pg_errors.LockNotAvailable)
 RECEIVED, PROCESSING, DONE, DUPLICATE, FAILED = "received", "processing", "done", "duplicate", "failed"
 INBOX_BATCH_SIZE = 50
 # Inbound retries are short: the source already retries on its side too.
@@ -241,6 +244,9 @@ class IntegrationEvent(models.Model):
                 result = handler(data)
         except RetryableError as error:
             self._schedule_retry(error)
+        except CONCURRENCY_ERRORS as error:
+            # another worker touched the same rows: a later transaction will see its result
+            self._schedule_retry(RetryableError(f"concurrent update ({error.__class__.__name__})", seconds=0))
         except (PermanentError, PayloadError) as error:
             self._set_failed(str(error))
         except Exception as error:  # a bug or an unforeseen input: keep the event, tell a manager

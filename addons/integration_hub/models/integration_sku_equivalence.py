@@ -22,19 +22,28 @@ class IntegrationSkuEquivalence(models.Model):
     _rec_name = "old_code"
 
     old_code = fields.Char(required=True, index=True, tracking=True)
-    code_type = fields.Selection([("sku", "SKU"), ("barcode", "Barcode / EAN")], required=True, default="sku", tracking=True)
+    code_type = fields.Selection(
+        [("sku", "SKU"), ("barcode", "Barcode / EAN")], required=True, default="sku", tracking=True
+    )
     product_id = fields.Many2one("product.product", required=True, index=True, ondelete="restrict", tracking=True)
     new_code = fields.Char(compute="_compute_new_code", help="The code that is used from now on.")
     channel_id = fields.Many2one("integration.channel", index=True, help="Empty: valid on every channel.")
     company_id = fields.Many2one("res.company", default=lambda self: self.env.company, index=True)
     valid_from = fields.Date(required=True, default=fields.Date.context_today, tracking=True)
     transition_end = fields.Date(
-        compute="_compute_transition_end", store=True, readonly=False, tracking=True,
+        compute="_compute_transition_end",
+        store=True,
+        readonly=False,
+        tracking=True,
         help="Both codes are active until this day (start + the channel's window, 30 days by default).",
     )
     state = fields.Selection(
         [(ACTIVE, "Active (transition)"), (LEGACY, "Legacy (warning)"), (RETIRED, "Retired")],
-        default=ACTIVE, required=True, index=True, tracking=True, readonly=True,
+        default=ACTIVE,
+        required=True,
+        index=True,
+        tracking=True,
+        readonly=True,
     )
     reason = fields.Char(help="Why the code changed (supplier migration, relabelling...).")
 
@@ -45,7 +54,9 @@ class IntegrationSkuEquivalence(models.Model):
     @api.depends("product_id.default_code", "product_id.barcode", "code_type")
     def _compute_new_code(self):
         for record in self:
-            record.new_code = record.product_id.barcode if record.code_type == "barcode" else record.product_id.default_code
+            record.new_code = (
+                record.product_id.barcode if record.code_type == "barcode" else record.product_id.default_code
+            )
 
     @api.depends("valid_from", "channel_id.sku_transition_days")
     def _compute_transition_end(self):
@@ -57,14 +68,20 @@ class IntegrationSkuEquivalence(models.Model):
     def _check_not_a_live_code(self):
         for record in self:
             field = "barcode" if record.code_type == "barcode" else "default_code"
-            clash = self.env["product.product"].with_context(active_test=False).search(
-                [(field, "=", record.old_code), ("id", "!=", record.product_id.id)], limit=1
+            clash = (
+                self.env["product.product"]
+                .with_context(active_test=False)
+                .search([(field, "=", record.old_code), ("id", "!=", record.product_id.id)], limit=1)
             )
             if clash:
-                raise ValidationError(_(
-                    "'%(code)s' is still the live code of %(product)s: an old code must belong to no other product.",
-                    code=record.old_code, product=clash.display_name,
-                ))
+                raise ValidationError(
+                    _(
+                        "'%(code)s' is still the live code of %(product)s: "
+                        "an old code must belong to no other product.",
+                        code=record.old_code,
+                        product=clash.display_name,
+                    )
+                )
 
     @staticmethod
     def _state_on(record, day):
@@ -86,8 +103,12 @@ class IntegrationSkuEquivalence(models.Model):
         if not codes:
             return result
         products = self.env["product.product"].search_read(
-            ["|", ("default_code", "in", list(codes)), ("barcode", "in", list(codes)),
-             ("company_id", "in", [channel.company_id.id, False])],
+            [
+                "|",
+                ("default_code", "in", list(codes)),
+                ("barcode", "in", list(codes)),
+                ("company_id", "in", [channel.company_id.id, False]),
+            ],
             ["default_code", "barcode"],
         )
         matches = {}
@@ -111,18 +132,35 @@ class IntegrationSkuEquivalence(models.Model):
                 state = self._state_on(equivalence, day)
                 new_code = equivalence.new_code or equivalence.product_id.display_name
                 if state == ACTIVE:
-                    result[code] = {"product_id": equivalence.product_id.id, "how": "equivalence",
-                                    "warning": _("old code %(old)s accepted until %(end)s; new code is %(new)s",
-                                                 old=code, end=equivalence.transition_end, new=new_code)}
+                    result[code] = {
+                        "product_id": equivalence.product_id.id,
+                        "how": "equivalence",
+                        "warning": _(
+                            "old code %(old)s accepted until %(end)s; new code is %(new)s",
+                            old=code,
+                            end=equivalence.transition_end,
+                            new=new_code,
+                        ),
+                    }
                 elif state == LEGACY:
-                    result[code] = {"product_id": equivalence.product_id.id, "how": "legacy_barcode",
-                                    "warning": _("legacy barcode %(old)s: use %(new)s", old=code, new=new_code)}
+                    result[code] = {
+                        "product_id": equivalence.product_id.id,
+                        "how": "legacy_barcode",
+                        "warning": _("legacy barcode %(old)s: use %(new)s", old=code, new=new_code),
+                    }
                 else:
-                    result[code] = {"problem": _(
-                        "SKU %(old)s was retired on %(end)s: the channel must send the new code %(new)s",
-                        old=code, end=equivalence.transition_end, new=new_code)}
+                    result[code] = {
+                        "problem": _(
+                            "SKU %(old)s was retired on %(end)s: the channel must send the new code %(new)s",
+                            old=code,
+                            end=equivalence.transition_end,
+                            new=new_code,
+                        )
+                    }
         for code in codes - set(result):
-            result[code] = {"problem": _("SKU %s does not match any catalog product (code, barcode or equivalence)", code)}
+            result[code] = {
+                "problem": _("SKU %s does not match any catalog product (code, barcode or equivalence)", code)
+            }
         return result
 
     @api.model
@@ -134,8 +172,12 @@ class IntegrationSkuEquivalence(models.Model):
     # --- audit every change ------------------------------------------------
     def _audit_values(self):
         return {
-            "old_code": self.old_code, "code_type": self.code_type, "product": self.product_id.display_name,
-            "valid_from": self.valid_from, "transition_end": self.transition_end, "state": self.state,
+            "old_code": self.old_code,
+            "code_type": self.code_type,
+            "product": self.product_id.display_name,
+            "valid_from": self.valid_from,
+            "transition_end": self.transition_end,
+            "state": self.state,
         }
 
     @api.model_create_multi
@@ -152,10 +194,13 @@ class IntegrationSkuEquivalence(models.Model):
         result = super().write(vals)
         for record in self:
             self.env["integration.audit.log"]._log(
-                "sku_change", record,
-                reason=_("Transition window ended") if self.env.context.get("integration_equivalence_cron")
+                "sku_change",
+                record,
+                reason=_("Transition window ended")
+                if self.env.context.get("integration_equivalence_cron")
                 else vals.get("reason") or _("Equivalence changed"),
-                before=before[record.id], after=record._audit_values(),
+                before=before[record.id],
+                after=record._audit_values(),
             )
         return result
 

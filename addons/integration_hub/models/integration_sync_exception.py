@@ -193,9 +193,15 @@ class IntegrationSyncException(models.Model):
             order = self.env[record.res_model].browse(record.res_id)
             pending = json.loads(record.pending_data or "{}")
             self.env["integration.job"]._enqueue(
-                record.channel_id, "order_status", f"edit-rejected:{record.id}",
-                {"order_id": order.external_id, "status": "edit_rejected", "requested": pending.get("kind"),
-                 "reason": decision},
+                record.channel_id,
+                "order_status",
+                f"edit-rejected:{record.id}",
+                {
+                    "order_id": order.external_id,
+                    "status": "edit_rejected",
+                    "requested": pending.get("kind"),
+                    "reason": decision,
+                },
                 record=order,
             )
         self._decide(CANCELLED, decision)

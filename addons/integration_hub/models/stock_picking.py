@@ -20,8 +20,10 @@ class StockPicking(models.Model):
         sales = self.sale_id
         if not sales:
             return
-        orders = self.env["integration.channel.order"].sudo().search(
-            [("sale_order_id", "in", sales.ids), ("state", "in", IN_WAREHOUSE)]
+        orders = (
+            self.env["integration.channel.order"]
+            .sudo()
+            .search([("sale_order_id", "in", sales.ids), ("state", "in", IN_WAREHOUSE)])
         )
         if orders:
             orders.write({"last_pick_activity_at": fields.Datetime.now()})

@@ -102,23 +102,35 @@ class CatalogMixin:
     def setup_catalog(cls):
         env = cls.env
         Product = env["product.product"]
-        cls.mug = Product.create({"name": "Mug", "default_code": "MUG-001", "barcode": "8400000000017",
-                                  "is_storable": True})
-        size = env["product.attribute"].create({"name": "Size", "value_ids": [(0, 0, {"name": "S"}), (0, 0, {"name": "M"})]})
-        template = env["product.template"].create({
-            "name": "T-shirt", "is_storable": True,
-            "attribute_line_ids": [(0, 0, {"attribute_id": size.id, "value_ids": [(6, 0, size.value_ids.ids)]})],
-        })
+        cls.mug = Product.create(
+            {"name": "Mug", "default_code": "MUG-001", "barcode": "8400000000017", "is_storable": True}
+        )
+        size = env["product.attribute"].create(
+            {"name": "Size", "value_ids": [(0, 0, {"name": "S"}), (0, 0, {"name": "M"})]}
+        )
+        template = env["product.template"].create(
+            {
+                "name": "T-shirt",
+                "is_storable": True,
+                "attribute_line_ids": [(0, 0, {"attribute_id": size.id, "value_ids": [(6, 0, size.value_ids.ids)]})],
+            }
+        )
         for variant in template.product_variant_ids:
             variant.default_code = "TSHIRT-" + variant.product_template_attribute_value_ids.name
         cls.tshirt_s = template.product_variant_ids.filtered(lambda v: v.default_code == "TSHIRT-S")
         cls.tshirt_m = template.product_variant_ids.filtered(lambda v: v.default_code == "TSHIRT-M")
         cls.kit = Product.create({"name": "Gift box", "default_code": "KIT-GIFT", "is_storable": True})
-        env["mrp.bom"].create({
-            "product_tmpl_id": cls.kit.product_tmpl_id.id, "product_id": cls.kit.id, "type": "phantom",
-            "bom_line_ids": [(0, 0, {"product_id": cls.mug.id, "product_qty": 1}),
-                             (0, 0, {"product_id": cls.tshirt_s.id, "product_qty": 1})],
-        })
+        env["mrp.bom"].create(
+            {
+                "product_tmpl_id": cls.kit.product_tmpl_id.id,
+                "product_id": cls.kit.id,
+                "type": "phantom",
+                "bom_line_ids": [
+                    (0, 0, {"product_id": cls.mug.id, "product_qty": 1}),
+                    (0, 0, {"product_id": cls.tshirt_s.id, "product_qty": 1}),
+                ],
+            }
+        )
 
     @classmethod
     def stock(cls, product, quantity, location=None):

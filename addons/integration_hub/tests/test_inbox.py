@@ -1,4 +1,5 @@
 import threading
+import uuid
 from unittest.mock import patch
 
 from freezegun import freeze_time
@@ -22,10 +23,11 @@ class TestInbox(HubFactoryMixin, TransactionCase):
         super().setUpClass()
         cls.setup_hub()
 
-    def receive(self, key, payload=None):
-        payload = payload or self.order_payload(key)
-        event_id, created = self.env["integration.event"]._receive(self.channel, key, payload["type"], payload["data"])
-        return self.env["integration.event"].browse(event_id), created
+    def receive(self, key, event_type="test.ping"):
+        """Events of a type only these tests handle (patched in), so the inbox itself is what is tested."""
+        Event = self.env["integration.event"]
+        event_id, created = Event._receive(self.channel, key, event_type, {"id": key})
+        return Event.browse(event_id), created
 
     def test_duplicate_key_is_counted_on_the_original(self):
         event, created = self.receive("dup-1")
@@ -37,10 +39,10 @@ class TestInbox(HubFactoryMixin, TransactionCase):
         self.assertEqual(event.duplicate_count, 1)
 
     def test_event_type_without_handler_fails_with_a_clear_reason(self):
-        event, _ = self.receive("nohandler-1")
+        event, _ = self.receive("nohandler-1", event_type="parcel.teleported")
         self.env["integration.event"]._cron_process_inbox()
         self.assertEqual(event.state, "failed")
-        self.assertIn("No handler for event type 'order.created'", event.error)
+        self.assertIn("No handler for event type 'parcel.teleported'", event.error)
         exception = self.env["integration.sync.exception"].search([("event_id", "=", event.id)])
         self.assertEqual(exception.state, "open")
 
@@ -51,7 +53,7 @@ class TestInbox(HubFactoryMixin, TransactionCase):
             calls.append(data["id"])
             return self_.channel_id
 
-        with patch.object(IntegrationEvent, "_handle_order_created", handler, create=True):
+        with patch.object(IntegrationEvent, "_handle_test_ping", handler, create=True):
             event, _ = self.receive("ok-1")
             self.env["integration.event"]._cron_process_inbox()
             self.env["integration.event"]._cron_process_inbox()
@@ -64,7 +66,7 @@ class TestInbox(HubFactoryMixin, TransactionCase):
         def flaky(self_, data):
             raise RetryableError("partner API timed out")
 
-        with patch.object(IntegrationEvent, "_handle_order_created", flaky, create=True):
+        with patch.object(IntegrationEvent, "_handle_test_ping", flaky, create=True):
             event, _ = self.receive("flaky-1")
             with freeze_time("2026-11-27 10:00:00"):
                 self.env["integration.event"]._cron_process_inbox()
@@ -86,7 +88,7 @@ class TestInbox(HubFactoryMixin, TransactionCase):
             self_.channel_id.name = "renamed by a half-finished handler"
             raise PermanentError("SKU ZZZ is unknown")
 
-        with patch.object(IntegrationEvent, "_handle_order_created", half_done, create=True):
+        with patch.object(IntegrationEvent, "_handle_test_ping", half_done, create=True):
             event, _ = self.receive("half-1")
             self.env["integration.event"]._cron_process_inbox()
         self.assertEqual(event.state, "failed")
@@ -97,7 +99,7 @@ class TestInbox(HubFactoryMixin, TransactionCase):
         def buggy(self_, data):
             return 1 / 0
 
-        with patch.object(IntegrationEvent, "_handle_order_created", buggy, create=True):
+        with patch.object(IntegrationEvent, "_handle_test_ping", buggy, create=True):
             event, _ = self.receive("bug-1")
             self.env["integration.event"]._cron_process_inbox()
         self.assertEqual(event.state, "failed")
@@ -111,7 +113,7 @@ class TestInbox(HubFactoryMixin, TransactionCase):
         self.assertEqual(event.state, "received")
 
     def test_manager_retries_a_failed_event_operations_cannot(self):
-        event, _ = self.receive("retry-1")
+        event, _ = self.receive("retry-1", event_type="parcel.teleported")
         self.env["integration.event"]._cron_process_inbox()
         self.assertEqual(event.state, "failed")
         with self.assertRaises(UserError):
@@ -137,14 +139,14 @@ class TestInboxConcurrency(HubFactoryMixin, TransactionCase):
             channel = env["integration.channel"].create(
                 {
                     "name": "Concurrency",
-                    "code": "CONC",
+                    "code": f"CONC-{uuid.uuid4().hex[:8]}",
                     "platform": "generic",
                     "state": "live",
                     "warehouse_id": warehouse.id,
                 }
             )
             for n in range(40):
-                env["integration.event"]._receive(channel, f"conc-{n}", "order.created", {"id": n})
+                env["integration.event"]._receive(channel, f"conc-{n}", "test.ping", {"id": n})
             self.channel_id = channel.id
         self.addCleanup(self._cleanup)
 
@@ -179,7 +181,7 @@ class TestInboxConcurrency(HubFactoryMixin, TransactionCase):
                 env = api.Environment(cr, SUPERUSER_ID, {})
                 env["integration.event"]._cron_process_inbox(batch_size=5)
 
-        with patch.object(IntegrationEvent, "_handle_order_created", handler, create=True):
+        with patch.object(IntegrationEvent, "_handle_test_ping", handler, create=True):
             threads = [threading.Thread(target=worker) for _ in range(2)]
             for thread in threads:
                 thread.start()

@@ -35,7 +35,9 @@ class TestOrderLifecycle(OrderCase):
         self.assertFalse(order.sale_order_id)
         with self.assertRaisesRegex(UserError, "payment"):
             order._transition("accepted")
-        self.ingest(self.order_data("P1", financial_status="paid", updated_at="2026-11-20T12:00:00+01:00"), kind="updated")
+        self.ingest(
+            self.order_data("P1", financial_status="paid", updated_at="2026-11-20T12:00:00+01:00"), kind="updated"
+        )
         self.assertEqual(order.state, "accepted")
 
     def test_stock_checked_trigger_accepts_unpaid_orders_with_stock(self):
@@ -55,8 +57,10 @@ class TestOrderLifecycle(OrderCase):
     # --- warehouse evidence, per delivery route ---------------------------------------
     def _walk_route(self, steps):
         self.warehouse.delivery_steps = steps
-        order = self.accepted_order(f"R-{steps}", lines=[{"id": "1", "sku": "MUG-001", "quantity": 2},
-                                                         {"id": "2", "sku": "TSHIRT-M", "quantity": 1}])
+        order = self.accepted_order(
+            f"R-{steps}",
+            lines=[{"id": "1", "sku": "MUG-001", "quantity": 2}, {"id": "2", "sku": "TSHIRT-M", "quantity": 1}],
+        )
         chain = self.chain(order)
         first = chain["pick"] or chain["out"]
         first.move_line_ids[:1].picked = True
@@ -106,16 +110,20 @@ class TestOrderLifecycle(OrderCase):
         order = self._walk_route("ship_only")
         with self.assertRaises(AccessError):
             order.with_user(self.user_operations).action_open_carrier_pickup()
-        wizard = Form(self.env["integration.order.carrier.pickup"].with_user(self.user_manager)
-                      .with_context(default_order_id=order.id))
+        wizard = Form(
+            self.env["integration.order.carrier.pickup"]
+            .with_user(self.user_manager)
+            .with_context(default_order_id=order.id)
+        )
         wizard.carrier_receipt_ref = "DHL-RCPT-778"
         wizard.tracking_number = "00340434161094042557"
         wizard.reason = "Carrier API down; driver signed the paper manifest"
         wizard.save().action_confirm()
         self.assertEqual(order.state, "dispatched")
         self.assertEqual(order.tracking_number, "00340434161094042557")
-        log = self.env["integration.audit.log"].search([("res_model", "=", order._name), ("res_id", "=", order.id),
-                                                        ("action", "=", "forced_state")])
+        log = self.env["integration.audit.log"].search(
+            [("res_model", "=", order._name), ("res_id", "=", order.id), ("action", "=", "forced_state")]
+        )
         self.assertEqual(log.user_id, self.user_manager)
         self.assertTrue(self.open_exceptions(order, "manual_entry"))
 
@@ -134,8 +142,11 @@ class TestOrderLifecycle(OrderCase):
             order.with_user(self.user_operations)._transition("packed", "because", forced=True)
         with self.assertRaisesRegex(UserError, "needs a reason"):
             order.with_user(self.user_manager)._transition("packed", "  ", forced=True)
-        wizard = Form(self.env["integration.order.force.state"].with_user(self.user_manager)
-                      .with_context(default_order_id=order.id))
+        wizard = Form(
+            self.env["integration.order.force.state"]
+            .with_user(self.user_manager)
+            .with_context(default_order_id=order.id)
+        )
         wizard.target_state = "packed"
         wizard.reason = "Picked on paper during the scanner outage"
         wizard.save().action_confirm()
@@ -147,8 +158,10 @@ class TestOrderLifecycle(OrderCase):
     # --- control point: 4 h without pick activity -------------------------------------
     def test_stuck_picking_raises_one_exception_per_stuck_period(self):
         with freeze_time("2026-11-27 08:00:00"):
-            order = self.accepted_order("S1", lines=[{"id": "1", "sku": "MUG-001", "quantity": 1},
-                                                     {"id": "2", "sku": "TSHIRT-S", "quantity": 1}])
+            order = self.accepted_order(
+                "S1",
+                lines=[{"id": "1", "sku": "MUG-001", "quantity": 1}, {"id": "2", "sku": "TSHIRT-S", "quantity": 1}],
+            )
             self.chain(order)["out"].move_line_ids[:1].picked = True
             self.assertEqual(order.state, "picking")
         Order = self.env["integration.channel.order"]
@@ -211,10 +224,18 @@ class TestOrderLifecycle(OrderCase):
 
     def test_operations_cannot_enter_orders_by_hand(self):
         with self.assertRaises(AccessError):
-            self.env["integration.order.manual.entry"].with_user(self.user_operations).create({
-                "channel_id": self.channel.id, "external_id": "X", "customer_name": "x", "phone": "x",
-                "street": "x", "zip": "x", "city": "x", "source_note": "x",
-            })
+            self.env["integration.order.manual.entry"].with_user(self.user_operations).create(
+                {
+                    "channel_id": self.channel.id,
+                    "external_id": "X",
+                    "customer_name": "x",
+                    "phone": "x",
+                    "street": "x",
+                    "zip": "x",
+                    "city": "x",
+                    "source_note": "x",
+                }
+            )
 
     def test_lag_is_recorded(self):
         with freeze_time("2026-11-20 09:30:00"):  # placed at 09:00 UTC (10:00+01:00)

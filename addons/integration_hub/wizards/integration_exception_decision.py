@@ -14,7 +14,8 @@ class IntegrationExceptionDecision(models.TransientModel):
     decision = fields.Text(required=True, help="Who did what, and why. Kept in the audit log.")
     mode = fields.Selection(
         [("decide", "Decide"), ("apply_edit", "Apply the edit"), ("reject_edit", "Reject the edit")],
-        default="decide", required=True,
+        default="decide",
+        required=True,
     )
 
     @api.model

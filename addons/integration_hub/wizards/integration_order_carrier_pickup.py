@@ -23,22 +23,34 @@ class IntegrationOrderCarrierPickup(models.TransientModel):
         if not ((self.carrier_receipt_ref or "").strip() and (self.tracking_number or "").strip()):
             raise UserError(_("A carrier pickup needs the receipt reference and the tracking number."))
         order._record_carrier_pickup(
-            self.carrier_receipt_ref.strip(), self.tracking_number.strip(), self.picked_up_at,
+            self.carrier_receipt_ref.strip(),
+            self.tracking_number.strip(),
+            self.picked_up_at,
             _("carrier pickup entered manually by %(user)s: %(reason)s", user=self.env.user.name, reason=self.reason),
         )
         self.env["integration.audit.log"]._log(
-            "forced_state", order, reason=self.reason,
+            "forced_state",
+            order,
+            reason=self.reason,
             before={"state": "packed"},
-            after={"state": order.state, "carrier_receipt_ref": self.carrier_receipt_ref,
-                   "tracking_number": self.tracking_number, "picked_up_at": self.picked_up_at},
+            after={
+                "state": order.state,
+                "carrier_receipt_ref": self.carrier_receipt_ref,
+                "tracking_number": self.tracking_number,
+                "picked_up_at": self.picked_up_at,
+            },
         )
         self.env["integration.sync.exception"]._open(
             "manual_entry",
             _("Order %s: carrier pickup entered by hand", order.name),
-            _("%(user)s recorded receipt %(ref)s / tracking %(tracking)s at %(at)s without the carrier's own "
-              "confirmation. Check it against the carrier once its system is back.",
-              user=self.env.user.name, ref=self.carrier_receipt_ref, tracking=self.tracking_number,
-              at=self.picked_up_at),
+            _(
+                "%(user)s recorded receipt %(ref)s / tracking %(tracking)s at %(at)s without the carrier's own "
+                "confirmation. Check it against the carrier once its system is back.",
+                user=self.env.user.name,
+                ref=self.carrier_receipt_ref,
+                tracking=self.tracking_number,
+                at=self.picked_up_at,
+            ),
             record=order,
             severity="info",
         )

@@ -18,8 +18,9 @@ class IntegrationOrderManualEntry(models.TransientModel):
     external_id = fields.Char(string="Order id in the channel", required=True)
     name = fields.Char(string="Order reference")
     placed_at = fields.Datetime(default=fields.Datetime.now)
-    financial_status = fields.Selection([("paid", "Paid"), ("pending", "Pending"), ("authorized", "Authorized")],
-                                        default="paid")
+    financial_status = fields.Selection(
+        [("paid", "Paid"), ("pending", "Pending"), ("authorized", "Authorized")], default="paid"
+    )
     customer_name = fields.Char(required=True)
     customer_email = fields.Char()
     phone = fields.Char(required=True)
@@ -28,8 +29,9 @@ class IntegrationOrderManualEntry(models.TransientModel):
     zip = fields.Char(required=True)
     city = fields.Char(required=True)
     country_id = fields.Many2one("res.country", required=True, default=lambda self: self.env.ref("base.es"))
-    service_level = fields.Selection([("next_day", "Next day"), ("ground", "Ground"), ("economy", "Economy")],
-                                     default="ground")
+    service_level = fields.Selection(
+        [("next_day", "Next day"), ("ground", "Ground"), ("economy", "Economy")], default="ground"
+    )
     special_handling = fields.Char(help="Lane, delivery window or packing requirement. Empty: none.")
     source_note = fields.Char(string="How did it arrive?", required=True, help="e.g. email from buyer@acme.es, 10:42")
     line_ids = fields.One2many("integration.order.manual.entry.line", "wizard_id", required=True)
@@ -49,30 +51,48 @@ class IntegrationOrderManualEntry(models.TransientModel):
             "financial_status": self.financial_status,
             "customer": {"name": self.customer_name, "email": self.customer_email or "", "phone": self.phone},
             "shipping_address": {
-                "name": self.customer_name, "street": self.street, "street2": self.street2 or "", "zip": self.zip,
-                "city": self.city, "state": "", "country_code": self.country_id.code, "phone": self.phone,
+                "name": self.customer_name,
+                "street": self.street,
+                "street2": self.street2 or "",
+                "zip": self.zip,
+                "city": self.city,
+                "state": "",
+                "country_code": self.country_id.code,
+                "phone": self.phone,
             },
             "service_level": self.service_level,
             "special_handling": self.special_handling or "",
-            "lines": [{"id": str(n), "sku": line.product_id.default_code or line.product_id.barcode,
-                       "quantity": line.quantity} for n, line in enumerate(self.line_ids, start=1)],
+            "lines": [
+                {
+                    "id": str(n),
+                    "sku": line.product_id.default_code or line.product_id.barcode,
+                    "quantity": line.quantity,
+                }
+                for n, line in enumerate(self.line_ids, start=1)
+            ],
         }
         Event = self.env["integration.event"].sudo()
-        event_id, _created = Event._receive(self.channel_id, f"manual-{uuid.uuid4()}", "order.created", data,
-                                            source="manual")
+        event_id, _created = Event._receive(
+            self.channel_id, f"manual-{uuid.uuid4()}", "order.created", data, source="manual"
+        )
         event = Event.browse(event_id)
         event._process()  # the person who typed it sees the result at once
-        order = self.env["integration.channel.order"].sudo().search(
-            [("channel_id", "=", self.channel_id.id), ("external_id", "=", data["id"])], limit=1
+        order = (
+            self.env["integration.channel.order"]
+            .sudo()
+            .search([("channel_id", "=", self.channel_id.id), ("external_id", "=", data["id"])], limit=1)
         )
         if not order:
             raise UserError(_("The order could not be created: %s", event.error or _("see the inbox")))
         self.env["integration.sync.exception"]._open(
             "manual_entry",
             _("Order %s was entered by hand", order.name),
-            _("Entered by %(user)s (%(note)s) while the channel's own system was unavailable. Once it is back, "
-              "check that the order exists there too and was not received twice.",
-              user=self.env.user.name, note=self.source_note),
+            _(
+                "Entered by %(user)s (%(note)s) while the channel's own system was unavailable. Once it is back, "
+                "check that the order exists there too and was not received twice.",
+                user=self.env.user.name,
+                note=self.source_note,
+            ),
             record=order,
             severity="info",
         )
@@ -91,4 +111,6 @@ class IntegrationOrderManualEntryLine(models.TransientModel):
     def _check_code(self):
         for line in self:
             if not (line.product_id.default_code or line.product_id.barcode):
-                raise UserError(_("%s has no internal reference or barcode to order it by.", line.product_id.display_name))
+                raise UserError(
+                    _("%s has no internal reference or barcode to order it by.", line.product_id.display_name)
+                )
