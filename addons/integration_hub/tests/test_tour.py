@@ -1,14 +1,16 @@
 from odoo.tests import HttpCase, tagged
 
-from .common import HubFactoryMixin
+from .common import CatalogMixin, HubFactoryMixin
 
 
 @tagged("post_install", "-at_install")
-class TestTours(HubFactoryMixin, HttpCase):
+class TestTours(HubFactoryMixin, CatalogMixin, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.setup_hub()
+        cls.setup_catalog()
+        cls.stock(cls.mug, 5)
 
     def test_admin_creates_a_channel_and_sees_its_webhook_url(self):
         self.start_tour(
@@ -30,3 +32,21 @@ class TestTours(HubFactoryMixin, HttpCase):
         self.assertEqual(exception.state, "resolved")
         self.assertEqual(exception.decision, "Phone confirmed with the customer by email")
         self.assertEqual(exception.decided_by_id, self.user_manager)
+
+    def test_manager_releases_an_order_once_the_data_is_complete(self):
+        Event = self.env["integration.event"]
+        held = self.order_payload("T-HOLD")
+        held["data"]["name"] = "#T-HOLD"
+        held["data"]["shipping_address"]["zip"] = ""
+        Event.browse(Event._receive(self.channel, "t-hold-1", "order.created", held["data"])[0])._process()
+        fixed = self.order_payload("T-HOLD")["data"]
+        fixed.update(name="#T-HOLD", updated_at="2026-11-20T12:00:00+01:00")
+        Event.browse(Event._receive(self.channel, "t-hold-2", "order.updated", fixed)[0])._process()
+        order = self.env["integration.channel.order"].search([("external_id", "=", "T-HOLD")])
+        self.assertEqual((order.state, order.ready_to_release), ("on_hold", True))
+        self.start_tour(
+            "/odoo/action-integration_hub.action_integration_channel_order",
+            "integration_hub_order_release_tour",
+            login="hub_manager",
+        )
+        self.assertEqual(order.state, "accepted")

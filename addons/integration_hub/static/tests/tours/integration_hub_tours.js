@@ -28,3 +28,15 @@ registry.category("web_tour.tours").add("integration_hub_exception_tour", {
         { trigger: ".o_statusbar_status button.o_arrow_button_current:contains('Resolved')" },
     ],
 });
+
+registry.category("web_tour.tours").add("integration_hub_order_release_tour", {
+    steps: () => [
+        { trigger: ".o_searchview_input", run: "edit #T-HOLD" },
+        { trigger: ".o_searchview_input", run: "press Enter" },
+        { trigger: ".o_kanban_record:contains('#T-HOLD')", run: "click" },
+        { content: "The missing data arrived", trigger: ".alert-success:contains('a manager can release')" },
+        { trigger: ".o_statusbar_buttons button[name=action_release]", run: "click" },
+        { trigger: ".modal-footer .btn-primary", run: "click" },
+        { trigger: ".o_statusbar_status button.o_arrow_button_current:contains('Accepted')" },
+    ],
+});
