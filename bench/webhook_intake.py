@@ -230,10 +230,15 @@ class Phase:
             other = per_req["machine"] - sum(per_req.get(g, 0.0) for g in ("odoo", "postgres", "client"))
             lines.append(
                 f"  {'':<21} CPU per request: odoo {per_req.get('odoo', 0):.2f} ms, postgres"
-                f" {per_req.get('postgres', 0):.2f} ms, bench client {per_req['client']:.2f} ms, other processes"
+                f" {per_req.get('postgres', 0):.2f} ms, bench client {per_req['client']:.2f} ms, rest of machine"
                 f" {max(other, 0):.2f} ms; machine busy {self.cpu['machine'] / self.wall:.2f} of"
                 f" {os.cpu_count()} cores"
             )
+            if other > 0.2 * per_req["machine"]:
+                lines.append(
+                    f"  {'':<21} note: {other / per_req['machine']:.0%} of the busy CPU was outside Odoo, PostgreSQL"
+                    " and the client (another job running?): these numbers are noisy"
+                )
         for _seconds, status, body in errors[:3]:
             lines.append(f"      error sample: status {status}: {body[:200].decode(errors='replace')}")
         return lines

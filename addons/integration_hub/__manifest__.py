@@ -8,7 +8,7 @@
     "author": "3PL Spain",
     "license": "LGPL-3",
     "application": True,
-    "depends": ["mail", "sale_stock", "stock_delivery", "mrp", "phone_validation"],
+    "depends": ["mail", "sale_stock", "sale_mrp", "stock_account", "stock_delivery", "mrp", "phone_validation"],
     "external_dependencies": {"python": ["cryptography", "phonenumbers", "requests"]},
     "data": [
         "security/integration_hub_security.xml",
@@ -22,6 +22,7 @@
         "views/integration_audit_log_views.xml",
         "views/integration_channel_order_views.xml",
         "views/integration_sku_equivalence_views.xml",
+        "views/integration_inventory_views.xml",
         "views/res_config_settings_views.xml",
         "wizards/integration_exception_decision_views.xml",
         "wizards/integration_order_wizards_views.xml",

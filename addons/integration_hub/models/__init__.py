@@ -17,6 +17,11 @@ from . import (
     integration_channel_order_allocation,
     sale_order,
     stock_picking,
+    stock_location,
+    integration_inventory_level,
+    integration_inventory_share,
+    integration_channel_inventory,
+    integration_inventory_reports,
     integration_demo,
     res_config_settings,
 )

@@ -1,4 +1,11 @@
-from odoo import models
+import csv
+import io
+
+from odoo import api, fields, models
+
+
+def _stamp():
+    return fields.Datetime.now().strftime("%Y%m%dT%H%M%SZ")
 
 
 class IntegrationAdapterManual(models.AbstractModel):
@@ -10,11 +17,35 @@ class IntegrationAdapterManual(models.AbstractModel):
 
 
 class IntegrationAdapterCsv(models.AbstractModel):
-    """CSV files: rows become inbox events; nothing arrives through webhooks."""
+    """CSV files: rows become inbox events; outbound messages become timestamped files."""
 
     _name = "integration.adapter.csv"
     _inherit = "integration.adapter"
     _description = "CSV file adapter"
+
+    @api.model
+    def _push_inventory(self, job):
+        """The changed levels as a timestamped CSV file on the channel (picked up by SFTP/download)."""
+        rows = [["sku", "available"]] + [[sku, quantity] for sku, quantity in sorted(job._payload().items())]
+        return self._write_file(job.channel_id, f"inventory_{job.channel_id.code}_{_stamp()}.csv", rows)
+
+    @api.model
+    def _write_file(self, channel, name, rows):
+        buffer = io.StringIO()
+        csv.writer(buffer).writerows(rows)
+        return (
+            self.env["ir.attachment"]
+            .sudo()
+            .create(
+                {
+                    "name": name,
+                    "raw": buffer.getvalue().encode(),
+                    "mimetype": "text/csv",
+                    "res_model": channel._name,
+                    "res_id": channel.id,
+                }
+            )
+        )
 
 
 class IntegrationAdapterEmail(models.AbstractModel):

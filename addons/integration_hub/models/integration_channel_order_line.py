@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class IntegrationChannelOrderLine(models.Model):
@@ -12,7 +12,7 @@ class IntegrationChannelOrderLine(models.Model):
     external_line_id = fields.Char(string="Line id")
     sku = fields.Char(string="SKU as sent", index=True)
     quantity_sent = fields.Char(string="Quantity as sent")
-    quantity = fields.Float(compute="_compute_quantity", string="Quantity")
+    quantity = fields.Float(compute="_compute_quantity", store=True, string="Quantity")
     product_id = fields.Many2one("product.product", string="Resolved product", index=True)
     resolution = fields.Selection(
         [
@@ -33,6 +33,7 @@ class IntegrationChannelOrderLine(models.Model):
         except (TypeError, ValueError):
             return None
 
+    @api.depends("quantity_sent")
     def _compute_quantity(self):
         for line in self:
             line.quantity = line._quantity_value() or 0.0

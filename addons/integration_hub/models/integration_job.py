@@ -156,6 +156,19 @@ class IntegrationJob(models.Model):
                     "response_summary": f"HTTP {summary}" if summary else False,
                 }
             )
+            self._after_delivery()
+
+    def _after_delivery(self):
+        """Hook: what becomes true once the channel has the message (e.g. a level is published)."""
+        if self.job_type == "inventory":
+            self.env["integration.inventory.level"].flush_model()
+            self.env.cr.execute(
+                """UPDATE integration_inventory_level
+                      SET published_qty = pending_qty, published_at = %s
+                    WHERE job_id = %s""",
+                [self.done_at, self.id],
+            )
+            self.env["integration.inventory.level"].invalidate_model(["published_qty", "published_at"])
 
     def _retry_delay(self, error):
         """Seconds before the next attempt: the remote's Retry-After, else full jitter."""

@@ -3,6 +3,7 @@ from . import (
     test_channel,
     test_exception,
     test_inbox,
+    test_inventory,
     test_order_concurrency,
     test_order_lifecycle,
     test_order_policies,

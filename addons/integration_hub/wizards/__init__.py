@@ -1,5 +1,6 @@
 from . import (
     integration_exception_decision,
+    integration_inventory_reconcile,
     integration_order_carrier_pickup,
     integration_order_force_state,
     integration_order_manual_entry,

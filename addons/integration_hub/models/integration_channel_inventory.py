@@ -1,0 +1,239 @@
+import hashlib
+import json
+from collections import defaultdict
+from datetime import timedelta
+
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError
+
+from ..lib import availability as A
+from ..lib import order_states as S
+
+# Orders promised to a customer but not yet allocated: their demand is held back.
+HOLDING_STATES = (S.VALIDATED, S.ON_HOLD)
+
+
+class IntegrationChannelInventory(models.Model):
+    """Inventory truth for a channel: computed from the warehouse in a few queries, published as deltas."""
+
+    _inherit = "integration.channel"
+
+    inventory_share_pct = fields.Float(
+        string="Share of free stock (%)", default=100.0, help="When stock is split between channels (D2C vs B2B)."
+    )
+    inventory_share_ids = fields.One2many(
+        "integration.inventory.share", "channel_id", string="Reserved for this channel"
+    )
+    last_inventory_publish_at = fields.Datetime(readonly=True)
+    inventory_level_ids = fields.One2many("integration.inventory.level", "channel_id", readonly=True)
+
+    # --- availability ----------------------------------------------------------------
+    def _publishable_products(self):
+        self.ensure_one()
+        return self.env["product.product"].search(
+            [
+                ("default_code", "!=", False),
+                ("company_id", "in", [self.company_id.id, False]),
+                "|",
+                ("is_storable", "=", True),
+                ("product_tmpl_id.bom_ids.type", "=", "phantom"),
+            ]
+        )
+
+    def _compute_availability(self, products=None):
+        """{product id: whole units to publish} for this channel, in a constant number of queries."""
+        self.ensure_one()
+        products = products if products is not None else self._publishable_products()
+        kits = self.env["mrp.bom"].sudo()._bom_find(products, bom_type="phantom", company_id=self.company_id.id)
+        per_kit = {
+            kit.id: {line.product_id.id: line.product_qty / (bom.product_qty or 1.0) for line in bom.bom_line_ids}
+            for kit, bom in kits.items()
+            if bom
+        }
+        component_ids = {component for lines in per_kit.values() for component in lines}
+        all_ids = list(set(products.ids) | component_ids)
+
+        on_hand, reserved = self._stock_totals(all_ids)
+        held = self._held_demand(all_ids, per_kit) if self.inventory_basis == "available" else {}
+        if self.inventory_basis == "on_hand":
+            reserved = {}
+        for_channel, for_others = self._shares(all_ids)
+
+        def free(product_id):
+            return A.sellable(
+                on_hand.get(product_id, 0.0), reserved.get(product_id, 0.0), held.get(product_id, 0.0), 0.0
+            )
+
+        result = {}
+        for product_id in products.ids:
+            if product_id in per_kit:
+                # no phantom kit stock: a kit is what its components allow
+                base = A.kit_quantity({c: free(c) for c in per_kit[product_id]}, per_kit[product_id])
+            else:
+                base = free(product_id)
+            base = max(0.0, base - self.safety_buffer)
+            shared = A.apply_share(
+                base, self.inventory_share_pct, for_channel.get(product_id), for_others.get(product_id, 0.0)
+            )
+            result[product_id] = A.publishable(shared)
+        return result
+
+    def _stock_totals(self, product_ids):
+        """On hand and reserved in the warehouse's stock, quarantine excluded (one query)."""
+        groups = (
+            self.env["stock.quant"]
+            .sudo()
+            ._read_group(
+                [
+                    ("product_id", "in", product_ids),
+                    ("location_id", "child_of", self.warehouse_id.lot_stock_id.id),
+                    ("location_id.hub_quarantine", "=", False),
+                ],
+                ["product_id"],
+                ["quantity:sum", "reserved_quantity:sum"],
+            )
+        )
+        on_hand = {product.id: quantity for product, quantity, _reserved in groups}
+        reserved = {product.id: reserved_qty for product, _quantity, reserved_qty in groups}
+        return on_hand, reserved
+
+    def _held_demand(self, product_ids, per_kit):
+        """Units promised to validated or held orders of this warehouse, kits expanded (one query)."""
+        groups = (
+            self.env["integration.channel.order.line"]
+            .sudo()
+            ._read_group(
+                [
+                    ("order_id.channel_id.warehouse_id", "=", self.warehouse_id.id),
+                    ("order_id.state", "in", HOLDING_STATES),
+                    ("state", "=", "open"),
+                    ("product_id", "!=", False),
+                ],
+                ["product_id"],
+                ["quantity:sum"],
+            )
+        )
+        held = defaultdict(float)
+        for product, quantity in groups:
+            for component, per_unit in per_kit.get(product.id, {product.id: 1.0}).items():
+                held[component] += quantity * per_unit
+        return held
+
+    def _shares(self, product_ids):
+        rows = (
+            self.env["integration.inventory.share"]
+            .sudo()
+            .search_read(
+                [
+                    ("product_id", "in", product_ids),
+                    ("channel_id.warehouse_id", "=", self.warehouse_id.id),
+                    ("channel_id.state", "!=", "paused"),
+                ],
+                ["channel_id", "product_id", "reserved_qty"],
+            )
+        )
+        for_channel, for_others = {}, defaultdict(float)
+        for row in rows:
+            if row["channel_id"][0] == self.id:
+                for_channel[row["product_id"][0]] = row["reserved_qty"]
+            else:
+                for_others[row["product_id"][0]] += row["reserved_qty"]
+        return for_channel, for_others
+
+    # --- publishing ------------------------------------------------------------------
+    def _publish_inventory(self, products=None, force=False, reason=None):
+        """Compute, compare with what the channel last got, and queue only the changes."""
+        self.ensure_one()
+        now = fields.Datetime.now()
+        quantities = self._compute_availability(products)
+        Level = self.env["integration.inventory.level"].sudo()
+        levels = {
+            level.product_id.id: level
+            for level in Level.search([("channel_id", "=", self.id), ("product_id", "in", list(quantities))])
+        }
+        missing = [product_id for product_id in quantities if product_id not in levels]
+        if missing:
+            codes = dict(self.env["product.product"].browse(missing).mapped(lambda p: (p.id, p.default_code)))
+            for level in Level.create(
+                [{"channel_id": self.id, "product_id": pid, "sku": codes[pid]} for pid in missing]
+            ):
+                levels[level.product_id.id] = level
+        changed = {}
+        for product_id, quantity in quantities.items():
+            level = levels[product_id]
+            if level.job_id.state in ("pending", "running"):
+                last = level.pending_qty
+            else:
+                last = level.published_qty if level.published_at else None  # None: never published
+            if force or quantity != last:
+                changed[product_id] = quantity
+        self.sudo().last_inventory_publish_at = now
+        if not changed:
+            return self.env["integration.job"]
+        skus = {pid: levels[pid].product_id.default_code for pid in changed}
+        payload = {skus[pid]: quantity for pid, quantity in sorted(changed.items(), key=lambda item: skus[item[0]])}
+        digest = hashlib.sha1(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:12]
+        job = (
+            self.env["integration.job"]
+            .sudo()
+            ._enqueue(
+                self,
+                "inventory",
+                f"inventory:{self.code}:{fields.Datetime.to_string(now)}:{digest}",
+                payload,
+                record=self,
+            )
+        )
+        by_quantity = defaultdict(list)
+        for product_id, quantity in changed.items():
+            by_quantity[quantity].append(levels[product_id].id)
+        for quantity, level_ids in by_quantity.items():  # one UPDATE per distinct quantity
+            Level.browse(level_ids).write(
+                {"computed_qty": quantity, "computed_at": now, "pending_qty": quantity, "job_id": job.id}
+            )
+        # the published code is the product's current one (the new code during a transition)
+        self.env.cr.execute(
+            """UPDATE integration_inventory_level l SET sku = p.default_code
+                 FROM product_product p WHERE p.id = l.product_id AND l.job_id = %s""",
+            [job.id],
+        )
+        Level.invalidate_model(["sku"])
+        if reason:
+            self.message_post(body=_("Inventory republished: %s", reason), subtype_xmlid="mail.mt_note")
+        return job
+
+    @api.model
+    def _cron_publish_inventory(self):
+        """Every live channel at its own interval (15-60 min)."""
+        now = fields.Datetime.now()
+        for channel in self.search([("state", "=", "live")]):
+            adapter = channel._adapter()
+            if not hasattr(adapter, "_push_inventory"):
+                continue
+            due = channel.last_inventory_publish_at
+            if due and due + timedelta(minutes=channel.publish_interval_minutes) > now:
+                continue
+            channel._publish_inventory()
+
+    def _republish_products(self, products, reason):
+        """After a reconciliation: push the counted truth at once to every live channel of the warehouse."""
+        channels = self.sudo().search([("state", "=", "live"), ("warehouse_id", "in", self.warehouse_id.ids)])
+        for channel in channels:
+            if hasattr(channel._adapter(), "_push_inventory"):
+                channel._publish_inventory(products, force=True, reason=reason)
+
+    def action_publish_inventory_now(self):
+        if not self.env.user.has_group("integration_hub.group_hub_manager"):
+            raise AccessError(_("Only Integration Hub managers can publish inventory by hand."))
+        jobs = self.env["integration.job"]
+        for channel in self:
+            jobs |= channel._publish_inventory(reason=_("published by hand by %s", self.env.user.name))
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": _("Inventory"),
+                "type": "success",
+                "message": _("%s publication(s) queued; unchanged levels are not sent again.", len(jobs)),
+            },
+        }

@@ -1,0 +1,195 @@
+import base64
+
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, UserError
+
+from ..lib.csv_counts import parse_counts
+
+REASONS = [("damage", "Damage"), ("theft", "Theft / loss"), ("miscount", "Miscount"), ("system_error", "System error")]
+
+
+def _check_manager(env):
+    if not env.user.has_group("integration_hub.group_hub_manager"):
+        raise AccessError(_("Only Integration Hub managers can correct inventory."))
+
+
+class IntegrationInventoryReconcile(models.TransientModel):
+    """A physical count wins: the system is corrected, the variance traced, the truth republished."""
+
+    _name = "integration.inventory.reconcile"
+    _description = "Reconcile inventory with a physical count"
+
+    product_id = fields.Many2one("product.product", required=True, domain=[("is_storable", "=", True)])
+    location_id = fields.Many2one(
+        "stock.location",
+        required=True,
+        domain=[("usage", "=", "internal")],
+        default=lambda self: (
+            self.env["stock.warehouse"].search([("company_id", "=", self.env.company.id)], limit=1).lot_stock_id
+        ),
+    )
+    system_qty = fields.Float(string="System quantity", compute="_compute_quantities")
+    counted_qty = fields.Float(string="Counted", required=True)
+    variance = fields.Float(compute="_compute_quantities")
+    reason = fields.Selection(REASONS, required=True)
+    note = fields.Text(help="What was found (e.g. two broken units in bin A-12).")
+
+    @api.depends("product_id", "location_id", "counted_qty")
+    def _compute_quantities(self):
+        for wizard in self:
+            wizard.system_qty = wizard._system_quantity(wizard.product_id, wizard.location_id)
+            wizard.variance = wizard.counted_qty - wizard.system_qty
+
+    @api.model
+    def _system_quantity(self, product, location):
+        if not (product and location):
+            return 0.0
+        quants = (
+            self.env["stock.quant"].sudo().search([("product_id", "=", product.id), ("location_id", "=", location.id)])
+        )
+        return sum(quants.mapped("quantity"))
+
+    def action_apply(self):
+        self.ensure_one()
+        _check_manager(self.env)
+        self._apply_count(self.product_id, self.location_id, self.counted_qty, self.reason, self.note)
+        return {"type": "ir.actions.act_window_close"}
+
+    @api.model
+    def _apply_count(self, product, location, counted, reason, note=None, source=None):
+        """Odoo's own inventory adjustment, an audit entry, flags cleared, and an immediate republish."""
+        system = self._system_quantity(product, location)
+        variance = counted - system
+        reason_label = dict(REASONS)[reason]
+        if variance:
+            quant = (
+                self.env["stock.quant"]
+                .sudo()
+                .with_context(inventory_mode=True)
+                .create(
+                    {
+                        "product_id": product.id,
+                        "location_id": location.id,
+                        "inventory_quantity": counted,
+                    }
+                )
+            )
+            quant.with_context(inventory_name=_("Hub reconciliation: %s", reason_label))._apply_inventory()
+        self.env["integration.audit.log"]._log(
+            "inventory_correction",
+            product,
+            reason=f"{reason_label}{': ' + note if note else ''}{' (' + source + ')' if source else ''}",
+            before={"system_qty": system, "location": location.complete_name},
+            after={"counted_qty": counted, "variance": variance, "approved_by": self.env.user.name},
+        )
+        warehouse = location.warehouse_id
+        levels = (
+            self.env["integration.inventory.level"]
+            .sudo()
+            .search([("product_id", "=", product.id), ("channel_id.warehouse_id", "=", warehouse.id)])
+        )
+        exceptions = (
+            self.env["integration.sync.exception"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", levels._name),
+                    ("res_id", "in", levels.ids),
+                    ("state", "=", "open"),
+                    ("exception_type", "=", "inventory_mismatch"),
+                ]
+            )
+        )
+        levels.write({"reconciliation_needed": False})
+        if exceptions:
+            exceptions.with_user(self.env.user)._decide(
+                "resolved",
+                _(
+                    "Counted %(counted)s (variance %(variance)+g, %(reason)s) by %(user)s",
+                    counted=counted,
+                    variance=variance,
+                    reason=reason_label,
+                    user=self.env.user.name,
+                ),
+            )
+        channels = self.env["integration.channel"].sudo().search([("warehouse_id", "=", warehouse.id)], limit=1)
+        channels._republish_products(product, _("physical count of %s", product.default_code or product.name))
+        return variance
+
+
+class IntegrationInventoryImport(models.TransientModel):
+    """Counts from a spreadsheet when the WMS is unavailable: validated, applied, and logged for review."""
+
+    _name = "integration.inventory.import"
+    _description = "Import inventory counts (CSV)"
+
+    file = fields.Binary(required=True)
+    filename = fields.Char()
+    reason = fields.Selection(REASONS, required=True, default="miscount")
+    result = fields.Text(readonly=True)
+
+    def action_import(self):
+        self.ensure_one()
+        _check_manager(self.env)
+        try:
+            text = base64.b64decode(self.file).decode("utf-8-sig")
+            rows, errors = parse_counts(text)
+        except (ValueError, UnicodeDecodeError) as error:
+            raise UserError(_("The file cannot be imported: %s", error)) from None
+        products = {
+            p.default_code: p
+            for p in self.env["product.product"].search([("default_code", "in", list({row[1] for row in rows}))])
+        }
+        Location = self.env["stock.location"]
+        names = list({row[2] for row in rows})
+        locations = {}
+        for location in Location.search(
+            [
+                "|",
+                "|",
+                ("complete_name", "in", names),
+                ("barcode", "in", names),
+                ("name", "in", names),
+                ("usage", "=", "internal"),
+            ]
+        ):
+            for key in (location.complete_name, location.barcode, location.name):
+                locations.setdefault(key, location)
+        applied = []
+        for number, sku, location_name, counted in rows:
+            product, location = products.get(sku), locations.get(location_name)
+            if not product:
+                errors.append((number, f"unknown SKU {sku}"))
+            elif not location:
+                errors.append((number, f"unknown location {location_name}"))
+            else:
+                variance = self.env["integration.inventory.reconcile"]._apply_count(
+                    product,
+                    location,
+                    counted,
+                    self.reason,
+                    source=_("CSV import %s, line %s", self.filename or "", number),
+                )
+                applied.append(f"{sku} @ {location.complete_name}: {counted:g} (variance {variance:+g})")
+        errors.sort()
+        report = _("%(applied)s row(s) applied, %(rejected)s rejected.", applied=len(applied), rejected=len(errors))
+        details = "\n".join([report, ""] + applied + [""] + [f"line {n}: {problem}" for n, problem in errors])
+        self.env["integration.sync.exception"]._open(
+            "inventory_mismatch" if errors else "manual_entry",
+            _("Inventory counts imported from %s", self.filename or _("a spreadsheet")),
+            _(
+                "Imported by %(user)s while the WMS was unavailable. Review the counts against the system once it is "
+                "back; rejected rows were not applied.\n\n%(details)s",
+                user=self.env.user.name,
+                details=details,
+            ),
+            severity="warning" if errors else "info",
+        )
+        self.result = details
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+            "target": "new",
+        }
