@@ -97,8 +97,8 @@ class IntegrationInventoryLevelDivergence(models.Model):
             _(
                 "The channel's figure is %(pct).1f %% away from the warehouse's (threshold %(threshold)s %%). Until a "
                 "physical count reconciles it, the warehouse count keeps being published (conservative).\n\n"
-                "What to do: count the shelf and record it with 'Reconcile inventory' (the count wins, the variance is traced and "
-                "republished at once).",
+                "What to do: count the shelf and record it with 'Reconcile inventory' (the count wins, the "
+                "variance is traced and republished at once).",
                 pct=divergence,
                 threshold=channel.divergence_threshold_pct,
             ),
