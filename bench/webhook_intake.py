@@ -108,11 +108,18 @@ class CpuMeter:
 
     Exited processes count through their parent's children_* times: the Odoo master
     reaps recycled workers, the postmaster reaps per-connection backends (Odoo opens
-    a new, unpooled connection to the 'postgres' database for some calls).
+    a new, unpooled connection to the 'postgres' database for some calls; those of
+    other databases land there too). Sessions of other databases are left out.
     """
 
-    def __init__(self, server_pid):
-        self.server_pid = server_pid
+    def __init__(self, server_pid, db):
+        self.server_pid, self.db = server_pid, db
+
+    def _ours(self, process):
+        """PostgreSQL processes of this bench: the postmaster and its helper processes,
+        backends of the bench database and of 'postgres' - not other databases' sessions."""
+        cmdline = " ".join(process.info["cmdline"] or ())
+        return "(" not in cmdline or f" {self.db} " in cmdline or " postgres " in cmdline
 
     @staticmethod
     def _tree_seconds(processes, roots):
@@ -139,8 +146,9 @@ class CpuMeter:
                 totals["odoo"] = self._tree_seconds([master, *master.children(recursive=True)], {master.pid})
             except psutil.NoSuchProcess:
                 pass
-        postgres = [p for p in psutil.process_iter(["name", "ppid"]) if p.info["name"] == "postgres"]
+        postgres = [p for p in psutil.process_iter(["name", "ppid", "cmdline"]) if p.info["name"] == "postgres"]
         pg_pids = {p.pid for p in postgres}
+        postgres = [p for p in postgres if p.info["ppid"] not in pg_pids or self._ours(p)]
         postmasters = {p.pid for p in postgres if p.info["ppid"] not in pg_pids}
         totals["postgres"] = self._tree_seconds(postgres, postmasters)
         return totals
@@ -299,7 +307,7 @@ def main():
     token, channel_id = channel["token"], channel["id"]
     n, c, rounds = args.requests, args.concurrency, max(1, args.rounds)
     run = uuid.uuid4().hex[:8]
-    meter = CpuMeter(args.server_pid)
+    meter = CpuMeter(args.server_pid, args.db)
     before = inbox_counts(args.db, args.db_host, channel_id)
 
     # warm-up: both workers load the registry and routing map, caches fill
