@@ -37,15 +37,27 @@ class TestInventorySyncAcceptance(HubFactoryMixin, CatalogMixin, TransactionCase
             self.assertEqual(first["MUG-001"], 12)
 
             # a receipt of 8 mugs is validated in the warehouse at 09:03
-            receipt = self.env["stock.picking"].create({
-                "picking_type_id": self.warehouse.in_type_id.id,
-                "location_id": self.env.ref("stock.stock_location_suppliers").id,
-                "location_dest_id": self.warehouse.lot_stock_id.id,
-                "move_ids": [(0, 0, {"name": "mugs", "product_id": self.mug.id, "product_uom_qty": 8,
-                                     "product_uom": self.mug.uom_id.id,
-                                     "location_id": self.env.ref("stock.stock_location_suppliers").id,
-                                     "location_dest_id": self.warehouse.lot_stock_id.id})],
-            })
+            receipt = self.env["stock.picking"].create(
+                {
+                    "picking_type_id": self.warehouse.in_type_id.id,
+                    "location_id": self.env.ref("stock.stock_location_suppliers").id,
+                    "location_dest_id": self.warehouse.lot_stock_id.id,
+                    "move_ids": [
+                        (
+                            0,
+                            0,
+                            {
+                                "name": "mugs",
+                                "product_id": self.mug.id,
+                                "product_uom_qty": 8,
+                                "product_uom": self.mug.uom_id.id,
+                                "location_id": self.env.ref("stock.stock_location_suppliers").id,
+                                "location_dest_id": self.warehouse.lot_stock_id.id,
+                            },
+                        )
+                    ],
+                }
+            )
             receipt.action_confirm()
             receipt.move_ids.quantity = 8
             receipt.move_ids.picked = True
@@ -62,5 +74,6 @@ class TestInventorySyncAcceptance(HubFactoryMixin, CatalogMixin, TransactionCase
                 self.assertTrue(standard_webhooks.verify(TEST_SECRET, headers, request.body))
 
         level = self.env["integration.inventory.level"].search(
-            [("channel_id", "=", self.channel.id), ("product_id", "=", self.mug.id)])
+            [("channel_id", "=", self.channel.id), ("product_id", "=", self.mug.id)]
+        )
         self.assertEqual((level.published_qty, str(level.published_at)), (20, "2026-11-27 09:15:30"))

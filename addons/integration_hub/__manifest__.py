@@ -23,6 +23,7 @@
         "views/integration_channel_order_views.xml",
         "views/integration_sku_equivalence_views.xml",
         "views/integration_inventory_views.xml",
+        "views/integration_return_views.xml",
         "views/res_config_settings_views.xml",
         "wizards/integration_exception_decision_views.xml",
         "wizards/integration_order_wizards_views.xml",

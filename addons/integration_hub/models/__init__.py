@@ -22,6 +22,9 @@ from . import (
     integration_inventory_share,
     integration_channel_inventory,
     integration_inventory_reports,
+    integration_return,
+    integration_return_line,
+    integration_return_intake,
     integration_demo,
     res_config_settings,
 )

@@ -10,7 +10,14 @@ from ..lib import http_client, standard_webhooks
 from ..lib.errors import PayloadError, PermanentError
 from ..lib.webhook import WebhookEnvelope, headers_to_keep
 
-GENERIC_EVENT_TYPES = ("order.created", "order.updated", "order.cancelled", "return.created")
+GENERIC_EVENT_TYPES = (
+    "order.created",
+    "order.updated",
+    "order.cancelled",
+    "return.created",
+    "return.updated",
+    "inventory.reported",
+)
 
 
 class IntegrationAdapterGeneric(models.AbstractModel):

@@ -9,10 +9,14 @@ class StockPicking(models.Model):
     _inherit = "stock.picking"
 
     integration_order_id = fields.Many2one(related="sale_id.integration_order_id", string="Channel order")
+    integration_return_id = fields.Many2one("integration.return", string="Customer return", index=True, readonly=True)
 
     def _action_done(self):
         result = super()._action_done()
         self._integration_warehouse_progress()
+        returns = self.filtered(lambda p: p.state == "done").integration_return_id
+        if returns:
+            returns.sudo()._on_receipt_done()
         return result
 
     def _integration_warehouse_progress(self):

@@ -8,6 +8,7 @@ from . import (
     test_order_lifecycle,
     test_order_policies,
     test_order_validation,
+    test_returns,
     test_outbox,
     test_security,
     test_tour,

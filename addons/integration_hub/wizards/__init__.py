@@ -4,4 +4,5 @@ from . import (
     integration_order_carrier_pickup,
     integration_order_force_state,
     integration_order_manual_entry,
+    integration_return_wizards,
 )
