@@ -56,8 +56,8 @@ class IntegrationReturnImport(models.TransientModel):
         Return = self.env["integration.return"].sudo()
         Event = self.env["integration.event"].sudo()
         done, errors = [], []
-        for number, row in enumerate(reader, start=2):
-            row = {(key or "").strip().lower(): (value or "").strip() for key, value in row.items()}
+        for number, raw_row in enumerate(reader, start=2):
+            row = {(key or "").strip().lower(): (value or "").strip() for key, value in raw_row.items()}
             order = (
                 self.env["integration.channel.order"]
                 .sudo()
