@@ -45,7 +45,7 @@ fi
 
 # --- 3. Python venv with Odoo and the project's requirements ---------------
 stamp="$VENV/.hub-deps"
-want=$(cat "$ODOO_SRC/requirements.txt" "$ROOT/requirements.txt" "$ROOT/requirements-test.txt" | sha1sum | cut -c1-16)
+want=$(cat "$ODOO_SRC/requirements.txt" "$ROOT/requirements.txt" "$ROOT/requirements-test.txt" "$0" | sha1sum | cut -c1-16)
 if [ ! -x "$VENV/bin/python" ]; then
   say "Creating $VENV"
   "$PY" -m venv "$VENV"
@@ -56,7 +56,8 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   build_constraints="$VENV/build-constraints.txt"
   echo "setuptools<81" > "$build_constraints"
   export PIP_CONSTRAINT="$build_constraints"
-  "$VENV/bin/pip" install -q --disable-pip-version-check "setuptools<81" wheel
+  # -U: the venv's bundled setuptools is too old for gevent's entry points (zope_interface)
+  "$VENV/bin/pip" install -q -U --disable-pip-version-check "setuptools<81" wheel
   "$VENV/bin/pip" install -q --disable-pip-version-check -r "$ODOO_SRC/requirements.txt"
   "$VENV/bin/pip" install -q --disable-pip-version-check --no-deps -e "$ODOO_SRC"
   "$VENV/bin/pip" install -q --disable-pip-version-check -r "$ROOT/requirements.txt" -r "$ROOT/requirements-test.txt"

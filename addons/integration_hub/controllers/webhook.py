@@ -1,4 +1,6 @@
 import logging
+import re
+import time
 
 from odoo import SUPERUSER_ID, http
 from odoo.http import request
@@ -8,6 +10,37 @@ from ..lib.errors import PayloadError, SignatureError
 from ..lib.webhook import headers_to_keep
 
 _logger = logging.getLogger(__name__)
+
+# Wake the inbox worker at most once a second per process: a burst needs one wake-up
+# (the cron drains every due event), and each wake-up costs a trigger row and a NOTIFY.
+TRIGGER_EVERY_SECONDS = 1.0
+_last_trigger = {"at": 0.0}
+
+
+class _MaskWebhookTokens(logging.Filter):
+    """The webhook token is a credential: access logs show only its last characters."""
+
+    PATTERN = re.compile(r"(/integration_hub/v1/webhooks/)[A-Za-z0-9_-]+?([A-Za-z0-9_-]{4})(?![A-Za-z0-9_-])")
+
+    def filter(self, record):
+        if isinstance(record.msg, str) and "/integration_hub/" in record.msg:
+            record.msg = self.PATTERN.sub(r"\1…\2", record.msg)
+        if record.args and isinstance(record.args, tuple):
+            record.args = tuple(
+                self.PATTERN.sub(r"\1…\2", arg) if isinstance(arg, str) and "/integration_hub/" in arg else arg
+                for arg in record.args
+            )
+        return True
+
+
+logging.getLogger("werkzeug").addFilter(_MaskWebhookTokens())
+
+
+def _wake_inbox_worker(env):
+    now = time.monotonic()
+    if now - _last_trigger["at"] >= TRIGGER_EVERY_SECONDS:
+        _last_trigger["at"] = now
+        env.ref("integration_hub.ir_cron_process_inbox")._trigger()
 
 
 def _reply(status, message):
@@ -33,7 +66,7 @@ class IntegrationWebhookController(http.Controller):
     )
     def receive(self, token, **_params):
         env = request.env(user=SUPERUSER_ID)
-        channel = env["integration.channel"].search([("webhook_token", "=", token)], limit=1) if token else None
+        channel = env["integration.channel"]._find_by_webhook_token(token)
         if not channel or channel.state != "live":
             # paused and draft channels accept nothing; do not reveal which
             return _reply(404, "unknown channel")
@@ -82,7 +115,7 @@ class IntegrationWebhookController(http.Controller):
                 error=error,
             )
             if created and not error:
-                env.ref("integration_hub.ir_cron_process_inbox")._trigger()
+                _wake_inbox_worker(env)
             env.cr.commit()
         except Exception:
             _logger.exception("Webhook for channel %s could not be stored", channel.code)

@@ -1,6 +1,6 @@
 import secrets
 
-from odoo import _, api, fields, models
+from odoo import _, api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
 
 from ..lib import ip_allowlist
@@ -166,6 +166,31 @@ class IntegrationChannel(models.Model):
     ]
 
     # ------------------------------------------------------------------
+    @api.model
+    def _find_by_webhook_token(self, token):
+        channel_id = self._channel_id_for_token(token) if token else None
+        return self.browse(channel_id) if channel_id else self.browse()
+
+    @api.model
+    @tools.ormcache("token")
+    def _channel_id_for_token(self, token):
+        # one lookup per token and worker; cleared whenever a channel is written (see write)
+        return self.sudo().search([("webhook_token", "=", token)], limit=1).id or None
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.env.registry.clear_cache()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if {"webhook_token", "active"} & set(vals):
+            self.env.registry.clear_cache()
+        return super().write(vals)
+
+    def unlink(self):
+        self.env.registry.clear_cache()
+        return super().unlink()
+
     @api.model
     def _new_webhook_token(self):
         return secrets.token_urlsafe(32)

@@ -1,8 +1,11 @@
 import json
+import logging
 import time
 
 from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
+
+from odoo.addons.integration_hub.controllers import webhook as webhook_controller
 
 from .common import HubFactoryMixin
 
@@ -41,6 +44,7 @@ class TestWebhookEndpoint(HubFactoryMixin, HttpCase):
         self.assertNotIn("webhook-signature", {k.lower() for k in json.loads(event.headers)} - {"webhook-signature"})
 
     def test_intake_triggers_the_inbox_cron_at_once(self):
+        webhook_controller._last_trigger["at"] = 0.0
         cron = self.env.ref("integration_hub.ir_cron_process_inbox")
         before = self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)])
         body, headers = self.signed_request(self.order_payload("A2"))
@@ -146,3 +150,29 @@ class TestWebhookEndpoint(HubFactoryMixin, HttpCase):
     def test_get_is_not_allowed(self):
         response = self.url_open(ROUTE + self.channel.webhook_token)
         self.assertEqual(response.status_code, 405)
+
+    def test_a_burst_wakes_the_worker_once(self):
+        webhook_controller._last_trigger["at"] = 0.0
+        cron = self.env.ref("integration_hub.ir_cron_process_inbox")
+        before = self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)])
+        for n in range(3):
+            body, headers = self.signed_request(self.order_payload(f"B{n}"))
+            self.assertEqual(self.post(body, headers).status_code, 200)
+        self.assertEqual(self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)]), before + 1)
+        self.assertEqual(len(self.events()), 3)
+
+    def test_access_log_never_shows_the_token(self):
+        token = self.channel.webhook_token
+        record = logging.LogRecord(
+            "werkzeug",
+            logging.INFO,
+            __file__,
+            1,
+            '%s - - "%s" %s',
+            ("127.0.0.1", f"POST {ROUTE}{token} HTTP/1.1", "200"),
+            None,
+        )
+        webhook_controller._MaskWebhookTokens().filter(record)
+        line = record.getMessage()
+        self.assertNotIn(token, line)
+        self.assertIn(ROUTE + "…" + token[-4:], line)
