@@ -143,5 +143,12 @@ if grep -qE ' (ERROR|CRITICAL) ' "$server_log"; then
   say "The server log has errors (${server_log#"$ROOT"/}):"
   grep -E ' (ERROR|CRITICAL) ' "$server_log" | tail -n 5 >&2
 fi
-say "Results in bench/results/webhook_intake.txt; make bench took $(( $(date +%s) - start )) s"
+cleanup  # the HTTP server is not needed for the in-process order benchmark
+
+# --- 5. orders through the whole hub path vs bare sale.order create+confirm -------
+say "Order throughput: hub path vs bare sale.order (in-process, ${BENCH_ORDERS:-200} orders per round)"
+"${ODOO_BIN[@]}" shell "${ODOO_OPTS[@]}" --no-http --log-level=warn < "$ROOT/bench/order_throughput.py" \
+  | tee "$RESULTS/order_throughput.txt"
+grep -q "\[FAIL\]" "$RESULTS/order_throughput.txt" && status=1
+say "Results in bench/results/; make bench took $(( $(date +%s) - start )) s"
 exit "$status"
