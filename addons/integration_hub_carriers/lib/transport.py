@@ -5,6 +5,7 @@ tokens), so only network failures, 429 and 5xx are handled here.
 """
 
 import base64
+import re
 import time
 
 import requests
@@ -28,10 +29,19 @@ class CarrierRejected(PermanentError):
         self.messages = list(messages)
 
 
+# Values the carriers send back that are secrets too (tokens), whatever their value.
+SECRET_JSON_KEYS = re.compile(
+    r'(["\'](?:access_token|refresh_token|client_secret|password|authToken)["\']\s*:\s*)["\'][^"\']*["\']'
+)
+SECRET_XML_TAGS = re.compile(r"(<(?:\w+:)?(authToken|password)>)[^<]*(</)")
+
+
 def redact(text, secrets):
     """``text`` with every secret (and its Basic-auth form) replaced: logs never carry credentials."""
     if not text:
         return text
+    text = SECRET_JSON_KEYS.sub(lambda m: f'{m.group(1)}"{REDACTED}"', text)
+    text = SECRET_XML_TAGS.sub(lambda m: f"{m.group(1)}{REDACTED}{m.group(3)}", text)
     values = [s for s in secrets if s and len(s) >= 3]
     for value in list(values):
         values.append(base64.b64encode(value.encode()).decode())

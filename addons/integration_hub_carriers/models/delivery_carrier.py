@@ -217,11 +217,15 @@ class DeliveryCarrier(models.Model):
 
     def _hub_shipment_from_picking(self, picking):
         warehouse_partner = picking.picking_type_id.warehouse_id.partner_id or picking.company_id.partner_id
-        order = picking.sale_id.integration_order_id
+        order = picking.sale_id.integration_order_id.sudo()
+        recipient = self._hub_address(picking.partner_id)
+        # the channel's own words fill what the partner record does not hold (province, phone)
+        recipient.state = recipient.state or order.ship_state or ""
+        recipient.phone = recipient.phone or order.phone_e164 or order.ship_phone or ""
         return shipment_lib.Shipment(
             reference=picking.name,
             shipper=self._hub_address(warehouse_partner, vat=True),
-            recipient=self._hub_address(picking.partner_id),
+            recipient=recipient,
             parcels=self._hub_parcels(picking),
             service_code=picking.hub_service_code or self.hub_service_code or "",
             account_number=self.hub_account_number or "",
