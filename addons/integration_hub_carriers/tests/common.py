@@ -19,12 +19,11 @@ SECRETS = {
 }
 
 
-class CarrierCase(OrderCase):
-    """Order fixtures plus a Valencia warehouse address, weighed products and the four carriers."""
+class CarrierMixin:
+    """A Valencia warehouse address, weighed products and the four carriers (after setup_hub/catalog)."""
 
     @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
+    def setup_carriers(cls):
         env = cls.env
         spain = env.ref("base.es")
         valencia = env["res.country.state"].search([("country_id", "=", spain.id), ("code", "=", "V")], limit=1)
@@ -81,11 +80,6 @@ class CarrierCase(OrderCase):
         self.assertEqual(picking.hub_shipment_state, "staged")
         return order, picking
 
-    @contextlib.contextmanager
-    def stub(self):
-        with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-            yield mock
-
     def dhl_label(self, picking, tracking="340434310428091700"):
         body = dict(F.DHL_ORDER_OK, items=[dict(F.DHL_ORDER_OK["items"][0], shipmentNo=tracking)])
         with self.stub() as mock:
@@ -103,3 +97,17 @@ class CarrierCase(OrderCase):
         return self.env["integration.job"].search(
             [("res_model", "=", order._name), ("res_id", "=", order.id), ("job_type", "=", "order_status")]
         )
+
+    @contextlib.contextmanager
+    def stub(self):
+        with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+            yield mock
+
+
+class CarrierCase(CarrierMixin, OrderCase):
+    """Order fixtures plus the carriers."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.setup_carriers()
