@@ -120,3 +120,33 @@ class TestShipmentAcceptance(CarrierMixin, HubFactoryMixin, CatalogMixin, HttpCa
         self.assertEqual(self.run_outbox(), [], "told exactly once per step")
         jobs = self.env["integration.job"].search([("res_model", "=", order._name), ("res_id", "=", order.id)])
         self.assertEqual(sorted(jobs.mapped("state")), ["done", "done", "done"])
+
+    def test_ups_pushes_tracking_through_the_hub_endpoint(self):
+        self.send_order(self.order_payload("SHIP-2"))
+        order = self.env["integration.channel.order"].search([("external_id", "=", "SHIP-2")])
+        picking = order._chain()["out"]
+        picking.carrier_id = self.ups
+        with self.stub() as mock:
+            mock.add(responses.POST, "https://wwwcie.ups.com/security/v1/oauth/token", json=F.UPS_TOKEN)
+            mock.add(responses.POST, "https://wwwcie.ups.com/api/shipments/v2409/ship", json=F.UPS_SHIP_OK)
+            for move in picking.move_ids:
+                move.picked = True
+            picking.button_validate()
+        self.assertEqual(picking.carrier_tracking_ref, "1Z12345E0205271688")
+        push = {
+            "trackingNumber": "1Z12345E0205271688",
+            "localActivityDate": "20261122",
+            "localActivityTime": "101500",
+            "activityStatus": {"type": "D", "code": "FS", "description": "DELIVERED"},
+        }
+        url = f"/integration_hub/v1/carriers/{self.ups.hub_push_token}/tracking"
+        headers = {"content-type": "application/json"}
+        self.assertEqual(
+            self.url_open("/integration_hub/v1/carriers/nope/tracking", data="{}", headers=headers).status_code, 404
+        )
+        for _attempt in range(2):  # UPS retries: the second delivery is a duplicate
+            response = self.url_open(url, data=json.dumps(push), headers=headers)
+            self.assertEqual(response.status_code, 200, response.text)
+        self.env["integration.event"]._cron_process_inbox()
+        self.assertEqual((picking.hub_shipment_state, order.state), ("delivered", "delivered"))
+        self.assertEqual(self.run_outbox(), ["dispatched", "delivered"])

@@ -223,3 +223,21 @@ def parse_tracking(document):
                     }
                 )
     return sorted(events, key=lambda e: e["at"] or utc_naive("1970-01-01T00:00:00"))
+
+
+def parse_push(document):
+    """A UPS Track Alert push (one activity per message) as hub events."""
+    status = document.get("activityStatus") or {}
+    code = (status.get("type") or "").strip()
+    date, hour = document.get("localActivityDate") or "", document.get("localActivityTime") or "000000"
+    at = utc_naive(f"{date[:4]}-{date[4:6]}-{date[6:8]}T{hour[:2]}:{hour[2:4]}:{hour[4:6]}") if len(date) == 8 else None
+    return [
+        {
+            "tracking": document["trackingNumber"],
+            "code": code,
+            "status": STATUS_TABLE.get(code),
+            "at": at,
+            "description": status.get("description") or "",
+            "carrier_event_id": f"{document['trackingNumber']}:{code}:{date}{hour}",
+        }
+    ]

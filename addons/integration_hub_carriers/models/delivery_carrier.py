@@ -1,6 +1,7 @@
 import base64
 import json
 import logging
+import secrets
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
@@ -72,8 +73,35 @@ class DeliveryCarrier(models.Model):
     hub_api_secret = fields.Char(
         compute="_compute_hub_secrets", inverse="_inverse_hub_api_secret", groups="integration_hub.group_hub_admin"
     )
+    hub_push_token = fields.Char(
+        copy=False,
+        readonly=True,
+        index=True,
+        groups="integration_hub.group_hub_admin",
+        help="Where the carrier pushes tracking events: /integration_hub/v1/carriers/<token>/tracking "
+        "(UPS Track Alert).",
+    )
     hub_secrets_set = fields.Char(compute="_compute_hub_secrets_set", string="Credentials stored")
     hub_connector = fields.Boolean(compute="_compute_hub_connector")
+
+    _sql_constraints = [("hub_push_token_unique", "unique(hub_push_token)", "Push tokens must be unique.")]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        carriers = super().create(vals_list)
+        carriers._hub_ensure_push_token()
+        return carriers
+
+    def write(self, vals):
+        result = super().write(vals)
+        if vals.get("delivery_type"):
+            self._hub_ensure_push_token()
+        return result
+
+    def _hub_ensure_push_token(self):
+        # one random token per connector carrier (never a shared column default)
+        for carrier in self.sudo().filtered(lambda c: c.delivery_type in HUB_TYPES and not c.hub_push_token):
+            carrier.hub_push_token = secrets.token_urlsafe(32)
 
     @api.depends("delivery_type")
     def _compute_hub_connector(self):
@@ -156,10 +184,10 @@ class DeliveryCarrier(models.Model):
 
     def _hub_transport(self, extra_secrets=()):
         parameters = self.env["ir.config_parameter"].sudo()
-        secrets = [self._hub_secret(name) for name in self._hub_secret_fields] + list(extra_secrets)
+        credentials = [self._hub_secret(name) for name in self._hub_secret_fields] + list(extra_secrets)
         return Transport(
             self._hub_lib().NAME,
-            secrets=secrets,
+            secrets=credentials,
             log=self._hub_log,
             attempts=int(parameters.get_param("integration_hub_carriers.http_attempts", 3)),
             backoff_seconds=float(parameters.get_param("integration_hub_carriers.retry_backoff_seconds", 1.0)),
