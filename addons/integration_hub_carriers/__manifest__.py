@@ -15,5 +15,6 @@
         "views/delivery_carrier_views.xml",
         "views/stock_picking_views.xml",
         "views/integration_carrier_rule_views.xml",
+        "views/integration_sync_exception_views.xml",
     ],
 }
