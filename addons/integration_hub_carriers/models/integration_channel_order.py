@@ -42,7 +42,9 @@ class IntegrationChannelOrder(models.Model):
                         weight=weight,
                         pickings=", ".join(outgoing.mapped("name")),
                     ),
-                    record=order,
+                    # the carrier belongs to the shipment: the exception points at the outgoing transfer
+                    record=outgoing[:1],
+                    channel=order.channel_id,
                     dedupe_key=f"carrier-rule:{order.id}",
                 )
                 continue

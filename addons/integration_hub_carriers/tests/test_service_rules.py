@@ -41,11 +41,12 @@ class TestServiceRules(CarrierCase):
         picking = order._chain()["out"]
         self.assertEqual(picking.carrier_id, self.dhl)
         self.assertEqual(picking.hub_service_code, "V01PAK")
-        self.assertFalse(self.open_exceptions(order, "carrier_rule_missing"))
+        self.assertFalse(self.exceptions_of(picking, "carrier_rule_missing"))
 
     def test_no_matching_rule_is_an_exception_not_a_guess(self):
         _event, order = self.ingest(self.order_data("R-2", service_level="same_day"))
-        self.assertFalse(order._chain()["out"].carrier_id)
-        exception = self.open_exceptions(order, "carrier_rule_missing")
+        picking = order._chain()["out"]
+        self.assertFalse(picking.carrier_id)
+        exception = self.exceptions_of(picking, "carrier_rule_missing")
         self.assertEqual(len(exception), 1)
         self.assertIn("same_day", exception.description)
