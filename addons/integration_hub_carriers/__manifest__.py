@@ -7,5 +7,14 @@
     "author": "3PL Spain",
     "license": "LGPL-3",
     "depends": ["integration_hub", "stock_delivery"],
-    "data": [],
+    "external_dependencies": {"python": ["requests", "lxml"]},
+    "data": [
+        "security/ir.model.access.csv",
+        "security/integration_hub_carriers_security.xml",
+        "data/ir_cron_data.xml",
+        "views/delivery_carrier_views.xml",
+        "views/stock_picking_views.xml",
+        "views/integration_carrier_rule_views.xml",
+        "views/integration_sync_exception_views.xml",
+    ],
 }

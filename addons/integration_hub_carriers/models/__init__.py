@@ -1,1 +1,11 @@
-
+from . import integration_carrier_secret
+from . import delivery_carrier
+from . import delivery_carrier_dhl
+from . import delivery_carrier_ups
+from . import delivery_carrier_dpd
+from . import delivery_carrier_correos
+from . import integration_carrier_rule
+from . import integration_sync_exception
+from . import stock_picking
+from . import integration_event
+from . import integration_channel_order

@@ -1,0 +1,79 @@
+import json
+import logging
+import secrets
+
+from odoo import SUPERUSER_ID, fields, http
+from odoo.http import request
+
+from odoo.addons.integration_hub.models.integration_event import hub_may_commit
+
+_logger = logging.getLogger(__name__)
+MAX_BODY = 512 * 1024
+
+
+def _reply(status, message):
+    return request.make_json_response({"status": status, "message": message}, status=status)
+
+
+class CarrierPushController(http.Controller):
+    """Tracking events a carrier pushes (UPS Track Alert): stored in the inbox, processed by the cron.
+
+    The URL carries the carrier's unguessable push token; UPS also echoes it in
+    its ``credential`` header when the subscription was made with it.
+    """
+
+    @http.route(
+        "/integration_hub/v1/carriers/<string:token>/tracking",
+        type="http",
+        auth="none",
+        methods=["POST"],
+        csrf=False,
+        save_session=False,
+        readonly=False,
+    )
+    def receive_tracking(self, token, **_params):
+        env = request.env(user=SUPERUSER_ID)
+        carrier = env["delivery.carrier"].search([("hub_push_token", "=", token)], limit=1) if token else None
+        if not carrier or not carrier.hub_connector:
+            return _reply(404, "unknown carrier")
+        credential = request.httprequest.headers.get("credential")
+        if credential is not None and not secrets.compare_digest(credential, token):
+            return _reply(401, "bad credential")
+        body = request.httprequest.get_data(cache=False)
+        if len(body) > MAX_BODY:
+            return _reply(413, "body too large")
+        try:
+            document = json.loads(body or b"null")
+            events = carrier._hub_lib().parse_push(document)
+        except (ValueError, AttributeError, KeyError, TypeError) as error:
+            return _reply(400, f"unreadable tracking push: {error}")
+        stored = 0
+        for event in events:
+            picking = env["stock.picking"].search(
+                [("carrier_id", "=", carrier.id), ("carrier_tracking_ref", "ilike", event["tracking"])], limit=1
+            )
+            if not picking or not picking.hub_channel_id:
+                _logger.info("Tracking push for unknown shipment %s ignored", event["tracking"])
+                continue
+            at = fields.Datetime.to_string(event["at"]) if event["at"] else ""
+            _id, created = env["integration.event"]._receive(
+                picking.hub_channel_id,
+                f"{carrier.delivery_type}:{event['tracking']}:{event['code']}:{at}",
+                "shipment.tracking",
+                {
+                    "carrier": carrier.delivery_type,
+                    "picking_id": picking.id,
+                    "tracking": event["tracking"],
+                    "code": event["code"],
+                    "at": at or None,
+                    "description": event.get("description") or "",
+                },
+                source="webhook",
+                source_timestamp=event["at"],
+            )
+            stored += int(created)
+        if stored:
+            env.ref("integration_hub.ir_cron_process_inbox")._trigger()
+        if hub_may_commit(env):
+            env.cr.commit()
+        return _reply(200, f"{stored} event(s) stored")

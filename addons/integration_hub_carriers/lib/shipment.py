@@ -1,0 +1,121 @@
+"""Carrier-neutral shipment data and the checks every carrier needs before a call.
+
+A missing weight, phone or address part is refused here, naming the part,
+instead of coming back later as a carrier error.
+"""
+
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+SPANISH_CP = re.compile(r"^\d{5}$")
+
+# ISO 3166 alpha-2 -> alpha-3 for the destinations we serve (DHL Parcel DE wants alpha-3).
+ALPHA3 = {
+    "AT": "AUT", "BE": "BEL", "BG": "BGR", "CH": "CHE", "CY": "CYP", "CZ": "CZE", "DE": "DEU", "DK": "DNK",
+    "EE": "EST", "ES": "ESP", "FI": "FIN", "FR": "FRA", "GB": "GBR", "GR": "GRC", "HR": "HRV", "HU": "HUN",
+    "IE": "IRL", "IT": "ITA", "LT": "LTU", "LU": "LUX", "LV": "LVA", "MT": "MLT", "NL": "NLD", "NO": "NOR",
+    "PL": "POL", "PT": "PRT", "RO": "ROU", "SE": "SWE", "SI": "SVN", "SK": "SVK", "US": "USA",
+}  # fmt: skip
+
+
+@dataclass
+class Address:
+    name: str = ""
+    street: str = ""
+    street2: str = ""
+    zip: str = ""
+    city: str = ""
+    state: str = ""  # province / region name
+    state_code: str = ""
+    country_code: str = ""  # ISO alpha-2
+    phone: str = ""
+    email: str = ""
+    company: str = ""
+    vat: str = ""
+
+    @property
+    def country_alpha3(self):
+        return ALPHA3.get((self.country_code or "").upper(), "")
+
+    def street_and_number(self):
+        """('Calle de Colón', '12') from 'Calle de Colón 12'; the number may be missing."""
+        match = re.match(r"^(.*?)[\s,]+(\d+[\w/-]*)$", (self.street or "").strip())
+        if match:
+            return match.group(1), match.group(2)
+        return (self.street or "").strip(), ""
+
+
+@dataclass
+class Parcel:
+    weight_kg: float = 0.0
+    length_cm: float = 0.0
+    width_cm: float = 0.0
+    height_cm: float = 0.0
+    name: str = ""
+
+    @property
+    def weight_grams(self):
+        return int(round(self.weight_kg * 1000))
+
+    @property
+    def has_dimensions(self):
+        return bool(self.length_cm and self.width_cm and self.height_cm)
+
+
+@dataclass
+class Shipment:
+    reference: str
+    shipper: Address
+    recipient: Address
+    parcels: list = field(default_factory=list)
+    service_code: str = ""
+    account_number: str = ""  # billing number, shipper number, depot or labeller code
+    description: str = ""
+
+
+def validate(shipment, phone_required=False, max_parcel_kg=None, spanish_rules=False):
+    """The missing or invalid parts of a shipment, each named ([] when it can be sent)."""
+    problems = []
+    for role, address in (("sender", shipment.shipper), ("recipient", shipment.recipient)):
+        for attribute, label in (
+            ("name", "name"),
+            ("street", "street"),
+            ("zip", "postal code"),
+            ("city", "city"),
+            ("country_code", "country"),
+        ):
+            if not (getattr(address, attribute) or "").strip():
+                problems.append(f"{role} {label}")
+        if phone_required and not (address.phone or "").strip():
+            problems.append(f"{role} phone")
+    recipient = shipment.recipient
+    if spanish_rules and (recipient.country_code or "").upper() == "ES":
+        if recipient.zip and not SPANISH_CP.match(recipient.zip.strip()):
+            problems.append(f"recipient postal code '{recipient.zip}' is not a 5-digit Spanish CP")
+        if not (recipient.state or "").strip():
+            problems.append("recipient province")
+    if not shipment.service_code:
+        problems.append("service code")
+    if not shipment.account_number:
+        problems.append("carrier account number")
+    if not shipment.parcels:
+        problems.append("parcels (nothing is packed)")
+    for index, parcel in enumerate(shipment.parcels, start=1):
+        if not parcel.weight_kg or parcel.weight_kg <= 0:
+            problems.append(f"weight of parcel {index}")
+        elif max_parcel_kg and parcel.weight_kg > max_parcel_kg:
+            problems.append(
+                f"parcel {index} weighs {parcel.weight_kg:g} kg, over the carrier's {max_parcel_kg:g} kg cap"
+            )
+    return problems
+
+
+def utc_naive(value):
+    """An ISO 8601 timestamp (with or without offset) as a naive UTC datetime, as Odoo stores them."""
+    if not value:
+        return None
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    if moment.tzinfo:
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
+    return moment

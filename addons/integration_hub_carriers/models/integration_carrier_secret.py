@@ -1,0 +1,45 @@
+from odoo import api, fields, models
+
+from odoo.addons.integration_hub.lib import crypto
+
+
+class IntegrationCarrierSecret(models.Model):
+    """Encrypted carrier credentials and cached access tokens, one row per (carrier, name).
+
+    Like the channels' secrets: kept apart from delivery.carrier so no view,
+    export or read() of a carrier reaches them, and even then the column holds
+    a Fernet token, never the plaintext.
+    """
+
+    _name = "integration.carrier.secret"
+    _description = "Integration Hub encrypted carrier secret"
+
+    carrier_id = fields.Many2one("delivery.carrier", required=True, ondelete="cascade", index=True)
+    name = fields.Char(required=True, help="Technical name of the secret, e.g. hub_password or oauth_token")
+    ciphertext = fields.Text(required=True, groups="base.group_system")
+    expires_at = fields.Datetime(help="For cached access tokens: renewed after this moment.")
+
+    _sql_constraints = [
+        ("carrier_name_unique", "unique(carrier_id, name)", "A carrier stores each secret once."),
+    ]
+
+    @api.model
+    def _store(self, carrier, name, plaintext, expires_at=None):
+        """Encrypt and store ``plaintext`` (empty = delete the secret)."""
+        record = self.sudo().search([("carrier_id", "=", carrier.id), ("name", "=", name)])
+        if not plaintext:
+            record.unlink()
+            return
+        token = crypto.encrypt(self.env["integration.secret"]._cipher(), plaintext)
+        if record:
+            record.write({"ciphertext": token, "expires_at": expires_at})
+        else:
+            self.sudo().create({"carrier_id": carrier.id, "name": name, "ciphertext": token, "expires_at": expires_at})
+
+    @api.model
+    def _reveal(self, carrier, name, valid_at=None):
+        """The plaintext for server-side use (False when absent, or expired at ``valid_at``)."""
+        record = self.sudo().search([("carrier_id", "=", carrier.id), ("name", "=", name)], limit=1)
+        if not record or (valid_at and record.expires_at and record.expires_at <= valid_at):
+            return False
+        return crypto.decrypt(self.env["integration.secret"]._cipher(), record.ciphertext)

@@ -1,0 +1,61 @@
+from odoo import _, models
+
+
+class IntegrationChannelOrder(models.Model):
+    _inherit = "integration.channel.order"
+
+    def _allocate(self):
+        result = super()._allocate()
+        self._hub_select_carrier()
+        return result
+
+    def _hub_shipment_weight(self):
+        weight = sum(line.product_id.weight * line.product_uom_qty for line in self.sale_order_id.order_line)
+        return self.env["delivery.carrier"]._hub_weight_kg(weight)
+
+    def _hub_select_carrier(self):
+        """The rules table picks carrier + service for the order's delivery; no rule, no guess: an exception."""
+        for order in self:
+            outgoing = order._chain()["out"].filtered(lambda p: p.state not in ("done", "cancel"))
+            if not outgoing:
+                continue
+            level = (order.service_level or "").strip().lower()
+            country = order._country()
+            weight = order._hub_shipment_weight()
+            rule = (
+                self.env["integration.carrier.rule"]
+                .sudo()
+                ._select(order.channel_id, level, country, order.ship_zip, weight)
+            )
+            if not rule:
+                self.env["integration.sync.exception"].sudo()._open(
+                    "carrier_rule_missing",
+                    _("Order %s: no carrier rule matches", order.name),
+                    _(
+                        "No service selection rule matches channel %(channel)s, delivery requirement '%(level)s', "
+                        "destination %(country)s %(zip)s and %(weight).2f kg. The hub does not guess a carrier: add a "
+                        "rule (Integration Hub > Configuration > Carrier rules) or set the carrier on %(pickings)s.",
+                        channel=order.channel_id.name,
+                        level=level or "-",
+                        country=country.code or order.ship_country_code or "-",
+                        zip=order.ship_zip or "",
+                        weight=weight,
+                        pickings=", ".join(outgoing.mapped("name")),
+                    ),
+                    # the carrier belongs to the shipment: the exception points at the outgoing transfer
+                    record=outgoing[:1],
+                    channel=order.channel_id,
+                    dedupe_key=f"carrier-rule:{order.id}",
+                )
+                continue
+            outgoing.sudo().write({"carrier_id": rule.carrier_id.id, "hub_service_code": rule.service_code})
+            order.sale_order_id.sudo().carrier_id = rule.carrier_id
+            order.message_post(
+                body=_(
+                    "Carrier chosen by rule '%(rule)s': %(carrier)s, service %(service)s.",
+                    rule=rule.name,
+                    carrier=rule.carrier_id.name,
+                    service=rule.service_code,
+                ),
+                subtype_xmlid="mail.mt_note",
+            )

@@ -1,0 +1,17 @@
+from odoo import fields, models
+
+CARRIER_EXCEPTION_TYPES = [
+    ("shipment_incomplete_data", "Shipment data incomplete (no label)"),
+    ("carrier_error", "Carrier call failed"),
+    ("carrier_status_unknown", "Unknown carrier status"),
+    ("carrier_delivery_problem", "Delivery failed / returned"),
+    ("carrier_rule_missing", "No carrier service rule"),
+]
+
+
+class IntegrationSyncException(models.Model):
+    _inherit = "integration.sync.exception"
+
+    exception_type = fields.Selection(
+        selection_add=CARRIER_EXCEPTION_TYPES, ondelete={key: "cascade" for key, _label in CARRIER_EXCEPTION_TYPES}
+    )

@@ -1,0 +1,7 @@
+from . import (
+    test_carrier_connectors,
+    test_control_points,
+    test_service_rules,
+    test_shipment_lifecycle,
+    test_tracking,
+)

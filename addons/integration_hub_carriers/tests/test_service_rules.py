@@ -1,0 +1,52 @@
+"""Service selection: the rules table chooses carrier + service; no match is an exception, not a guess."""
+
+from odoo.tests import tagged
+
+from .common import CarrierCase
+
+
+@tagged("post_install", "-at_install")
+class TestServiceRules(CarrierCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        spain = cls.env.ref("base.es")
+        Rule = cls.env["integration.carrier.rule"]
+        Rule.create({"sequence": 10, "service_level": "next_day", "country_ids": [(6, 0, spain.ids)],
+                     "weight_max": 30, "carrier_id": cls.dhl.id, "service_code": "V01PAK"})  # fmt: skip
+        Rule.create({"sequence": 5, "service_level": "next_day", "country_ids": [(6, 0, spain.ids)],
+                     "zip_prefixes": "07,35,38", "carrier_id": cls.correos.id, "service_code": "S0132"})  # fmt: skip
+        Rule.create({"sequence": 10, "service_level": "economy", "carrier_id": cls.correos.id,
+                     "service_code": "S0133"})  # fmt: skip
+        Rule.create({"sequence": 10, "service_level": "ground", "weight_min": 0, "weight_max": 31.5,
+                     "carrier_id": cls.dpd.id, "service_code": "CL", "channel_id": cls.channel.id})  # fmt: skip
+
+    def select(self, level, country="ES", zip_code="46004", weight=1.0, channel=None):
+        return self.env["integration.carrier.rule"]._select(
+            channel or self.channel, level, self.env.ref(f"base.{country.lower()}"), zip_code, weight
+        )
+
+    def test_rules_table(self):
+        self.assertEqual(self.select("next_day").carrier_id, self.dhl)
+        self.assertEqual(self.select("next_day", zip_code="07001").carrier_id, self.correos, "islands zone first")
+        self.assertEqual(self.select("economy", country="FR").service_code, "S0133")
+        self.assertEqual(self.select("ground").carrier_id, self.dpd)
+        self.assertFalse(self.select("next_day", weight=45), "over every weight range")
+        self.assertFalse(self.select("next_day", country="FR"))
+        other = self.make_channel("Other shop", "OTHER")
+        self.assertFalse(self.select("ground", channel=other), "the ground rule belongs to one channel")
+
+    def test_accepted_order_gets_its_carrier_and_service(self):
+        _event, order = self.ingest(self.order_data("R-1", service_level="next_day"))
+        picking = order._chain()["out"]
+        self.assertEqual(picking.carrier_id, self.dhl)
+        self.assertEqual(picking.hub_service_code, "V01PAK")
+        self.assertFalse(self.exceptions_of(picking, "carrier_rule_missing"))
+
+    def test_no_matching_rule_is_an_exception_not_a_guess(self):
+        _event, order = self.ingest(self.order_data("R-2", service_level="same_day"))
+        picking = order._chain()["out"]
+        self.assertFalse(picking.carrier_id)
+        exception = self.exceptions_of(picking, "carrier_rule_missing")
+        self.assertEqual(len(exception), 1)
+        self.assertIn("same_day", exception.description)
