@@ -1,4 +1,5 @@
 from odoo import _, models
+from odoo.exceptions import UserError
 
 
 class IntegrationChannelOrder(models.Model):
@@ -59,3 +60,19 @@ class IntegrationChannelOrder(models.Model):
                 ),
                 subtype_xmlid="mail.mt_note",
             )
+
+    def _transition(self, target, reason=None, forced=False):
+        result = super()._transition(target, reason=reason, forced=forced)
+        if target in ("picked", "packed"):
+            # two- and three-step routes create the delivery only after the pick: choose its carrier then
+            self.filtered(lambda o: o._chain()["out"].filtered(lambda p: not p.carrier_id))._hub_select_carrier()
+        return result
+
+    def action_open_carrier_pickup(self):
+        """With carriers installed the proof belongs to the shipment: hand over its delivery transfer."""
+        self.ensure_one()
+        self._check_manager(_("confirm a carrier pickup manually"))
+        outgoing = self._chain()["out"].filtered(lambda p: p.state != "cancel")[:1]
+        if not outgoing:
+            raise UserError(_("Order %s has no delivery transfer to hand over yet.", self.name))
+        return outgoing.action_hub_open_handover()

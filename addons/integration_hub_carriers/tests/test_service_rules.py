@@ -50,3 +50,17 @@ class TestServiceRules(CarrierCase):
         exception = self.exceptions_of(picking, "carrier_rule_missing")
         self.assertEqual(len(exception), 1)
         self.assertIn("same_day", exception.description)
+
+    def test_two_step_route_gets_its_carrier_once_the_delivery_exists(self):
+        self.warehouse.delivery_steps = "pick_ship"
+        _event, order = self.ingest(self.order_data("R-3", service_level="next_day"))
+        self.assertFalse(order._chain()["out"], "Odoo creates the delivery after the pick")
+        self.validate_picking(order._chain()["pick"])
+        self.assertEqual(order.state, "picked")
+        self.assertEqual(order._chain()["out"].carrier_id, self.dhl)
+
+    def test_manual_pickup_on_the_order_goes_through_the_shipment(self):
+        _event, order = self.ingest(self.order_data("R-4", service_level="next_day"))
+        action = order.with_user(self.user_manager).action_open_carrier_pickup()
+        self.assertEqual(action["res_model"], "integration.shipment.handover")
+        self.assertEqual(action["context"]["default_picking_id"], order._chain()["out"].id)
