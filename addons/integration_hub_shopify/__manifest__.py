@@ -8,5 +8,9 @@
     "license": "LGPL-3",
     "depends": ["integration_hub"],
     "external_dependencies": {"python": ["requests"]},
-    "data": [],
+    "data": [
+        "security/ir.model.access.csv",
+        "data/ir_cron_data.xml",
+        "views/integration_channel_views.xml",
+    ],
 }
