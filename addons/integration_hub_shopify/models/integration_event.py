@@ -17,7 +17,8 @@ class IntegrationEvent(models.Model):
 
     def _handle_order_cancelled(self, data):
         result = super()._handle_order_cancelled(data)
-        if self.channel_id.platform == "shopify" and result and result != "duplicate" and result.state == S.CANCELLED:
+        applied = isinstance(result, models.BaseModel) and result.state == S.CANCELLED
+        if self.channel_id.platform == "shopify" and applied:
             # the cancellation was applied: acknowledge it on the order in Shopify
             self.env["integration.job"]._enqueue(
                 self.channel_id,
