@@ -15,7 +15,7 @@ from ..lib.shopify_client import AccessRevoked, AuthError, ShopifyClient, UserEr
 INVENTORY_BATCH = 250  # Shopify accepts at most 250 quantities per inventorySetQuantities call
 SKU_LOOKUP_BATCH = 50  # SKUs per productVariants search query
 ORDER_PAGE_SIZE = 250
-LINE_ITEMS_PER_ORDER = 100
+LINE_ITEMS_PER_ORDER = 50  # larger orders arrive complete by webhook; the poll is a backstop
 
 ORDER_FIELDS = (
     """
