@@ -10,6 +10,7 @@
     "external_dependencies": {"python": ["requests"]},
     "data": [
         "security/ir.model.access.csv",
+        "security/integration_hub_shopify_security.xml",
         "data/ir_cron_data.xml",
         "views/integration_channel_views.xml",
     ],
