@@ -138,6 +138,20 @@ set +e
   --requests "${BENCH_N:-2000}" --concurrency "${BENCH_C:-8}" \
   | tee "$RESULTS/webhook_intake.txt"
 status=${PIPESTATUS[0]}
+
+# --- 5. the same measurement for signed Shopify webhooks (same server, same run) ------
+export BENCH_SHOPIFY_SECRET=${BENCH_SHOPIFY_SECRET:-shpss_bench_only_public_client_secret}  # bench only, public
+shop_json=$("${ODOO_BIN[@]}" shell "${ODOO_OPTS[@]}" --no-http --log-level=warn \
+  < "$ROOT/bench/setup_shopify_channel.py" | sed -n 's/^BENCH_SHOPIFY_CHANNEL=//p' | tail -n 1)
+if [ -n "$shop_json" ]; then
+  BENCH_SHOPIFY_CHANNEL_JSON=$shop_json "$VENV/bin/python" "$ROOT/bench/shopify_webhooks.py" \
+    --url "http://127.0.0.1:$PORT" --db "$DB" --server-mode "$mode" --server-pid "$server_pid" \
+    --requests "${BENCH_N:-2000}" --concurrency "${BENCH_C:-8}" \
+    | tee "$RESULTS/shopify_webhooks.txt"
+  [ "${PIPESTATUS[0]}" = 0 ] || status=1
+else
+  say "Shopify channel set-up failed (no BENCH_SHOPIFY_CHANNEL line)"; status=1
+fi
 set -e
 if grep -qE ' (ERROR|CRITICAL) ' "$server_log"; then
   say "The server log has errors (${server_log#"$ROOT"/}):"
@@ -145,7 +159,7 @@ if grep -qE ' (ERROR|CRITICAL) ' "$server_log"; then
 fi
 cleanup  # the HTTP server is not needed for the in-process order benchmark
 
-# --- 5. orders through the whole hub path vs bare sale.order create+confirm -------
+# --- 6. orders through the whole hub path vs bare sale.order create+confirm -------
 say "Order throughput: hub path vs bare sale.order (in-process, ${BENCH_ORDERS:-200} orders per round)"
 "${ODOO_BIN[@]}" shell "${ODOO_OPTS[@]}" --no-http --log-level=warn < "$ROOT/bench/order_throughput.py" \
   | tee "$RESULTS/order_throughput.txt"

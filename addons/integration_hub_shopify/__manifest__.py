@@ -8,5 +8,10 @@
     "license": "LGPL-3",
     "depends": ["integration_hub"],
     "external_dependencies": {"python": ["requests"]},
-    "data": [],
+    "data": [
+        "security/ir.model.access.csv",
+        "security/integration_hub_shopify_security.xml",
+        "data/ir_cron_data.xml",
+        "views/integration_channel_views.xml",
+    ],
 }

@@ -1,0 +1,1 @@
+"""Plain Python for the Shopify adapter (no ORM): payload mapping and the GraphQL client."""

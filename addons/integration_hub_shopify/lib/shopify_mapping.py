@@ -1,0 +1,212 @@
+"""Shopify order JSON -> the hub's generic order document (DESIGN.md), in plain Python.
+
+Webhooks deliver the REST order resource (``orders/create``, ``orders/updated``,
+``orders/cancelled``); the polling backstop reads orders through GraphQL and
+first turns each node into that same REST shape (``rest_order_from_graphql``),
+so one mapping serves both paths and a poll and a webhook of the same order
+version produce the same document.
+"""
+
+import hashlib
+import hmac
+import re
+from base64 import b64encode
+
+# Topics the hub subscribes to, and the hub event type each one becomes.
+TOPIC_TO_HUB_TYPE = {
+    "orders/create": "order.created",
+    "orders/updated": "order.updated",
+    "orders/edited": "order.updated",  # the edit payload is partial: the adapter re-reads the order
+    "orders/cancelled": "order.cancelled",
+    "refunds/create": "shopify.refund.created",  # stored for the returns work
+    "inventory_levels/update": "shopify.inventory_level.updated",  # stored for divergence checks
+    "app/uninstalled": "shopify.app.uninstalled",
+}
+WEBHOOK_TOPICS = tuple(TOPIC_TO_HUB_TYPE)
+
+# A line item without SKU is resolved through this code (an SKU equivalence can map it).
+VARIANT_CODE_PREFIX = "shopify-variant:"
+
+SHOP_DOMAIN_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*\.myshopify\.com$")
+API_VERSION_PATTERN = re.compile(r"^20\d\d-(01|04|07|10)$")
+
+
+def sign(secret, body):
+    """X-Shopify-Hmac-Sha256: base64 of HMAC-SHA256 of the raw body with the app's client secret."""
+    return b64encode(hmac.new(secret.encode(), body, hashlib.sha256).digest()).decode()
+
+
+def signature_matches(secret, body, received):
+    """Constant-time comparison of the received header with the expected signature."""
+    if not secret or not received:
+        return False
+    return hmac.compare_digest(sign(secret, body).encode(), received.strip().encode())
+
+
+def legacy_id(value):
+    """'gid://shopify/Order/450789469' or 450789469 -> '450789469'."""
+    if value is None:
+        return ""
+    text = str(value)
+    return text.rsplit("/", 1)[-1] if text.startswith("gid://") else text
+
+
+def gid(resource, value):
+    text = str(value)
+    return text if text.startswith("gid://") else f"gid://shopify/{resource}/{text}"
+
+
+def _text(value):
+    return "" if value is None else str(value).strip()
+
+
+def _tags(value):
+    if isinstance(value, (list, tuple)):
+        return [_text(tag) for tag in value if _text(tag)]
+    return [tag.strip() for tag in _text(value).split(",") if tag.strip()]
+
+
+def special_handling(order):
+    """Note and tags together; "" means "stated: nothing special" (Shopify has no separate flag)."""
+    parts = []
+    if _text(order.get("note")):
+        parts.append(_text(order["note"]))
+    tags = _tags(order.get("tags"))
+    if tags:
+        parts.append("Tags: " + ", ".join(tags))
+    return "\n".join(parts)
+
+
+def service_level(order):
+    lines = [line for line in order.get("shipping_lines") or [] if isinstance(line, dict)]
+    return " + ".join(
+        _text(line.get("code") or line.get("title")) for line in lines if line.get("code") or line.get("title")
+    )
+
+
+def line_code(line):
+    """The code to resolve: the SKU, else the variant id for the equivalence resolver, else ''."""
+    sku = _text(line.get("sku"))
+    if sku:
+        return sku
+    if line.get("variant_id"):
+        return VARIANT_CODE_PREFIX + legacy_id(line["variant_id"])
+    return ""
+
+
+def to_generic_order(order):
+    """Map a Shopify REST order to the generic order dict ``parse_order`` reads."""
+    address = order.get("shipping_address") if isinstance(order.get("shipping_address"), dict) else {}
+    customer = order.get("customer") if isinstance(order.get("customer"), dict) else {}
+    # The order's phone first, else the shipping address's phone (the carrier calls it).
+    phone = _text(order.get("phone")) or _text(address.get("phone")) or _text(customer.get("phone"))
+    customer_name = " ".join(p for p in (_text(customer.get("first_name")), _text(customer.get("last_name"))) if p)
+    ship_name = _text(address.get("name")) or " ".join(
+        p for p in (_text(address.get("first_name")), _text(address.get("last_name"))) if p
+    )
+    lines = []
+    for line in order.get("line_items") or []:
+        if not isinstance(line, dict):
+            continue
+        ordered = line.get("quantity")
+        current = line.get("current_quantity", ordered)  # after edits and removals
+        lines.append(
+            {
+                "id": legacy_id(line.get("id")),
+                "sku": line_code(line),
+                "quantity": current if current else ordered,
+                "cancelled": current == 0,
+                "variant_id": legacy_id(line.get("variant_id")),
+            }
+        )
+    return {
+        "id": legacy_id(order.get("id")),
+        "name": _text(order.get("name")),
+        "placed_at": order.get("created_at"),
+        "updated_at": order.get("updated_at") or order.get("created_at"),
+        "financial_status": _text(order.get("financial_status")).lower(),
+        "customer": {
+            "name": customer_name or ship_name,
+            "email": _text(order.get("email") or order.get("contact_email") or customer.get("email")),
+            "phone": phone,
+        },
+        "shipping_address": {
+            "name": ship_name or customer_name,
+            "street": _text(address.get("address1")),
+            "street2": _text(address.get("address2")),
+            "zip": _text(address.get("zip")),
+            "city": _text(address.get("city")),
+            "state": _text(address.get("province_code") or address.get("province")),
+            "country_code": _text(address.get("country_code")).upper(),
+            "phone": phone,
+        },
+        "service_level": service_level(order),
+        "special_handling": special_handling(order),
+        "cancel_reason": _text(order.get("cancel_reason")),
+        "lines": lines,
+    }
+
+
+def _nodes(connection):
+    if not isinstance(connection, dict):
+        return []
+    if "nodes" in connection:
+        return connection["nodes"] or []
+    return [edge.get("node") for edge in connection.get("edges") or []]
+
+
+def rest_order_from_graphql(node):
+    """A GraphQL Order node (fields of ``ORDER_FIELDS``) in the REST webhook shape."""
+    address = node.get("shippingAddress") or {}
+    customer = node.get("customer") or {}
+    return {
+        "id": int(legacy_id(node.get("legacyResourceId") or node.get("id"))),
+        "admin_graphql_api_id": node.get("id"),
+        "name": node.get("name"),
+        "created_at": node.get("createdAt"),
+        "updated_at": node.get("updatedAt"),
+        "cancelled_at": node.get("cancelledAt"),
+        "cancel_reason": (node.get("cancelReason") or "").lower() or None,
+        "financial_status": (node.get("displayFinancialStatus") or "").lower() or None,
+        "email": node.get("email"),
+        "phone": node.get("phone"),
+        "note": node.get("note"),
+        "tags": ", ".join(node.get("tags") or []),
+        "customer": {
+            "first_name": customer.get("firstName"),
+            "last_name": customer.get("lastName"),
+            "email": customer.get("email"),
+            "phone": customer.get("phone"),
+        }
+        if customer
+        else None,
+        "shipping_address": {
+            "name": address.get("name"),
+            "address1": address.get("address1"),
+            "address2": address.get("address2"),
+            "zip": address.get("zip"),
+            "city": address.get("city"),
+            "province_code": address.get("provinceCode"),
+            "country_code": address.get("countryCodeV2"),
+            "phone": address.get("phone"),
+        }
+        if address
+        else None,
+        "shipping_lines": [
+            {"title": line.get("title"), "code": line.get("code")} for line in _nodes(node.get("shippingLines"))
+        ],
+        "line_items": [
+            {
+                "id": int(legacy_id(line.get("id"))),
+                "sku": line.get("sku"),
+                "quantity": line.get("quantity"),
+                "current_quantity": line.get("currentQuantity", line.get("quantity")),
+                "variant_id": int(legacy_id(line["variant"]["id"])) if line.get("variant") else None,
+            }
+            for line in _nodes(node.get("lineItems"))
+        ],
+    }
+
+
+def is_cancelled(order):
+    return bool(order.get("cancelled_at"))

@@ -1,0 +1,69 @@
+from odoo import _, models
+
+from odoo.addons.integration_hub.lib import order_states as S
+
+from ..lib import shopify_mapping as M
+
+
+class IntegrationEvent(models.Model):
+    """Handlers for the Shopify-only topics (``_handle_<hub type>``, see integration.event)."""
+
+    _inherit = "integration.event"
+
+    def _shopify_order(self, shopify_order_id):
+        return self.env["integration.channel.order"].search(
+            [("channel_id", "=", self.channel_id.id), ("external_id", "=", M.legacy_id(shopify_order_id))], limit=1
+        )
+
+    def _handle_order_cancelled(self, data):
+        result = super()._handle_order_cancelled(data)
+        applied = isinstance(result, models.BaseModel) and result.state == S.CANCELLED
+        if self.channel_id.platform == "shopify" and applied:
+            # the cancellation was applied: acknowledge it on the order in Shopify
+            self.env["integration.job"]._enqueue(
+                self.channel_id,
+                "order_status",
+                f"order-status:{result.external_id}:cancelled",
+                {"order_id": result.external_id, "status": "cancel_acknowledged"},
+                record=result,
+            )
+        return result
+
+    def _handle_shopify_refund_created(self, data):
+        """Stored, linked to its order: the returns work reads refunds from the inbox."""
+        return self._shopify_order(data.get("order_id")) or True
+
+    def _handle_shopify_inventory_level_updated(self, data):
+        """Shopify's own view of a level, kept next to what the hub last published (divergence checks)."""
+        items = (
+            self.env["integration.shopify.inventory.item"]
+            .sudo()
+            .search(
+                [
+                    ("channel_id", "=", self.channel_id.id),
+                    ("inventory_item_gid", "=", M.gid("InventoryItem", data.get("inventory_item_id"))),
+                    ("location_gid", "=", M.gid("Location", data.get("location_id"))),
+                ]
+            )
+        )
+        items.write({"remote_available": data.get("available") or 0, "remote_updated_at": self.source_timestamp})
+        return items[:1] or True
+
+    def _handle_shopify_app_uninstalled(self, data):
+        """The shop removed the app: nothing works any more. Pause the channel and tell an admin."""
+        channel = self.channel_id.sudo()
+        channel.action_pause()
+        self.env["integration.sync.exception"]._open(
+            "channel_access",
+            _("Shopify app uninstalled from %s", channel.shopify_shop_domain or channel.name),
+            _(
+                "Shopify reported app/uninstalled: the access token no longer works and no more webhooks will "
+                "arrive. The channel is paused. Reinstall the app, set the new access token and client secret, "
+                "register the webhooks again, then set the channel live."
+            ),
+            record=channel,
+            channel=channel,
+            severity="critical",
+            dedupe_key=f"shopify-uninstalled:{channel.id}:{self.id}",
+        )
+        return channel

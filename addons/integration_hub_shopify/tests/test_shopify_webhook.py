@@ -1,0 +1,183 @@
+import json
+
+from odoo.tests import HttpCase, tagged
+from odoo.tools import mute_logger
+
+from .common import ShopifyMixin
+
+QUIET = "odoo.addons.integration_hub.controllers.webhook"
+
+
+@tagged("post_install", "-at_install")
+class TestShopifyWebhooks(ShopifyMixin, HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.setup_shopify()
+        for product, quantity in ((cls.mug, 50), (cls.tshirt_s, 20), (cls.tshirt_m, 20)):
+            cls.stock(product, quantity)
+
+    def process(self):
+        self.env["integration.event"]._cron_process_inbox()
+
+    def test_valid_order_webhook_is_stored_then_becomes_an_accepted_order(self):
+        response = self.post_webhook("orders/create", self.shopify_order(1001), event_id="evt-1", webhook_id="wh-1")
+        self.assertEqual(response.status_code, 200, response.text)
+        event = self.shop_events()
+        self.assertEqual(
+            (event.idempotency_key, event.event_type, event.state), ("orders/create:evt-1", "orders/create", "received")
+        )
+        headers = {key.lower(): value for key, value in json.loads(event.headers).items()}
+        self.assertEqual(headers["x-shopify-webhook-id"], "wh-1", "the webhook id is recorded with the event")
+        self.assertEqual(str(event.source_timestamp), "2026-11-20 09:00:01", "X-Shopify-Triggered-At")
+        self.process()
+        order = self.shop_order(1001)
+        self.assertEqual(event.state, "done")
+        self.assertEqual(order.state, "accepted")
+        self.assertEqual(order.name, "#1001")
+        self.assertEqual(order.phone_e164, "+34612345678")
+        self.assertEqual(order.service_level, "next_day")
+        self.assertIn("fragile", order.special_handling)
+        self.assertEqual(sorted(order.line_ids.mapped("sku")), ["MUG-001", "TSHIRT-S"])
+
+    @mute_logger(QUIET)
+    def test_forged_signature_is_401_and_stores_nothing(self):
+        response = self.post_webhook("orders/create", self.shopify_order(1002), secret="not-the-secret")
+        self.assertEqual(response.status_code, 401)
+        body = json.dumps(self.shopify_order(1002)).encode()
+        headers = self.shopify_headers(body, "orders/create")
+        tampered = body.replace(b"paid", b"PAID")
+        response = self.url_open(
+            "/integration_hub/v1/webhooks/" + self.shop_channel.webhook_token, data=tampered, headers=headers
+        )
+        self.assertEqual(response.status_code, 401, "body changed after signing")
+        self.assertFalse(self.shop_events())
+
+    @mute_logger(QUIET)
+    def test_wrong_shop_domain_is_401(self):
+        response = self.post_webhook("orders/create", self.shopify_order(1003), shop="other-shop.myshopify.com")
+        self.assertEqual(response.status_code, 401)
+        self.assertFalse(self.shop_events())
+
+    def test_duplicate_event_id_is_one_event_and_one_order(self):
+        payload = self.shopify_order(1004)
+        for webhook_id in ("wh-a", "wh-b"):  # a retried delivery
+            response = self.post_webhook("orders/create", payload, event_id="evt-4", webhook_id=webhook_id)
+            self.assertEqual(response.status_code, 200)
+        event = self.shop_events()
+        self.assertEqual((len(event), event.duplicate_count), (1, 1))
+        self.process()
+        # the same order version again under another event (orders/updated): collapses at order level
+        self.post_webhook("orders/updated", payload, event_id="evt-4b")
+        self.process()
+        self.assertEqual(len(self.shop_order(1004)), 1)
+        updated = self.shop_events().filtered(lambda e: e.event_type == "orders/updated")
+        self.assertEqual(updated.state, "duplicate")
+
+    def test_stale_update_does_not_overwrite_a_newer_one(self):
+        self.post_webhook("orders/create", self.shopify_order(1005))
+        newer = self.shopify_order(1005, updated_at="2026-11-20T11:00:00+01:00", note="Call before delivery", tags="")
+        older = self.shopify_order(1005, updated_at="2026-11-20T10:30:00+01:00", note="Old note", tags="")
+        self.post_webhook("orders/updated", newer, triggered_at="2026-11-20T10:00:05Z")
+        self.post_webhook("orders/updated", older, triggered_at="2026-11-20T09:30:05Z")  # delivered late
+        self.process()
+        order = self.shop_order(1005)
+        self.assertEqual(order.special_handling, "Call before delivery")
+        states = self.shop_events().sorted("id").mapped("state")
+        self.assertEqual(states, ["done", "done", "duplicate"])
+
+    def test_cancelled_topic_cancels_and_acknowledges_once(self):
+        self.post_webhook("orders/create", self.shopify_order(1006))
+        self.process()
+        cancelled = self.shopify_order(
+            1006,
+            updated_at="2026-11-20T12:00:00+01:00",
+            cancelled_at="2026-11-20T12:00:00+01:00",
+            cancel_reason="customer",
+        )
+        self.post_webhook("orders/cancelled", cancelled)
+        self.post_webhook("orders/cancelled", cancelled)  # another event for the same cancellation
+        self.process()
+        order = self.shop_order(1006)
+        self.assertEqual(order.state, "cancelled")
+        self.assertTrue(any("customer" in body for body in order.message_ids.mapped("body")), "reason in the log")
+        jobs = self.env["integration.job"].search(
+            [("channel_id", "=", self.shop_channel.id), ("job_type", "=", "order_status")]
+        )
+        self.assertEqual(len(jobs), 1)
+
+    def test_edited_topic_rereads_the_order(self):
+        shop = self.fake_shopify()
+        self.post_webhook("orders/create", self.shopify_order(1007))
+        self.process()
+        shop.add_order("1007", "2026-11-20T13:00:00Z", lines=(("MUG-001", 3),))
+        edit = {"order_edit": {"id": 78912328, "order_id": 1007, "committed_at": "2026-11-20T13:00:00Z"}}
+        self.post_webhook("orders/edited", edit)
+        self.process()
+        order = self.shop_order(1007)
+        self.assertEqual(shop.operations(), ["HubOrder"])
+        open_lines = order.line_ids.filtered(lambda line: line.state == "open")
+        self.assertEqual([(line.sku, line.quantity_sent) for line in open_lines], [("MUG-001", "3")])
+
+    def test_refund_and_inventory_level_topics_are_stored(self):
+        self.post_webhook("orders/create", self.shopify_order(1008))
+        self.process()
+        self.env["integration.shopify.inventory.item"].create(
+            {
+                "channel_id": self.shop_channel.id,
+                "sku": "MUG-001",
+                "inventory_item_gid": "gid://shopify/InventoryItem/271878346596884015",
+                "location_gid": "gid://shopify/Location/655441491",
+            }
+        )
+        self.post_webhook("refunds/create", {"id": 509562969, "order_id": 1008, "refund_line_items": []})
+        level = {"inventory_item_id": 271878346596884015, "location_id": 655441491, "available": 7}
+        self.post_webhook("inventory_levels/update", level)
+        self.process()
+        refund, inventory = self.shop_events().filtered(lambda e: e.event_type != "orders/create").sorted("id")
+        self.assertEqual((refund.state, refund.res_id), ("done", self.shop_order(1008).id))
+        self.assertEqual(inventory.state, "done")
+        item = self.env["integration.shopify.inventory.item"].search([("channel_id", "=", self.shop_channel.id)])
+        self.assertEqual(item.remote_available, 7)
+
+    def test_app_uninstalled_pauses_the_channel_and_opens_an_exception(self):
+        self.post_webhook(
+            "app/uninstalled", {"id": 548380009, "name": "Hub Test Shop", "domain": "hub-test.myshopify.com"}
+        )
+        self.process()
+        self.assertEqual(self.shop_channel.state, "paused")
+        exception = self.env["integration.sync.exception"].search(
+            [("channel_id", "=", self.shop_channel.id), ("exception_type", "=", "channel_access")]
+        )
+        self.assertEqual(len(exception), 1)
+        self.assertEqual(self.post_webhook("orders/create", self.shopify_order(1009)).status_code, 404)
+
+    def test_line_without_sku_holds_unless_an_equivalence_maps_the_variant(self):
+        payload = self.shopify_order(1010)
+        payload["line_items"][1]["sku"] = None
+        self.post_webhook("orders/create", payload)
+        self.process()
+        self.assertEqual(self.shop_order(1010).state, "on_hold")
+        self.env["integration.sku.equivalence"].create(
+            {"old_code": "shopify-variant:49148385", "product_id": self.tshirt_s.id, "channel_id": self.shop_channel.id}
+        )
+        payload = self.shopify_order(1011)
+        payload["line_items"][1]["sku"] = ""
+        self.post_webhook("orders/create", payload)
+        self.process()
+        self.assertEqual(self.shop_order(1011).state, "accepted")
+
+    def test_financial_statuses_valid_to_pick_are_per_channel(self):
+        self.post_webhook("orders/create", self.shopify_order(1012, financial_status="partially_paid"))
+        self.process()
+        self.assertEqual(self.shop_order(1012).state, "validated", "waits for payment")
+        self.shop_channel.shopify_paid_statuses = "paid, partially_paid"
+        self.post_webhook("orders/create", self.shopify_order(1013, financial_status="partially_paid"))
+        self.process()
+        self.assertEqual(self.shop_order(1013).state, "accepted")
+
+    @mute_logger(QUIET, "odoo.addons.integration_hub.models.integration_event")
+    def test_signed_unreadable_body_is_kept_as_failed(self):
+        response = self.post_webhook("orders/create", b"{not json")
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(self.shop_events().state, "failed")
