@@ -30,8 +30,22 @@ class IntegrationEvent(models.Model):
         return result
 
     def _handle_shopify_refund_created(self, data):
-        """Stored, linked to its order: the returns work reads refunds from the inbox."""
-        return self._shopify_order(data.get("order_id")) or True
+        """A refund whose lines go back to stock ("return") is a return authorized by the shop."""
+        lines = [
+            {"sku": (item.get("line_item") or {}).get("sku") or "", "quantity": item.get("quantity") or 0}
+            for item in data.get("refund_line_items") or []
+            if item.get("restock_type") in ("return", "legacy_restock")
+        ]
+        if not lines:
+            # money only (no_restock) or an unfulfilled line cancelled: nothing comes back to the warehouse
+            return self._shopify_order(data.get("order_id")) or True
+        return self.env["integration.return"].sudo()._ingest(self.channel_id, {
+            "id": f"refund-{data.get('id')}",
+            "order_id": str(data.get("order_id") or ""),
+            "reason": data.get("note") or _("Shopify refund"),
+            "status": "authorized",
+            "lines": lines,
+        }, "created")
 
     def _handle_shopify_inventory_level_updated(self, data):
         """Shopify's own view of a level, kept next to what the hub last published (divergence checks)."""
@@ -47,6 +61,10 @@ class IntegrationEvent(models.Model):
             )
         )
         items.write({"remote_available": data.get("available") or 0, "remote_updated_at": self.source_timestamp})
+        # the hub compares it with what the warehouse published (±threshold -> exception, conservative republish)
+        products = self.env["product.product"].search([("default_code", "in", items.mapped("sku"))])
+        for product in products:
+            self.env["integration.inventory.level"]._record_reported(self.channel_id, product.id, data.get("available"))
         return items[:1] or True
 
     def _handle_shopify_app_uninstalled(self, data):

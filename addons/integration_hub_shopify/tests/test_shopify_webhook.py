@@ -140,6 +140,48 @@ class TestShopifyWebhooks(ShopifyMixin, HttpCase):
         item = self.env["integration.shopify.inventory.item"].search([("channel_id", "=", self.shop_channel.id)])
         self.assertEqual(item.remote_available, 7)
 
+    def test_refund_with_returned_items_becomes_an_authorized_return(self):
+        self.post_webhook("orders/create", self.shopify_order(1014))
+        self.process()
+        refund = {
+            "id": 509562970,
+            "order_id": 1014,
+            "note": "wrong size",
+            "refund_line_items": [
+                {"line_item_id": 1, "quantity": 1, "restock_type": "return", "line_item": {"sku": "MUG-001"}},
+                {"line_item_id": 2, "quantity": 1, "restock_type": "no_restock", "line_item": {"sku": "TSHIRT-S"}},
+            ],
+        }
+        self.post_webhook("refunds/create", refund)
+        self.process()
+        ret = self.env["integration.return"].search([("external_id", "=", "refund-509562970")])
+        self.assertEqual((ret.state, ret.order_id), ("authorized", self.shop_order(1014)))
+        self.assertEqual([(line.product_id.default_code, line.quantity) for line in ret.line_ids], [("MUG-001", 1.0)])
+
+    def test_shopify_level_far_from_the_published_one_raises_a_divergence(self):
+        self.env["integration.shopify.inventory.item"].create(
+            {
+                "channel_id": self.shop_channel.id,
+                "sku": "MUG-001",
+                "inventory_item_gid": "gid://shopify/InventoryItem/271878346596884016",
+                "location_gid": "gid://shopify/Location/655441491",
+            }
+        )
+        level = self.env["integration.inventory.level"].create(
+            {"channel_id": self.shop_channel.id, "product_id": self.mug.id, "sku": "MUG-001", "published_qty": 50,
+             "published_at": "2026-11-27 08:00:00"}
+        )
+        self.post_webhook(
+            "inventory_levels/update", {"inventory_item_id": 271878346596884016, "location_id": 655441491, "available": 30}
+        )
+        self.process()
+        self.assertTrue(level.reconciliation_needed)
+        self.assertEqual(level.reported_qty, 30)
+        mismatch = self.env["integration.sync.exception"].search(
+            [("res_model", "=", level._name), ("res_id", "=", level.id), ("exception_type", "=", "inventory_mismatch")]
+        )
+        self.assertEqual(len(mismatch), 1)
+
     def test_app_uninstalled_pauses_the_channel_and_opens_an_exception(self):
         self.post_webhook(
             "app/uninstalled", {"id": 548380009, "name": "Hub Test Shop", "domain": "hub-test.myshopify.com"}
