@@ -78,7 +78,7 @@ def main():
     token, channel_id, shop = channel["token"], channel["id"], channel["shop"]
     n, c, rounds = args.requests, args.concurrency, max(1, args.rounds)
     run = uuid.uuid4().hex[:8]
-    meter = intake.CpuMeter(args.server_pid)
+    meter = intake.CpuMeter(args.server_pid, args.db)
     before = intake.inbox_counts(args.db, args.db_host, channel_id)
 
     warm = [intake.baseline_request() for _ in range(args.warmup)]
