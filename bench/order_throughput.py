@@ -26,7 +26,8 @@ Product = env["product.product"]
 product = Product.search([("default_code", "=", "BENCH-SKU")], limit=1) or Product.create(
     {"name": "Bench product", "default_code": "BENCH-SKU", "is_storable": True}
 )
-env["stock.quant"]._update_available_quantity(product, warehouse.lot_stock_id, 2 * N + 10)
+# every round of both paths reserves N units: enough free stock for this whole run
+env["stock.quant"]._update_available_quantity(product, warehouse.lot_stock_id, 4 * N + 100)
 partner = env["res.partner"].search([("email", "=", "bench@example.com")], limit=1) or env["res.partner"].create(
     {"name": "Bench customer", "email": "bench@example.com"}
 )
