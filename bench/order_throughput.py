@@ -38,12 +38,25 @@ def order_document(external_id):
     return {
         "type": "order.created",
         "data": {
-            "id": external_id, "name": f"#{external_id}", "placed_at": "2026-11-27T09:00:00+01:00",
-            "updated_at": "2026-11-27T09:00:00+01:00", "financial_status": "paid",
+            "id": external_id,
+            "name": f"#{external_id}",
+            "placed_at": "2026-11-27T09:00:00+01:00",
+            "updated_at": "2026-11-27T09:00:00+01:00",
+            "financial_status": "paid",
             "customer": {"name": "Bench customer", "email": "bench@example.com", "phone": "+34 612 345 678"},
-            "shipping_address": {"name": "Bench customer", "street": "Calle de Colón 1", "street2": "", "zip": "46004",
-                                 "city": "Valencia", "state": "", "country_code": "ES", "phone": "+34 612 345 678"},
-            "service_level": "ground", "special_handling": "", "lines": [{"id": "1", "sku": "BENCH-SKU", "quantity": 1}],
+            "shipping_address": {
+                "name": "Bench customer",
+                "street": "Calle de Colón 1",
+                "street2": "",
+                "zip": "46004",
+                "city": "Valencia",
+                "state": "",
+                "country_code": "ES",
+                "phone": "+34 612 345 678",
+            },
+            "service_level": "ground",
+            "special_handling": "",
+            "lines": [{"id": "1", "sku": "BENCH-SKU", "quantity": 1}],
         },
     }
 
@@ -54,8 +67,11 @@ def hub_path():
     for n in range(N):
         body = json.dumps(order_document(f"B{run}-{n}")).encode()
         msg_id, ts = f"msg_{run}_{n}", str(int(time.time()))
-        headers = {"webhook-id": msg_id, "webhook-timestamp": ts,
-                   "webhook-signature": standard_webhooks.sign(SECRET, msg_id, ts, body)}
+        headers = {
+            "webhook-id": msg_id,
+            "webhook-timestamp": ts,
+            "webhook-signature": standard_webhooks.sign(SECRET, msg_id, ts, body),
+        }
         requests.append((headers, body))
     adapter = channel._adapter()
     Event = env["integration.event"]
@@ -63,8 +79,9 @@ def hub_path():
     for n, (headers, body) in enumerate(requests, start=1):  # what the controller does per request
         envelope = adapter._verify_webhook(channel, headers, body)
         event_type, _data = adapter._parse_webhook(channel, envelope, body)
-        Event._intake(channel, envelope.idempotency_key, body, event_type=event_type,
-                      source_timestamp=envelope.source_timestamp)
+        Event._intake(
+            channel, envelope.idempotency_key, body, event_type=event_type, source_timestamp=envelope.source_timestamp
+        )
         env.cr.commit()  # 200 only after the row is committed
     while Event._claim_batch(BATCH):  # the inbox worker (the cron), commit per batch
         env.cr.rollback()
@@ -72,17 +89,21 @@ def hub_path():
         env.cr.commit()
     elapsed = time.perf_counter() - started
     accepted = env["integration.channel.order"].search_count(
-        [("channel_id", "=", channel.id), ("external_id", "=like", f"B{run}-%"), ("state", "=", "accepted")])
+        [("channel_id", "=", channel.id), ("external_id", "=like", f"B{run}-%"), ("state", "=", "accepted")]
+    )
     return elapsed, accepted
 
 
 def bare_path():
     started = time.perf_counter()
     for n in range(N):
-        order = env["sale.order"].create({
-            "partner_id": partner.id, "warehouse_id": warehouse.id,
-            "order_line": [(0, 0, {"product_id": product.id, "product_uom_qty": 1})],
-        })
+        order = env["sale.order"].create(
+            {
+                "partner_id": partner.id,
+                "warehouse_id": warehouse.id,
+                "order_line": [(0, 0, {"product_id": product.id, "product_uom_qty": 1})],
+            }
+        )
         order.action_confirm()
         if (n + 1) % BATCH == 0:
             env.cr.commit()
@@ -104,6 +125,5 @@ hub_rate = sum(r[1] for r in rounds) / len(rounds)
 print(f"orders per round: {N}, batches of {BATCH}, 2 alternating rounds after warm-up")
 print(f"  bare sale.order create+confirm   {bare_rate:8.1f} orders/s")
 print(f"  hub: signed webhook -> accepted  {hub_rate:8.1f} orders/s  (accepted {[r[2] for r in rounds]} of {N})")
-print(f"  ratio hub / bare = {hub_rate / bare_rate:.2f}   per round: "
-      + " ".join(f"{r[1] / r[0]:.2f}" for r in rounds))
+print(f"  ratio hub / bare = {hub_rate / bare_rate:.2f}   per round: " + " ".join(f"{r[1] / r[0]:.2f}" for r in rounds))
 print("  [ok] every order accepted" if all(r[2] == N for r in rounds) else "  [FAIL] some orders were not accepted")

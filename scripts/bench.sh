@@ -164,5 +164,11 @@ say "Order throughput: hub path vs bare sale.order (in-process, ${BENCH_ORDERS:-
 "${ODOO_BIN[@]}" shell "${ODOO_OPTS[@]}" --no-http --log-level=warn < "$ROOT/bench/order_throughput.py" \
   | tee "$RESULTS/order_throughput.txt"
 grep -q "\[FAIL\]" "$RESULTS/order_throughput.txt" && status=1
+
+# --- 7. inventory availability for 10,000 SKUs (500 kits) vs a naive per-product loop --
+say "Inventory availability: ${BENCH_SKUS:-10000} SKUs, batched vs naive (in-process)"
+"${ODOO_BIN[@]}" shell "${ODOO_OPTS[@]}" --no-http --log-level=warn < "$ROOT/bench/inventory_availability.py" \
+  | tee "$RESULTS/inventory_availability.txt"
+grep -q "\[FAIL\]" "$RESULTS/inventory_availability.txt" && status=1
 say "Results in bench/results/; make bench took $(( $(date +%s) - start )) s"
 exit "$status"
