@@ -89,8 +89,7 @@ print(f"SKUs: {len(ids)} ({len(kits)} kits), payload entries: {len(payload)}")
 print(f"  hub batched availability + payload   {hub_seconds:7.2f} s")
 print(f"  naive per-product free_qty loop      {naive_seconds:7.2f} s")
 print(f"  speed-up naive / hub = {naive_seconds / hub_seconds:.1f}x")
-print(
-    f"  [{'ok' if agree == len(kits) else 'FAIL'}] kit availability agrees with Odoo's own (mrp) on {agree}/{len(kits)} kits"
-)
+verdict = "ok" if agree == len(kits) else "FAIL"
+print(f"  [{verdict}] kit availability agrees with Odoo's own (mrp) on {agree}/{len(kits)} kits")
 print(f"  [{'ok' if agree_all == len(ids) else 'FAIL'}] every SKU agrees with Odoo's free_qty: {agree_all}/{len(ids)}")
 env.cr.rollback()

@@ -76,7 +76,7 @@ def hub_path():
     adapter = channel._adapter()
     Event = env["integration.event"]
     started = time.perf_counter()
-    for n, (headers, body) in enumerate(requests, start=1):  # what the controller does per request
+    for headers, body in requests:  # what the controller does per request
         envelope = adapter._verify_webhook(channel, headers, body)
         event_type, _data = adapter._parse_webhook(channel, envelope, body)
         Event._intake(
