@@ -39,13 +39,21 @@ class IntegrationEvent(models.Model):
         if not lines:
             # money only (no_restock) or an unfulfilled line cancelled: nothing comes back to the warehouse
             return self._shopify_order(data.get("order_id")) or True
-        return self.env["integration.return"].sudo()._ingest(self.channel_id, {
-            "id": f"refund-{data.get('id')}",
-            "order_id": str(data.get("order_id") or ""),
-            "reason": data.get("note") or _("Shopify refund"),
-            "status": "authorized",
-            "lines": lines,
-        }, "created")
+        return (
+            self.env["integration.return"]
+            .sudo()
+            ._ingest(
+                self.channel_id,
+                {
+                    "id": f"refund-{data.get('id')}",
+                    "order_id": str(data.get("order_id") or ""),
+                    "reason": data.get("note") or _("Shopify refund"),
+                    "status": "authorized",
+                    "lines": lines,
+                },
+                "created",
+            )
+        )
 
     def _handle_shopify_inventory_level_updated(self, data):
         """Shopify's own view of a level, kept next to what the hub last published (divergence checks)."""

@@ -168,11 +168,17 @@ class TestShopifyWebhooks(ShopifyMixin, HttpCase):
             }
         )
         level = self.env["integration.inventory.level"].create(
-            {"channel_id": self.shop_channel.id, "product_id": self.mug.id, "sku": "MUG-001", "published_qty": 50,
-             "published_at": "2026-11-27 08:00:00"}
+            {
+                "channel_id": self.shop_channel.id,
+                "product_id": self.mug.id,
+                "sku": "MUG-001",
+                "published_qty": 50,
+                "published_at": "2026-11-27 08:00:00",
+            }
         )
         self.post_webhook(
-            "inventory_levels/update", {"inventory_item_id": 271878346596884016, "location_id": 655441491, "available": 30}
+            "inventory_levels/update",
+            {"inventory_item_id": 271878346596884016, "location_id": 655441491, "available": 30},
         )
         self.process()
         self.assertTrue(level.reconciliation_needed)
