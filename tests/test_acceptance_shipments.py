@@ -150,3 +150,32 @@ class TestShipmentAcceptance(CarrierMixin, HubFactoryMixin, CatalogMixin, HttpCa
         self.env["integration.event"]._cron_process_inbox()
         self.assertEqual((picking.hub_shipment_state, order.state), ("delivered", "delivered"))
         self.assertEqual(self.run_outbox(), ["dispatched", "delivered"])
+
+    def test_pushed_tracking_number_must_match_exactly(self):
+        self.send_order(self.order_payload("SHIP-3"))
+        order = self.env["integration.channel.order"].search([("external_id", "=", "SHIP-3")])
+        picking = order._chain()["out"]
+        picking.write({"carrier_id": self.ups.id, "carrier_tracking_ref": "1Z12345E0205271688"})
+        self.warehouse.out_type_id.print_label = False
+        for move in picking.move_ids:
+            move.picked = True
+        picking.button_validate()
+        self.assertEqual(picking.hub_shipment_state, "staged")
+        url = f"/integration_hub/v1/carriers/{self.ups.hub_push_token}/tracking"
+        headers = {"content-type": "application/json"}
+        push = {
+            "trackingNumber": "1Z12345E020527",  # a prefix of the real number: another shipment
+            "localActivityDate": "20261122",
+            "localActivityTime": "101500",
+            "activityStatus": {"type": "D", "code": "FS", "description": "DELIVERED"},
+        }
+        response = self.url_open(url, data=json.dumps(push), headers=headers)
+        self.assertEqual(response.status_code, 200, response.text)
+        self.assertIn("0 event(s) stored", response.text)
+        self.env["integration.event"]._cron_process_inbox()
+        self.assertEqual((picking.hub_shipment_state, order.state), ("staged", "packed"))
+        push["trackingNumber"] = "1Z12345E0205271688"
+        response = self.url_open(url, data=json.dumps(push), headers=headers)
+        self.assertIn("1 event(s) stored", response.text)
+        self.env["integration.event"]._cron_process_inbox()
+        self.assertEqual((picking.hub_shipment_state, order.state), ("delivered", "delivered"))

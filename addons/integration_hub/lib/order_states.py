@@ -57,6 +57,10 @@ TRANSITIONS = {
     },
 }
 
+# A manager may force any state but these two: they are the hub's own work (validation,
+# allocation of stock through a confirmed sale order). Releasing an order re-runs them.
+NOT_FORCEABLE = {VALIDATED, ACCEPTED}
+
 # Channel edits apply automatically up to the channel's cut-off; later they are blocked
 # and a manager decides. cut-off setting (the last state where edits apply) -> states.
 EDITABLE_BEFORE = {

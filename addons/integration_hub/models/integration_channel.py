@@ -1,7 +1,7 @@
 import secrets
 
 from odoo import _, api, fields, models, tools
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 from ..lib import ip_allowlist
 
@@ -247,7 +247,13 @@ class IntegrationChannel(models.Model):
         self.ensure_one()
         return self.env["integration.secret"]._reveal(self, name)
 
+    def _check_hub_admin(self, what):
+        # sudo: the hub itself acting (e.g. pausing a channel whose app was uninstalled)
+        if not self.env.su and not self.env.user.has_group("integration_hub.group_hub_admin"):
+            raise AccessError(_("Only Integration Hub administrators can %s.", what))
+
     def action_clear_secret(self):
+        self._check_hub_admin(_("clear channel secrets"))
         name = self.env.context.get("secret_name")
         if name not in self._secret_fields:
             raise UserError(_("Unknown secret."))
@@ -331,13 +337,16 @@ class IntegrationChannel(models.Model):
 
     # --- actions ----------------------------------------------------------
     def action_go_live(self):
+        self._check_hub_admin(_("put channels live"))
         self.write({"state": "live"})
 
     def action_pause(self):
+        self._check_hub_admin(_("pause channels"))
         self.write({"state": "paused"})
 
     def action_rotate_webhook_token(self):
         """Issue a new webhook URL; the old one stops working at once."""
+        self._check_hub_admin(_("rotate webhook URLs"))
         for channel in self:
             old_suffix = (channel.webhook_token or "")[-4:]
             channel.sudo().webhook_token = self._new_webhook_token()

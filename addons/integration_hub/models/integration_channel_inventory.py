@@ -206,7 +206,8 @@ class IntegrationChannelInventory(models.Model):
     def _cron_publish_inventory(self):
         """Every live channel at its own interval (15-60 min)."""
         now = fields.Datetime.now()
-        for channel in self.search([("state", "=", "live")]):
+        # a channel that owns inventory is the source of truth: the warehouse never overwrites it
+        for channel in self.search([("state", "=", "live"), ("inventory_owner", "=", "warehouse")]):
             adapter = channel._adapter()
             if not hasattr(adapter, "_push_inventory"):
                 continue
@@ -217,7 +218,13 @@ class IntegrationChannelInventory(models.Model):
 
     def _republish_products(self, products, reason):
         """After a reconciliation: push the counted truth at once to every live channel of the warehouse."""
-        channels = self.sudo().search([("state", "=", "live"), ("warehouse_id", "in", self.warehouse_id.ids)])
+        channels = self.sudo().search(
+            [
+                ("state", "=", "live"),
+                ("warehouse_id", "in", self.warehouse_id.ids),
+                ("inventory_owner", "=", "warehouse"),
+            ]
+        )
         for channel in channels:
             if hasattr(channel._adapter(), "_push_inventory"):
                 channel._publish_inventory(products, force=True, reason=reason)

@@ -17,6 +17,8 @@ class IntegrationChannelOrder(models.Model):
     _description = "Channel order"
     _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "id desc"
+    # nobody edits an order by hand (managers act through audited actions), but everyone may comment
+    _mail_post_access = "read"
 
     name = fields.Char(string="Order", required=True, readonly=True, tracking=True)
     external_id = fields.Char(
@@ -131,6 +133,16 @@ class IntegrationChannelOrder(models.Model):
                 order._check_manager(_("force a state change"))
                 if not (reason or "").strip():
                     raise UserError(_("A forced state change needs a reason."))
+                if target in S.NOT_FORCEABLE:
+                    raise UserError(
+                        _(
+                            "%(state)s cannot be forced: the hub validates and allocates stock itself. "
+                            "Release the order instead (it is re-validated and allocated).",
+                            state=order._state_label(target),
+                        )
+                    )
+                if target == S.CANCELLED:
+                    order.sudo()._release_allocation()  # a cancelled order keeps no reserved stock
             else:
                 if not S.is_allowed(current, target):
                     raise UserError(
@@ -151,7 +163,8 @@ class IntegrationChannelOrder(models.Model):
                             **{"from": order._state_label(current), "to": order._state_label(target)},
                         )
                     )
-            order.with_context(integration_order_transition=True).write({"state": target})
+            # the caller's right to do this was checked above: the hub records it
+            order.sudo().with_context(integration_order_transition=True).write({"state": target})
             body = _("%(from)s → %(to)s", **{"from": order._state_label(current), "to": order._state_label(target)})
             if reason:
                 body += " — " + reason
@@ -226,7 +239,7 @@ class IntegrationChannelOrder(models.Model):
                     )
                 )
             order.with_context(integration_release=True)._transition(S.RECEIVED, _("released by a manager"))
-            order.ready_to_release = False
+            order.sudo().ready_to_release = False
             order._close_hold_exceptions(_("Released by %s after re-validation.", self.env.user.name))
             # from here on the hub allocates stock itself, whatever the manager's own stock rights
             order.sudo()._run_pipeline()
@@ -266,7 +279,7 @@ class IntegrationChannelOrder(models.Model):
     def _record_carrier_pickup(self, receipt_ref, tracking_number, picked_up_at, source_note):
         """Carrier proof of pickup closes the warehouse's responsibility: packed -> dispatched."""
         for order in self:
-            order.write(
+            order.sudo().write(
                 {
                     "carrier_receipt_ref": receipt_ref,
                     "tracking_number": tracking_number,
@@ -284,7 +297,7 @@ class IntegrationChannelOrder(models.Model):
             if order_rank[status] <= order_rank[order.state]:
                 continue  # an old or repeated event
             if status == S.DELIVERED:
-                order.delivered_at = at or fields.Datetime.now()
+                order.sudo().delivered_at = at or fields.Datetime.now()
             order._transition(status, note)
 
     # --- control point: stuck picking -------------------------------------
@@ -297,7 +310,11 @@ class IntegrationChannelOrder(models.Model):
             if last and now - last >= timedelta(hours=order.channel_id.stuck_picking_hours or 4.0):
                 self.env["integration.sync.exception"]._open(
                     "stuck_picking",
-                    _("Order %s: no pick activity for %s h", order.name, order.channel_id.stuck_picking_hours),
+                    _(
+                        "Order %(order)s: no pick activity for %(hours)s h",
+                        order=order.name,
+                        hours=order.channel_id.stuck_picking_hours,
+                    ),
                     _(
                         "The order is in picking but nothing was picked since %(since)s. Either it never reached the "
                         "pick queue (system failure) or it was not actually released to pick (operational failure). "

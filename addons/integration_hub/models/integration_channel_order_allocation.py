@@ -1,7 +1,7 @@
 from collections import defaultdict
 
 from odoo import _, fields, models
-from odoo.tools import float_compare
+from odoo.tools import email_normalize, float_compare
 
 from ..lib import order_states as S
 
@@ -28,9 +28,13 @@ class IntegrationChannelOrderAllocation(models.Model):
         return needed
 
     def _free_quantities(self, products):
-        """Free (unreserved) stock in the channel's warehouse; kits are MIN over components (mrp)."""
+        """Free (unreserved) stock in the warehouse's stock location; kits are MIN over components (mrp).
+
+        The stock location only: quarantine, rework and nonconforming stock sit beside it and never count.
+        """
         products.invalidate_recordset(["free_qty"])  # quants may have moved in this transaction
-        rows = products.with_context(warehouse_id=self.channel_id.warehouse_id.id).read(["free_qty"])
+        stock = self.channel_id.warehouse_id.lot_stock_id
+        rows = products.with_context(location=stock.id, compute_child=True).read(["free_qty"])
         return {row["id"]: row["free_qty"] for row in rows}
 
     def _stock_problems(self):
@@ -74,6 +78,14 @@ class IntegrationChannelOrderAllocation(models.Model):
             self._hold(shortages, _("Order %s is on hold: nothing in stock to ship", self.name))
             return
         self._allocate()
+        if not self._delivery_reserved():
+            # Odoo could not reserve what the check saw as free (e.g. taken meanwhile): stop, do not guess
+            self._release_allocation()
+            self._hold(
+                self._stock_problems() or [_("the delivery could not be reserved")],
+                _("Order %s is on hold: stock could not be reserved", self.name),
+            )
+            return
         self.accepted_at = fields.Datetime.now()
         note = _("stock allocated on %s", self.sale_order_id.name)
         if shortages and policy == "backorder":
@@ -111,8 +123,16 @@ class IntegrationChannelOrderAllocation(models.Model):
     def _partners(self):
         """Customer (by email, else name) and a delivery address exactly as sent."""
         Partner = self.env["res.partner"].sudo()
-        customer = self.customer_email and Partner.search(
-            [("email", "=ilike", self.customer_email), ("parent_id", "=", False)], limit=1
+        email = email_normalize(self.customer_email) if self.customer_email else False
+        # exact normalized address in this company: never a pattern match, never another company's customer
+        customer = email and Partner.search(
+            [
+                ("email_normalized", "=", email),
+                ("parent_id", "=", False),
+                ("company_id", "in", [self.company_id.id, False]),
+                ("user_ids", "=", False),
+            ],
+            limit=1,
         )
         if not customer:
             customer = Partner.create(

@@ -6,7 +6,7 @@ from odoo import _, api, fields, models
 
 from ..lib import order_states as S
 from ..lib import order_validation as V
-from ..lib.errors import PayloadError, RetryableError
+from ..lib.errors import RetryableError
 from ..lib.order_payload import parse_order
 
 DUPLICATE = "duplicate"  # the inbox marks such events as duplicates
@@ -25,9 +25,11 @@ class IntegrationChannelOrderIntake(models.Model):
         channel = event.channel_id
         order = self._lock_existing(channel, document.external_id)
         if not order:
-            if kind == "cancelled":
-                raise PayloadError(_("order %s was cancelled before the hub ever received it", document.external_id))
             order = self._create_once(channel, document, manual=event.source == "manual")
+            if order and kind == "cancelled":
+                # cancelled before the hub ever saw it: keep it cancelled, so a late create changes nothing
+                order._transition(S.CANCELLED, _("cancelled by the channel before it was received"))
+                return order
             if order:
                 order._run_pipeline()
                 return order
@@ -213,6 +215,7 @@ class IntegrationChannelOrderIntake(models.Model):
                 subtype_xmlid="mail.mt_note",
             )
             return DUPLICATE
+        payment_arrived = self._apply_financial_status(doc)
         if kind == "cancelled":
             if self.state == S.CANCELLED:
                 return DUPLICATE
@@ -220,6 +223,8 @@ class IntegrationChannelOrderIntake(models.Model):
         else:
             changes = self._diff(doc)
             if not changes:
+                if payment_arrived:
+                    return self
                 return DUPLICATE  # the same order again (redelivery, webhook + poll)
         if not self._edits_apply():
             return self._block_edit(doc, changes, kind, data)
@@ -230,20 +235,51 @@ class IntegrationChannelOrderIntake(models.Model):
         return self
 
     def _edits_apply(self):
+        if self.channel_id.order_owner == "warehouse":
+            return False  # the warehouse owns the order: the channel's edits are proposals for a manager
         return S.edits_apply(self.channel_id.edit_cutoff_state, self.state)
+
+    def _apply_financial_status(self, doc):
+        """A payment capture is not an edit: record it; an order waiting for payment may now be accepted."""
+        if not doc.financial_status or doc.financial_status == (self.financial_status or ""):
+            return False
+        self.sudo().write(
+            {
+                "financial_status": doc.financial_status,
+                "source_updated_at": max(filter(None, [doc.updated_at, self.source_updated_at])),
+            }
+        )
+        self.message_post(
+            body=_("Financial status from the channel: %s", doc.financial_status), subtype_xmlid="mail.mt_note"
+        )
+        if self.state == S.VALIDATED:
+            self._try_accept()
+        return True
+
+    # Not edits: a payment capture is applied whenever it arrives (see _apply_channel_message).
+    _SILENT_FIELDS = ("source_updated_at", "financial_status")
 
     def _diff(self, doc):
         """What the message would change: {field: [old, new]} plus line changes."""
-        current = {key: self[key] or "" for key in self._values_from_document(doc) if key not in ("source_updated_at",)}
-        wanted = {key: value or "" for key, value in self._values_from_document(doc).items() if key in current}
-        changes = {
-            key: [
-                fields.Datetime.to_string(current[key]) if key == "placed_at" else current[key],
-                fields.Datetime.to_string(wanted[key]) if key == "placed_at" else wanted[key],
-            ]
-            for key in current
-            if current[key] != wanted[key]
-        }
+
+        def comparable(key, value):
+            if key == "special_handling":
+                return value if value is not False else None  # not stated is not "nothing special"
+            if key == "placed_at":
+                return fields.Datetime.to_string(value) if value else ""
+            return value or ""
+
+        wanted = self._values_from_document(doc)
+        changes = {}
+        for key, value in wanted.items():
+            if key in self._SILENT_FIELDS:
+                continue
+            old, new = comparable(key, self[key]), comparable(key, value)
+            if old != new:
+                changes[key] = [
+                    old if old is not None else _("not stated"),
+                    new if new is not None else _("not stated"),
+                ]
         sent = {line.external_id: line for line in doc.lines}
         for line in self.line_ids:
             new = sent.get(line.external_line_id)
@@ -270,7 +306,11 @@ class IntegrationChannelOrderIntake(models.Model):
         summary = "; ".join(f"{key}: {old} → {new}" for key, (old, new) in changes.items())
         self.message_post(body=_("Channel edit applied: %s", summary), subtype_xmlid="mail.mt_note")
         if self.state == S.PICKING:
-            # allowed by the channel's cut-off: the running transfers follow the edit
+            # allowed by the channel's cut-off: the running transfers follow the edit, if it is valid
+            problems = self._validation_problems()
+            if problems:
+                self._hold_edit_exception(problems)
+                return
             self._sync_released_sale_order()
             return
         if was_allocated:
@@ -293,6 +333,19 @@ class IntegrationChannelOrderIntake(models.Model):
                 self._hold(problems, _("Order %s is on hold after a channel edit", self.name))
                 return
         self._run_pipeline()
+
+    def _hold_edit_exception(self, problems):
+        self.env["integration.sync.exception"]._open(
+            "invalid_order",
+            _("Order %s: an edit during picking made it invalid", self.name),
+            _(
+                "The channel's edit was applied to the order but not to the running transfers, because:\n- %s\n"
+                "Ask the channel to correct it; the transfers keep the previous data.",
+                "\n- ".join(problems),
+            ),
+            record=self,
+            dedupe_key=f"edit-invalid:{self.id}",
+        )
 
     def _replace_lines(self, doc):
         by_external = {line.external_line_id: line for line in self.line_ids}
@@ -332,7 +385,9 @@ class IntegrationChannelOrderIntake(models.Model):
         for order in self:
             order._release_allocation()
             order._transition(S.CANCELLED, reason)
-            order._close_hold_exceptions(_("Order cancelled: %s", reason))
+            # exceptions never close themselves: the manager sees why the cause went away
+            for exception in order._hold_exceptions():
+                exception.message_post(body=_("The order was cancelled (%s): this can probably be closed.", reason))
 
     # --- a manager's decision on an edit that arrived after release ------------
     def _apply_blocked_edit(self, pending, reason):

@@ -42,10 +42,12 @@ class IntegrationEventInventoryHandlers(models.Model):
         codes = [str(level.get("sku") or "") for level in levels]
         resolved = self.env["integration.sku.equivalence"]._resolve_codes(channel, codes)
         unknown = [code for code in codes if not resolved.get(code, {}).get("product_id")]
+        reported = {}
         for level, code in zip(levels, codes, strict=True):
             product_id = resolved.get(code, {}).get("product_id")
             if product_id:
-                self.env["integration.inventory.level"]._record_reported(channel, product_id, level.get("quantity"))
+                reported[product_id] = level.get("quantity")
+        self.env["integration.inventory.level"]._record_reported_batch(channel, reported)
         if unknown:
             self.env["integration.sync.exception"]._open(
                 "inventory_mismatch",
@@ -66,33 +68,95 @@ class IntegrationInventoryLevelDivergence(models.Model):
 
     @api.model
     def _record_reported(self, channel, product_id, quantity):
-        level = self.sudo().search([("channel_id", "=", channel.id), ("product_id", "=", product_id)], limit=1)
-        if not level:
-            level = self.sudo().create(
-                {
-                    "channel_id": channel.id,
-                    "product_id": product_id,
-                    "sku": self.env["product.product"].browse(product_id).default_code,
-                }
+        return self._record_reported_batch(channel, {product_id: quantity})
+
+    @api.model
+    def _record_reported_batch(self, channel, reported):
+        """Compare what the channel says ({product id: quantity}) with what the warehouse published.
+
+        A few queries whatever the number of SKUs, and one corrective publication for all that diverge.
+        """
+        if not reported:
+            return self.browse()
+        quantities = {}
+        for product_id, quantity in reported.items():
+            try:
+                quantities[product_id] = int(float(quantity))
+            except (TypeError, ValueError):
+                raise PayloadError(_("reported quantity %r is not a number", quantity)) from None
+        Level = self.sudo()
+        levels = {
+            level.product_id.id: level
+            for level in Level.search([("channel_id", "=", channel.id), ("product_id", "in", list(quantities))])
+        }
+        missing = [pid for pid in quantities if pid not in levels]
+        if missing:
+            codes = dict(self.env["product.product"].browse(missing).mapped(lambda p: (p.id, p.default_code)))
+            for level in Level.create(
+                [{"channel_id": channel.id, "product_id": pid, "sku": codes[pid]} for pid in missing]
+            ):
+                levels[level.product_id.id] = level
+        sold_since = self._sold_since_publication(channel, list(levels.values()))
+        now = fields.Datetime.now()
+        diverging = self.env["product.product"]
+        for product_id, reported_qty in quantities.items():
+            level = levels[product_id]
+            published = level.published_qty if level.published_at else level.computed_qty
+            # the channel sells from what it was given: orders it took since then are not a divergence
+            expected = max(0, published - sold_since.get(product_id, 0))
+            divergence = abs(reported_qty - expected) * 100.0 / max(abs(expected), 1)
+            level.write({"reported_qty": reported_qty, "reported_at": now, "divergence_pct": divergence})
+            if A.diverges(expected, reported_qty, channel.divergence_threshold_pct):
+                level.reconciliation_needed = True
+                level._open_divergence_exception(channel, reported_qty, expected, divergence)
+                diverging |= level.product_id
+        if diverging:
+            # conservative: push the warehouse's own figures again now, not the channel's
+            channel._publish_inventory(
+                diverging, force=True, reason=_("divergence on %s", ", ".join(diverging.mapped("default_code")))
             )
-        try:
-            reported = int(float(quantity))
-        except (TypeError, ValueError):
-            raise PayloadError(_("reported quantity %r for %s is not a number", quantity, level.sku)) from None
-        reference = level.published_qty if level.published_at else level.computed_qty
-        divergence = abs(reported - reference) * 100.0 / max(abs(reference), 1)
-        level.write({"reported_qty": reported, "reported_at": fields.Datetime.now(), "divergence_pct": divergence})
-        if not A.diverges(reference, reported, channel.divergence_threshold_pct):
-            return level
-        level.reconciliation_needed = True
+        return Level.browse([level.id for level in levels.values()])
+
+    def _sold_since_publication(self, channel, levels):
+        """Units of each product in this channel's orders received after the level was published."""
+        published_at = {level.product_id.id: level.published_at for level in levels if level.published_at}
+        if not published_at:
+            return {}
+        lines = (
+            self.env["integration.channel.order.line"]
+            .sudo()
+            .search_read(
+                [
+                    ("order_id.channel_id", "=", channel.id),
+                    ("product_id", "in", list(published_at)),
+                    ("state", "=", "open"),
+                    ("order_id.received_at", ">=", min(published_at.values())),
+                ],
+                ["product_id", "quantity", "order_id"],
+            )
+        )
+        received = dict(
+            self.env["integration.channel.order"]
+            .sudo()
+            .browse({line["order_id"][0] for line in lines})
+            .mapped(lambda o: (o.id, o.received_at))
+        )
+        sold = {}
+        for line in lines:
+            product_id = line["product_id"][0]
+            if received[line["order_id"][0]] >= published_at[product_id]:
+                sold[product_id] = sold.get(product_id, 0) + line["quantity"]
+        return sold
+
+    def _open_divergence_exception(self, channel, reported, expected, divergence):
         self.env["integration.sync.exception"]._open(
             "inventory_mismatch",
             _(
-                "%(sku)s: %(channel)s shows %(reported)s, the warehouse published %(published)s",
-                sku=level.sku,
+                "%(sku)s: %(channel)s shows %(reported)s, the warehouse expects %(published)s",
+                sku=self.sku,
                 channel=channel.name,
                 reported=reported,
-                published=reference,
+                published=expected,
             ),
             _(
                 "The channel's figure is %(pct).1f %% away from the warehouse's (threshold %(threshold)s %%). Until a "
@@ -102,10 +166,7 @@ class IntegrationInventoryLevelDivergence(models.Model):
                 pct=divergence,
                 threshold=channel.divergence_threshold_pct,
             ),
-            record=level,
+            record=self,
             channel=channel,
-            dedupe_key=f"divergence:{level.id}",
+            dedupe_key=f"divergence:{self.id}",
         )
-        # conservative: push the warehouse's own figure again now, not the channel's
-        channel._publish_inventory(level.product_id, force=True, reason=_("divergence on %s", level.sku))
-        return level

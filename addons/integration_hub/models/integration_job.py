@@ -225,5 +225,13 @@ class IntegrationJob(models.Model):
     def action_cancel(self):
         if not self.env.user.has_group("integration_hub.group_hub_manager"):
             raise UserError(_("Only Integration Hub managers can cancel outbox jobs."))
+        for job in self.filtered(lambda j: j.state in (PENDING, DEAD)):
+            self.env["integration.audit.log"]._log(
+                "job_retry",
+                job,
+                reason=_("Cancelled by a manager: the message will never be sent"),
+                before={"state": job.state},
+                after={"state": CANCELLED},
+            )
         self.filtered(lambda j: j.state in (PENDING, DEAD)).sudo().write({"state": CANCELLED})
         return True

@@ -244,7 +244,7 @@ class IntegrationReturn(models.Model):
             record._transition(
                 R.RECEIVED, _("received into %s", record.warehouse_id.hub_quarantine_location_id.complete_name)
             )
-            if all(line.instructed_grade for line in record.line_ids):
+            if record.channel_id.return_owner == "channel" and all(line.instructed_grade for line in record.line_ids):
                 record._triage_from_instruction()
 
     def _triage_from_instruction(self):
@@ -255,7 +255,9 @@ class IntegrationReturn(models.Model):
             record.triage_source = "channel"
             record.triaged_at = fields.Datetime.now()
             record._transition(R.TRIAGED, _("disposition instruction from %s", record.channel_id.name))
-            record._close_overdue_exceptions(_("Triaged by the returns system's instruction."))
+            record._note_overdue_exceptions(
+                _("The returns system's instruction triaged the return: this can probably be closed.")
+            )
 
     def _triage_by_manager(self, reason):
         """A manager assigns the grades (the inspected ones): forced triage, audited."""
@@ -327,47 +329,64 @@ class IntegrationReturn(models.Model):
             "rework": warehouse.hub_rework_location_id,
             "nonconforming": warehouse.hub_nonconforming_location_id,
         }
+        # what the receipt really brought in, per product: never move more than that out of quarantine
+        received = {}
+        for move in self.receipt_id.move_ids.filtered(lambda m: m.state == "done"):
+            received[move.product_id] = received.get(move.product_id, 0.0) + move.quantity
         by_grade = {}
         for line in self.line_ids:
-            by_grade.setdefault(line.grade, self.env["integration.return.line"])
-            by_grade[line.grade] |= line
+            quantity = min(line.quantity, received.get(line.product_id, 0.0))
+            received[line.product_id] = received.get(line.product_id, 0.0) - quantity
+            if quantity > 0:
+                by_grade.setdefault(line.grade, []).append((line, quantity))
         pickings = self.env["stock.picking"]
         for grade, lines in by_grade.items():
+            moves = [
+                {
+                    "name": line.product_id.display_name,
+                    "product_id": line.product_id.id,
+                    "product_uom_qty": quantity,
+                    "product_uom": line.product_id.uom_id.id,
+                    "location_id": quarantine.id,
+                    "location_dest_id": destination[grade].id,
+                }
+                for line, quantity in lines
+            ]
             picking = self.env["stock.picking"].create(
                 {
                     "picking_type_id": warehouse.int_type_id.id,
                     "location_id": quarantine.id,
                     "location_dest_id": destination[grade].id,
                     "origin": f"{self.name} ({grade})",
-                    "move_ids": [
-                        (
-                            0,
-                            0,
-                            {
-                                "name": line.product_id.display_name,
-                                "product_id": line.product_id.id,
-                                "product_uom_qty": line.quantity,
-                                "product_uom": line.product_id.uom_id.id,
-                                "location_id": quarantine.id,
-                                "location_dest_id": destination[grade].id,
-                            },
-                        )
-                        for line in lines
-                    ],
+                    "move_ids": [(0, 0, values) for values in moves],
                 }
             )
             picking.action_confirm()
-            picking.action_assign()
-            for move in picking.move_ids:
-                move.quantity = move.product_uom_qty
-                move.picked = True
+            picking.action_assign()  # reserves what is really in quarantine, nothing more
+            picking.move_ids.picked = True
             picking._action_done()
-            lines.write({"outcome": R.OUTCOMES[grade]})
             pickings |= picking
+        for line in self.line_ids:
+            line.outcome = R.OUTCOMES[line.grade]
         self.disposition_picking_ids = pickings
         sellable = self.line_ids.filtered(lambda line: line.grade == "sellable").product_id
         if sellable:
             self.channel_id._republish_products(sellable, _("return %s restocked", self.name))
+
+    def _note_overdue_exceptions(self, note):
+        for exception in (
+            self.env["integration.sync.exception"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", self._name),
+                    ("res_id", "in", self.ids),
+                    ("state", "=", "open"),
+                    ("exception_type", "=", "return_triage"),
+                ]
+            )
+        ):
+            exception.message_post(body=note)
 
     def _close_overdue_exceptions(self, decision):
         exceptions = (
@@ -383,7 +402,7 @@ class IntegrationReturn(models.Model):
             )
         )
         if exceptions:
-            exceptions.with_user(self.env.ref("base.user_root"))._decide("resolved", decision)
+            exceptions.with_user(self.env.user)._decide("resolved", decision)  # the triaging manager decides
 
     @api.model
     def _cron_check_triage_overdue(self):
@@ -393,7 +412,7 @@ class IntegrationReturn(models.Model):
         for record in waiting.filtered(lambda r: r._triage_deadline() < now):
             self.env["integration.sync.exception"]._open(
                 "return_triage",
-                _("Return %s waits for triage since %s", record.name, record.received_at),
+                _("Return %(name)s waits for triage since %(since)s", name=record.name, since=record.received_at),
                 _(
                     "The goods stay in quarantine until the returns system sends a disposition or a manager assigns "
                     "a grade ('Triage'). Nothing restocks until then."

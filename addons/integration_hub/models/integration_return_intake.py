@@ -97,6 +97,8 @@ class IntegrationReturnIntake(models.Model):
             grade = by_code.get(line.product_id.default_code) or by_code.get(line.product_id.barcode or "")
             if grade:
                 line.instructed_grade = grade
+        if self.channel_id.return_owner == "warehouse":
+            return  # the warehouse owns returns: instructions are kept as advice, a manager triages
         if self.state == R.RECEIVED and all(line.instructed_grade for line in self.line_ids):
             self._triage_from_instruction()
 

@@ -30,6 +30,10 @@ class IntegrationReturnLine(models.Model):
         # the triage decision and its execution come from the returns system or a manager's audited triage
         if {"grade", "outcome", "instructed_grade"} & set(vals) and not self.env.su:
             raise AccessError(_("Grades are decided by the returns system or a manager's triage, not edited by hand."))
+        # what is returned is fixed once authorized: the receipt and the credit depend on it
+        if {"product_id", "quantity", "return_id"} & set(vals) and not self.env.su:
+            if any(line.return_id.state != R.INITIATED for line in self):
+                raise AccessError(_("The returned products and quantities cannot change after authorization."))
         return super().write(vals)
 
     def action_grade_sellable(self):

@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import config
 
@@ -67,7 +67,12 @@ class IntegrationSecret(models.Model):
                 record.ciphertext = crypto.rotate(cipher, record.ciphertext)
             except ConfigurationError as error:
                 raise UserError(
-                    f"Secret '{record.name}' of channel '{record.channel_id.display_name}': {error}"
+                    _(
+                        "Secret '%(secret)s' of channel '%(channel)s': %(error)s",
+                        secret=record.name,
+                        channel=record.channel_id.display_name,
+                        error=error,
+                    )
                 ) from None
         self.env["integration.audit.log"]._log(
             "key_rotation",

@@ -64,6 +64,25 @@ class IntegrationSkuEquivalence(models.Model):
             days = record.channel_id.sku_transition_days or DEFAULT_WINDOW_DAYS
             record.transition_end = record.valid_from and record.valid_from + timedelta(days=days)
 
+    @api.constrains("old_code", "code_type", "channel_id", "company_id")
+    def _check_one_equivalence_per_code(self):
+        # the SQL constraint cannot see two global rows (NULL channel) as equal
+        for record in self:
+            twin = self.search(
+                [
+                    ("id", "!=", record.id),
+                    ("old_code", "=", record.old_code),
+                    ("code_type", "=", record.code_type),
+                    ("channel_id", "=", record.channel_id.id),
+                    ("company_id", "=", record.company_id.id),
+                ],
+                limit=1,
+            )
+            if twin:
+                raise ValidationError(
+                    _("'%s' already has an equivalence: an old code maps to one product.", record.old_code)
+                )
+
     @api.constrains("old_code", "product_id", "code_type")
     def _check_not_a_live_code(self):
         for record in self:
@@ -123,7 +142,13 @@ class IntegrationSkuEquivalence(models.Model):
                 result[code] = {"product_id": found[0][0], "how": found[0][1]}
         remaining = codes - set(result)
         if remaining:
-            equivalences = self.search([("old_code", "in", list(remaining)), ("channel_id", "in", [channel.id, False])])
+            equivalences = self.search(
+                [
+                    ("old_code", "in", list(remaining)),
+                    ("channel_id", "in", [channel.id, False]),
+                    ("company_id", "in", [channel.company_id.id, False]),
+                ]
+            )
             # a channel-specific equivalence wins over a global one
             for equivalence in equivalences.sorted(lambda e: not e.channel_id):
                 code = equivalence.old_code

@@ -129,8 +129,10 @@ class IntegrationSyncException(models.Model):
             }
         )
 
+    _DECISION_FIELDS = {"state", "decision", "decided_by_id", "decided_at", "pending_data", "dedupe_key"}
+
     def write(self, vals):
-        if "state" in vals and not self.env.context.get("integration_exception_decision"):
+        if self._DECISION_FIELDS & set(vals) and not self.env.context.get("integration_exception_decision"):
             raise UserError(_("Exceptions are closed only with a written decision (use 'Decide')."))
         return super().write(vals)
 

@@ -243,3 +243,96 @@ class TestOrderLifecycle(OrderCase):
         self.assertEqual(order.lag_received_seconds, 1800)
         self.assertGreaterEqual(order.lag_accepted_seconds, 0)
         self.assertEqual(order.received_at - order.placed_at, timedelta(minutes=30))
+
+
+@tagged("post_install", "-at_install")
+class TestReviewFindings(OrderCase):
+    """Rules that a first version got wrong, kept as regressions."""
+
+    def test_special_handling_stated_later_makes_the_order_releasable(self):
+        data = self.order_data("RV1")
+        del data["special_handling"]
+        _event, order = self.ingest(data)
+        self.assertEqual(order.state, "on_hold")
+        event, _ = self.ingest(self.order_data("RV1", updated_at="2026-11-20T12:00:00+01:00"), kind="updated")
+        self.assertNotEqual(event.state, "duplicate", "'' (nothing special) is not 'not stated'")
+        self.assertTrue(order.ready_to_release)
+
+    def test_payment_capture_after_release_is_not_an_edit(self):
+        self.channel.valid_to_pick_trigger = "stock_checked"
+        _event, order = self.ingest(self.order_data("RV3", financial_status="authorized"))
+        self.assertEqual(order.state, "accepted")
+        order._first_step_pickings().move_line_ids[:1].picked = True
+        self.ingest(
+            self.order_data("RV3", financial_status="paid", updated_at="2026-11-20T12:00:00+01:00"), kind="updated"
+        )
+        self.assertEqual(order.financial_status, "paid")
+        self.assertFalse(self.open_exceptions(order, "edit_after_release"))
+
+    def test_payment_arriving_releases_an_order_waiting_for_it(self):
+        _event, order = self.ingest(self.order_data("RV4", financial_status="pending"))
+        self.assertEqual(order.state, "validated")
+        self.ingest(
+            self.order_data("RV4", financial_status="paid", updated_at="2026-11-20T12:00:00+01:00"), kind="updated"
+        )
+        self.assertEqual(order.state, "accepted")
+
+    def test_forced_cancel_releases_the_reservation_and_accepted_cannot_be_forced(self):
+        _event, order = self.ingest(self.order_data("RV5", lines=[{"id": "1", "sku": "MUG-001", "quantity": 5}]))
+        sale = order.sale_order_id
+        with self.assertRaisesRegex(UserError, "cannot be forced"):
+            order.with_user(self.user_manager)._transition("validated", "why not", forced=True)
+        order.with_user(self.user_manager)._transition("cancelled", "customer phoned", forced=True)
+        self.assertEqual(sale.state, "cancel")
+        self.env.invalidate_all()
+        self.assertEqual(self.mug.with_context(warehouse_id=self.warehouse.id).free_qty, 50)
+
+    def test_cancellation_before_the_order_keeps_it_cancelled(self):
+        event, order = self.ingest(self.order_data("RV6", updated_at="2026-11-20T12:00:00+01:00"), kind="cancelled")
+        self.assertEqual((event.state, order.state), ("done", "cancelled"))
+        self.ingest(self.order_data("RV6"))  # the older create arrives late
+        self.assertEqual(order.state, "cancelled")
+        self.assertFalse(order.sale_order_id)
+
+    def test_channel_cancel_leaves_the_hold_exception_to_a_manager(self):
+        _event, order = self.ingest(self.order_data("RV7", shipping_address={"zip": ""}))
+        exception = self.open_exceptions(order, "invalid_order")
+        self.ingest(self.order_data("RV7", updated_at="2026-11-20T12:00:00+01:00"), kind="cancelled")
+        self.assertEqual(order.state, "cancelled")
+        self.assertEqual(exception.state, "open")
+
+    def test_invalid_edit_during_picking_does_not_reach_the_transfers(self):
+        self.channel.edit_cutoff_state = "picking"
+        _event, order = self.ingest(
+            self.order_data(
+                "RV8",
+                lines=[{"id": "1", "sku": "MUG-001", "quantity": 1}, {"id": "2", "sku": "TSHIRT-S", "quantity": 1}],
+            )
+        )
+        order._first_step_pickings().move_line_ids[:1].picked = True
+        self.ingest(
+            self.order_data("RV8", updated_at="2026-11-20T12:00:00+01:00", shipping_address={"zip": "99999"}),
+            kind="updated",
+        )
+        self.assertEqual(order.sale_order_id.partner_shipping_id.zip, "46004")
+        self.assertTrue(self.open_exceptions(order, "invalid_order"))
+
+    def test_warehouse_owned_orders_do_not_take_channel_edits(self):
+        self.channel.order_owner = "warehouse"
+        _event, order = self.ingest(self.order_data("RV9"))
+        self.ingest(
+            self.order_data("RV9", updated_at="2026-11-20T12:00:00+01:00", shipping_address={"city": "Xàtiva"}),
+            kind="updated",
+        )
+        self.assertEqual(order.ship_city, "Valencia")
+        self.assertTrue(self.open_exceptions(order, "edit_after_release"))
+
+    def test_customer_is_matched_by_exact_email_only(self):
+        lookalike = self.env["res.partner"].create({"name": "Someone else", "email": "lucia_perez@example.com"})
+        _event, order = self.ingest(self.order_data("RV10", customer={"email": "lucia.perez@example.com"}))
+        self.assertNotEqual(order.sale_order_id.partner_id, lookalike)
+
+    def test_managers_cannot_rewrite_order_evidence(self):
+        _event, order = self.ingest(self.order_data("RV11"))
+        with self.assertRaises(AccessError):
+            order.with_user(self.user_manager).write({"tracking_number": "FAKE"})

@@ -268,3 +268,13 @@ class TestStableIdentifiers(OrderCase):
         _e, order = self.ingest(self.order_data("KIT2", lines=[{"id": "1", "sku": "KIT-GIFT", "quantity": 21}]))
         self.assertEqual(order.state, "on_hold")
         self.assertIn("KIT-GIFT", order.validation_problems)
+
+
+@tagged("post_install", "-at_install")
+class TestQuarantineIsNotFreeStock(OrderCase):
+    def test_stock_in_quarantine_does_not_make_an_order_acceptable(self):
+        self.stock(self.mug, 30, self.warehouse.hub_quarantine_location_id)
+        _event, order = self.ingest(self.order_data("QZ1", lines=[{"id": "1", "sku": "MUG-001", "quantity": 60}]))
+        self.assertEqual(order.state, "on_hold")
+        self.assertIn("60.0 needed, 50.0 free", order.validation_problems)
+        self.assertFalse(order.sale_order_id)

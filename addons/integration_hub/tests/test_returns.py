@@ -172,7 +172,9 @@ class TestReturns(OrderCase):
             },
             "updated",
         )
-        self.assertEqual(exceptions.state, "resolved")
+        self.assertEqual(ret.state, "triaged")
+        self.assertEqual(exceptions.state, "open", "exceptions never close themselves")
+        self.assertIn("can probably be closed", " ".join(exceptions.message_ids.mapped("body")))
 
     def test_bad_disposition_fails_the_event_with_a_reason(self):
         order = self.delivered_order()
@@ -220,3 +222,21 @@ class TestReturns(OrderCase):
         ret = self.new_return(order)
         with self.assertRaises(AccessError):
             ret.with_user(self.user_manager).write({"credit_to_review": True})
+
+    def test_disposition_moves_only_what_the_receipt_brought_in(self):
+        order = self.delivered_order()
+        ret = self.new_return(order, dispositions={"MUG-001": "sellable", "TSHIRT-M": "sellable"})
+        ret.action_create_receipt()
+        # only 1 of the 2 announced mugs arrives
+        self.validate_picking(ret.receipt_id, quantities={self.mug: 1, self.tshirt_m: 1})
+        ret.with_user(self.user_manager).action_complete()
+        quarantine = self.warehouse.hub_quarantine_location_id
+        self.env.invalidate_all()
+        self.assertEqual(self.mug.with_context(location=quarantine.id).qty_available, 0, "never negative")
+        self.assertEqual(self.free(self.mug), 49, "48 + the one mug that really came back")
+
+    def test_returned_quantities_are_fixed_after_authorization(self):
+        order = self.delivered_order()
+        ret = self.new_return(order)
+        with self.assertRaises(AccessError):
+            ret.line_ids[:1].with_user(self.user_operations).write({"quantity": 50})

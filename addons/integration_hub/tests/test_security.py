@@ -93,3 +93,16 @@ class TestRoles(HubFactoryMixin, TransactionCase):
         self.env["integration.event"]._receive(self.other_channel, "other-1", "order.created", {})
         events = self.env["integration.event"].with_user(self.user_manager).search([])
         self.assertFalse(events.filtered(lambda e: e.channel_id == self.other_channel))
+
+    def test_rpc_actions_refuse_lower_roles(self):
+        """Public methods are reachable over RPC: each one checks the role itself."""
+        for user in (self.user_operations, self.user_finance, self.user_manager):
+            channel = self.channel.with_user(user)
+            with self.assertRaises(AccessError):
+                channel.with_context(secret_name="webhook_secret").action_clear_secret()
+            with self.assertRaises(AccessError):
+                channel.action_rotate_webhook_token()
+            with self.assertRaises(AccessError):
+                channel.action_pause()
+        self.assertTrue(self.channel._get_secret("webhook_secret"), "the secret survived")
+        self.assertEqual(self.channel.state, "live")

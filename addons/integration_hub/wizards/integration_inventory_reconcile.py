@@ -56,7 +56,7 @@ class IntegrationInventoryReconcile(models.TransientModel):
         return {"type": "ir.actions.act_window_close"}
 
     @api.model
-    def _apply_count(self, product, location, counted, reason, note=None, source=None):
+    def _apply_count(self, product, location, counted, reason, note=None, source=None, republish=True):
         """Odoo's own inventory adjustment, an audit entry, flags cleared, and an immediate republish."""
         system = self._system_quantity(product, location)
         variance = counted - system
@@ -112,9 +112,14 @@ class IntegrationInventoryReconcile(models.TransientModel):
                     user=self.env.user.name,
                 ),
             )
-        channels = self.env["integration.channel"].sudo().search([("warehouse_id", "=", warehouse.id)], limit=1)
-        channels._republish_products(product, _("physical count of %s", product.default_code or product.name))
+        if republish:
+            self._republish(warehouse, product, _("physical count of %s", product.default_code or product.name))
         return variance
+
+    @api.model
+    def _republish(self, warehouse, products, reason):
+        channel = self.env["integration.channel"].sudo().search([("warehouse_id", "=", warehouse.id)], limit=1)
+        channel._republish_products(products, reason)
 
 
 class IntegrationInventoryImport(models.TransientModel):
@@ -142,8 +147,7 @@ class IntegrationInventoryImport(models.TransientModel):
         }
         Location = self.env["stock.location"]
         names = list({row[2] for row in rows})
-        locations = {}
-        for location in Location.search(
+        candidates = Location.search(
             [
                 "|",
                 "|",
@@ -151,15 +155,25 @@ class IntegrationInventoryImport(models.TransientModel):
                 ("barcode", "in", names),
                 ("name", "in", names),
                 ("usage", "=", "internal"),
+                ("company_id", "in", [self.env.company.id, False]),
             ]
-        ):
-            for key in (location.complete_name, location.barcode, location.name):
-                locations.setdefault(key, location)
-        applied = []
+        )
+        locations, ambiguous = {}, set()
+        for name in names:
+            # a full name or a barcode is exact; a short name ("Stock") must be unique to be used
+            exact = candidates.filtered(lambda loc, n=name: n in (loc.complete_name, loc.barcode))
+            matches = exact or candidates.filtered(lambda loc, n=name: loc.name == n)
+            if len(matches) == 1:
+                locations[name] = matches
+            elif len(matches) > 1:
+                ambiguous.add(name)
+        applied, touched = [], {}
         for number, sku, location_name, counted in rows:
             product, location = products.get(sku), locations.get(location_name)
             if not product:
                 errors.append((number, f"unknown SKU {sku}"))
+            elif location_name in ambiguous:
+                errors.append((number, f"location {location_name} is ambiguous: use its full name or barcode"))
             elif not location:
                 errors.append((number, f"unknown location {location_name}"))
             else:
@@ -168,9 +182,16 @@ class IntegrationInventoryImport(models.TransientModel):
                     location,
                     counted,
                     self.reason,
-                    source=_("CSV import %s, line %s", self.filename or "", number),
+                    republish=False,
+                    source=_("CSV import %(file)s, line %(line)s", file=self.filename or "", line=number),
                 )
                 applied.append(f"{sku} @ {location.complete_name}: {counted:g} (variance {variance:+g})")
+                touched.setdefault(location.warehouse_id, self.env["product.product"])
+                touched[location.warehouse_id] |= product
+        for warehouse, counted_products in touched.items():  # one publication per warehouse, not per row
+            self.env["integration.inventory.reconcile"]._republish(
+                warehouse, counted_products, _("counts imported from %s", self.filename or _("a spreadsheet"))
+            )
         errors.sort()
         report = _("%(applied)s row(s) applied, %(rejected)s rejected.", applied=len(applied), rejected=len(errors))
         details = "\n".join([report, ""] + applied + [""] + [f"line {n}: {problem}" for n, problem in errors])

@@ -1,6 +1,8 @@
 from . import (
     test_carrier_connectors,
     test_control_points,
+    test_hub_scope,
+    test_secrets,
     test_service_rules,
     test_shipment_lifecycle,
     test_tracking,

@@ -137,3 +137,37 @@ class TestTracking(CarrierCase):
         self.deliver_event(picking, "pre-transit", "2026-11-20T12:00:00+01:00")
         self.assertEqual(picking.hub_shipment_state, "staged")
         self.assertFalse(picking.hub_carrier_confirmed_at)
+
+    def receive_by_tracking(self, tracking, code="transit", at="2026-11-20T18:00:00+01:00"):
+        """A carrier event that names only the tracking number (no transfer id)."""
+        Event = self.env["integration.event"]
+        event_id, _new = Event._receive(
+            self.channel,
+            f"hub_dhl:{tracking}:{code}:{at}",
+            "shipment.tracking",
+            {"carrier": "hub_dhl", "tracking": tracking, "code": code, "at": at},
+        )
+        event = Event.browse(event_id)
+        event._process()
+        return event
+
+    def test_tracking_number_matches_exactly_never_a_substring(self):
+        _order, picking = self.packed_order("T-8", carrier=self.dhl)
+        picking.carrier_tracking_ref = "91234"
+        event = self.receive_by_tracking("123")
+        self.assertEqual(event.state, "failed", "'123' is not the shipment '91234'")
+        self.assertEqual(picking.hub_shipment_state, "staged")
+        self.assertFalse(self.env["stock.picking"]._hub_find_by_tracking("1234"))
+        self.assertFalse(self.env["stock.picking"]._hub_find_by_tracking("9123_"), "no SQL wildcard either")
+        event = self.receive_by_tracking("91234")
+        self.assertEqual(event.state, "done")
+        self.assertEqual(picking.hub_shipment_state, "in_transit")
+
+    def test_tracking_number_among_several_on_one_transfer(self):
+        _order, picking = self.packed_order("T-9", carrier=self.dhl)
+        picking.carrier_tracking_ref = "00340434310428091700,00340434310428091717"
+        Picking = self.env["stock.picking"]
+        self.assertEqual(Picking._hub_find_by_tracking("00340434310428091717"), picking)
+        self.assertEqual(Picking._hub_find_by_tracking(" 00340434310428091700 "), picking)
+        self.assertFalse(Picking._hub_find_by_tracking("0434310428091717"))
+        self.assertFalse(Picking._hub_find_by_tracking("00340434310428091700,0034"))

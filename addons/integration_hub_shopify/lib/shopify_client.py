@@ -186,13 +186,13 @@ class ShopifyClient:
             raise UserErrors(f"{what}: {text}", errors)
         return payload
 
-    def paginate(self, query, variables, path, page_size=250, min_page_size=1, what="Shopify GraphQL"):
-        """Yield the nodes of a connection page by page (``first``/``after``).
+    def paginate(self, query, variables, path, page_size=250, min_page_size=1, what="Shopify GraphQL", after=None):
+        """Yield the nodes of a connection page by page (``first``/``after``), from cursor ``after``.
 
         A page whose cost exceeds the single-query maximum is split: the page size
         shrinks in proportion to the cost Shopify reported (at least halved).
         """
-        cursor = None
+        cursor = after
         size = page_size
         while True:
             try:

@@ -27,6 +27,13 @@ WEBHOOK_TOPICS = tuple(TOPIC_TO_HUB_TYPE)
 # A line item without SKU is resolved through this code (an SKU equivalence can map it).
 VARIANT_CODE_PREFIX = "shopify-variant:"
 
+# The hub's own order-status tags (``hub-dispatched``, ``hub-cancel-acknowledged``...), set by
+# the adapter: they echo back in orders/updated and must not look like a customer edit.
+HUB_TAG_PREFIX = "hub-"
+
+# The polling backstop never reads further back than this (first poll, daily reconciliation).
+RECONCILE_DAYS = 3
+
 SHOP_DOMAIN_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*\.myshopify\.com$")
 API_VERSION_PATTERN = re.compile(r"^20\d\d-(01|04|07|10)$")
 
@@ -66,12 +73,20 @@ def _tags(value):
     return [tag.strip() for tag in _text(value).split(",") if tag.strip()]
 
 
+def is_hub_tag(tag):
+    return _text(tag).lower().startswith(HUB_TAG_PREFIX)
+
+
 def special_handling(order):
-    """Note and tags together; "" means "stated: nothing special" (Shopify has no separate flag)."""
+    """Note and tags together; "" means "stated: nothing special" (Shopify has no separate flag).
+
+    The hub's own ``hub-…`` status tags are left out: tagging the order in Shopify is
+    not an edit of the order (otherwise every status push would come back as one).
+    """
     parts = []
     if _text(order.get("note")):
         parts.append(_text(order["note"]))
-    tags = _tags(order.get("tags"))
+    tags = [tag for tag in _tags(order.get("tags")) if not is_hub_tag(tag)]
     if tags:
         parts.append("Tags: " + ", ".join(tags))
     return "\n".join(parts)

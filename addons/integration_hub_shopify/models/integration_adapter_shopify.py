@@ -1,7 +1,9 @@
 import hashlib
 import json
+import logging
 import uuid
-from datetime import UTC
+from collections import defaultdict
+from datetime import UTC, timedelta
 
 from odoo import _, api, fields, models
 
@@ -12,21 +14,44 @@ from odoo.addons.integration_hub.lib.webhook import WebhookEnvelope, headers_to_
 from ..lib import shopify_mapping as M
 from ..lib.shopify_client import AccessRevoked, AuthError, ShopifyClient, UserErrors
 
+_logger = logging.getLogger(__name__)
+
 INVENTORY_BATCH = 250  # Shopify accepts at most 250 quantities per inventorySetQuantities call
 SKU_LOOKUP_BATCH = 50  # SKUs per productVariants search query
 ORDER_PAGE_SIZE = 250
-LINE_ITEMS_PER_ORDER = 50  # larger orders arrive complete by webhook; the poll is a backstop
+# Line items read with each order. Every order of a page is priced at this many lines, so a
+# larger first page would shrink the orders page to a handful (max query cost 1000); an order
+# with more lines says so (pageInfo.hasNextPage) and the rest is read by cursor (LINE_ITEMS_PAGE).
+LINE_ITEMS_PER_ORDER = 50
+LINE_ITEMS_PAGE = 250  # the remaining line items of one order, per query
+LINE_FIELDS = "id sku quantity currentQuantity variant { id }"
 
 ORDER_FIELDS = (
-    """
+    (
+        """
   id legacyResourceId name createdAt updatedAt cancelledAt cancelReason displayFinancialStatus
   email phone note tags
   customer { firstName lastName email phone }
   shippingAddress { name address1 address2 zip city provinceCode countryCodeV2 phone }
   shippingLines(first: 5) { nodes { title code } }
-  lineItems(first: LINES) { nodes { id sku quantity currentQuantity variant { id } } }
+  lineItems(first: LINES) { pageInfo { hasNextPage endCursor } nodes { LINE_FIELDS } }
 """
-).replace("LINES", str(LINE_ITEMS_PER_ORDER))
+    )
+    .replace("LINES", str(LINE_ITEMS_PER_ORDER))
+    .replace("LINE_FIELDS", LINE_FIELDS)
+)
+
+ORDER_LINES_QUERY = (
+    """
+query HubOrderLines($id: ID!, $first: Int!, $after: String) {
+  order(id: $id) {
+    lineItems(first: $first, after: $after) {
+      pageInfo { hasNextPage endCursor }
+      nodes { LINE_FIELDS }
+    }
+  }
+}"""
+).replace("LINE_FIELDS", LINE_FIELDS)
 
 ORDERS_QUERY = (
     """
@@ -218,20 +243,61 @@ class IntegrationAdapterShopify(models.AbstractModel):
 
     @api.model
     def _fetch_order(self, channel, order_id):
-        data = self._client(channel).execute(ORDER_QUERY, {"id": M.gid("Order", order_id)}, "Order query")
+        client = self._client(channel)
+        data = client.execute(ORDER_QUERY, {"id": M.gid("Order", order_id)}, "Order query")
         if not data.get("order"):
             raise PermanentError(_("Shopify order %s was not found", order_id))
+        if not self._complete_line_items(client, data["order"]):
+            # never a truncated line list: the missing lines would read as cancelled
+            raise RetryableError(f"Shopify order {order_id}: could not read all its line items")
         return M.rest_order_from_graphql(data["order"])
 
     @api.model
+    def _complete_line_items(self, client, node):
+        """Read the line items after the first page into ``node``; False if the list stays incomplete."""
+        connection = node.get("lineItems") or {}
+        page = connection.get("pageInfo") or {}
+        if not page.get("hasNextPage"):
+            return True
+        if not page.get("endCursor"):
+            return False
+        more = list(
+            client.paginate(
+                ORDER_LINES_QUERY,
+                {"id": node["id"]},
+                ["order", "lineItems"],
+                page_size=LINE_ITEMS_PAGE,
+                what="Order line items",
+                after=page["endCursor"],
+            )
+        )
+        if not more:  # the order vanished meanwhile
+            return False
+        node["lineItems"] = {"nodes": list(connection.get("nodes") or []) + more, "pageInfo": {"hasNextPage": False}}
+        return True
+
+    @api.model
     def _fetch_orders(self, channel, cursor):
-        """Orders updated since ``cursor`` (naive UTC), oldest first: ([(key, topic, order)], new cursor)."""
-        query = f"updated_at:>='{cursor.strftime('%Y-%m-%dT%H:%M:%SZ')}'" if cursor else None
+        """Orders updated since ``cursor`` (naive UTC), oldest first: ([(key, topic, order)], new cursor).
+
+        Never unbounded: without a cursor the poll starts ``RECONCILE_DAYS`` back (not the shop's history).
+        """
+        if not cursor:
+            cursor = fields.Datetime.now() - timedelta(days=M.RECONCILE_DAYS)
+        query = f"updated_at:>='{cursor.strftime('%Y-%m-%dT%H:%M:%SZ')}'"
         client = self._client(channel)
         messages, newest = [], cursor
         for node in client.paginate(
             ORDERS_QUERY, {"query": query}, ["orders"], page_size=ORDER_PAGE_SIZE, what="Orders poll"
         ):
+            if not self._complete_line_items(client, node):
+                # diffed with lines missing, the order would lose them; its webhook carries them all
+                _logger.warning(
+                    "Shopify poll of channel %s: skipped order %s, its line items could not be read whole",
+                    channel.code,
+                    node.get("legacyResourceId") or node.get("id"),
+                )
+                continue
             order = M.rest_order_from_graphql(node)
             # Same order version = same key: a poll and a re-poll collapse in the inbox.
             messages.append((f"order:{order['id']}:{order['updated_at']}", "orders/updated", order))
@@ -293,21 +359,27 @@ class IntegrationAdapterShopify(models.AbstractModel):
             )
         location_gid = location._normalized_gid()
         Item = self.env["integration.shopify.inventory.item"].sudo()
-        cache = Item._for_channel(channel, location_gid)
+        cache = Item._for_channel(channel, location_gid, skus=list(quantities))  # one search
+        # skipped only when Shopify is known to hold it already (pushed, and no other level reported since):
+        # the hub's corrective republish after a divergence must reach Shopify
         changed = {
             sku: float(qty)
             for sku, qty in quantities.items()
-            if not (sku in cache and cache[sku].pushed and cache[sku].last_pushed_quantity == float(qty))
+            if not (sku in cache and cache[sku]._shopify_holds(float(qty)))
         }
         if not changed:
             return "nothing changed"
         client = self._client(channel)
         missing = [sku for sku in changed if sku not in cache]
         if missing:
-            for sku, item_gid in self._resolve_inventory_items(client, channel, missing).items():
-                cache[sku] = Item.create(
+            resolved = self._resolve_inventory_items(client, channel, missing)
+            created = Item.create(  # one INSERT for every newly resolved SKU
+                [
                     {"channel_id": channel.id, "sku": sku, "inventory_item_gid": item_gid, "location_gid": location_gid}
-                )
+                    for sku, item_gid in resolved.items()
+                ]
+            )
+            cache.update({row.sku: row for row in created})
         for sku in [sku for sku in changed if sku not in cache]:
             self._open_sku_exception(channel, sku, _("no Shopify product variant has this SKU"))
             del changed[sku]
@@ -339,6 +411,7 @@ class IntegrationAdapterShopify(models.AbstractModel):
 
     @api.model
     def _set_quantities(self, client, job, channel, location_gid, batch, quantities, cache, number):
+        Item = self.env["integration.shopify.inventory.item"].sudo()
         version = channel.shopify_api_version
         with_key = _version_at_least(version, "2026-01")
         key = str(uuid.uuid5(uuid.NAMESPACE_URL, f"{channel.id}:{job.idempotency_key}:{number}:{len(batch)}"))
@@ -378,12 +451,16 @@ class IntegrationAdapterShopify(models.AbstractModel):
                     raise
                 for sku, message in named.items():
                     self._open_sku_exception(channel, sku, message)
-                    cache[sku].unlink()  # resolved again next time (the item may have been recreated)
                     rejected.add(sku)
+                # resolved again next time (the item may have been recreated)
+                Item.browse([cache[sku].id for sku in named]).unlink()
                 continue
             now = fields.Datetime.now()
+            by_quantity = defaultdict(list)
             for sku in todo:
-                cache[sku].write({"last_pushed_quantity": quantities[sku], "pushed": True, "pushed_at": now})
+                by_quantity[quantities[sku]].append(cache[sku].id)
+            for quantity, ids in by_quantity.items():  # one UPDATE per distinct quantity
+                Item.browse(ids).write({"last_pushed_quantity": quantity, "pushed": True, "pushed_at": now})
             return
 
     @staticmethod
@@ -472,10 +549,10 @@ class IntegrationAdapterShopify(models.AbstractModel):
         if short:
             raise PermanentError(
                 _(
-                    "Shopify has nothing left to fulfil for line(s) %s of order %s (already fulfilled, "
-                    "cancelled or on hold in Shopify).",
-                    ", ".join(f"{line_id} x {qty}" for line_id, qty in short.items()),
-                    payload["order_external_id"],
+                    "Shopify has nothing left to fulfil for line(s) %(lines)s of order %(order)s (already "
+                    "fulfilled, cancelled or on hold in Shopify).",
+                    lines=", ".join(f"{line_id} x {qty}" for line_id, qty in short.items()),
+                    order=payload["order_external_id"],
                 )
             )
         fulfillment_input = {
@@ -532,7 +609,7 @@ class IntegrationAdapterShopify(models.AbstractModel):
         """Order status back to Shopify, where the channel owns the order: a tag the merchant sees."""
         payload = job._payload()
         status = payload.get("status") or "updated"
-        tags = [f"hub-{status}".replace("_", "-")]
+        tags = [f"{M.HUB_TAG_PREFIX}{status}".replace("_", "-")]
         self._client(job.channel_id).mutate(
             TAGS_ADD, {"id": M.gid("Order", payload["order_id"]), "tags": tags}, "tagsAdd", "Order status"
         )

@@ -14,7 +14,7 @@ from ..lib.shopify_client import AuthError
 _logger = logging.getLogger(__name__)
 
 DEFAULT_API_VERSION = "2025-10"
-RECONCILE_DAYS = 3
+RECONCILE_DAYS = M.RECONCILE_DAYS
 
 
 class IntegrationChannel(models.Model):
@@ -194,6 +194,9 @@ class IntegrationChannel(models.Model):
     def _cron_poll_orders(self):
         """Orders updated since the stored cursor, fed through the inbox like webhooks."""
         for channel in self._shopify_live_channels():
+            if not channel.shopify_poll_cursor:
+                # first poll: the last days only, never the shop's whole history
+                channel.shopify_poll_cursor = fields.Datetime.now() - timedelta(days=RECONCILE_DAYS)
             channel._shopify_poll(channel.shopify_poll_cursor, move_cursor=True)
 
     @api.model

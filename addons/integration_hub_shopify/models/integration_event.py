@@ -1,4 +1,4 @@
-from odoo import _, models
+from odoo import _, fields, models
 
 from odoo.addons.integration_hub.lib import order_states as S
 
@@ -68,7 +68,12 @@ class IntegrationEvent(models.Model):
                 ]
             )
         )
-        items.write({"remote_available": data.get("available") or 0, "remote_updated_at": self.source_timestamp})
+        items.write(
+            {
+                "remote_available": data.get("available") or 0,
+                "remote_updated_at": self.source_timestamp or fields.Datetime.now(),
+            }
+        )
         # the hub compares it with what the warehouse published (±threshold -> exception, conservative republish)
         products = self.env["product.product"].search([("default_code", "in", items.mapped("sku"))])
         for product in products:

@@ -8,7 +8,8 @@ the real API enforces and the hub must cope with —
   answers HTTP 200 with a ``THROTTLED`` error. Time only passes through
   ``advance(seconds)``, which tests inject as the client's sleep;
 - the single-query maximum cost (1000): ``MAX_COST_EXCEEDED``;
-- cursor pagination (``first`` / ``after``, ``pageInfo``);
+- cursor pagination (``first`` / ``after``, ``pageInfo``), also of an order's line items:
+  ``lineItems(first: N)`` inside an order returns N lines and says whether more follow;
 - inventorySetQuantities' rules per API version (250 quantities at most,
   ``ignoreCompareQuantity``/``changeFromQuantity``, ``@idempotent`` key);
 - fulfillment orders with remaining quantities, fulfillments with tracking;
@@ -16,6 +17,7 @@ the real API enforces and the hub must cope with —
 """
 
 import base64
+import copy
 import json
 import re
 
@@ -162,6 +164,8 @@ class FakeShopify:
         per_node = 2 + sum(nested)
         if operation in ("HubOrders", "HubVariants", "HubWebhooks"):
             return 2 + first * per_node
+        if operation == "HubOrderLines":
+            return 3 + first
         return 1 + per_node
 
     @staticmethod
@@ -177,15 +181,37 @@ class FakeShopify:
     def _op_HubShop(self, variables, query):
         return {"shop": {"name": "Hub Test Shop", "myshopifyDomain": self.domain}}
 
+    def _with_line_page(self, order, query):
+        """The order as a query reads it: its first ``lineItems(first: N)`` lines, and whether more follow."""
+        if order is None:
+            return None
+        match = re.search(r"lineItems\(first: (\d+)\)", query)
+        if not match:
+            return order
+        order = copy.deepcopy(order)
+        lines = order["lineItems"]["nodes"]
+        order["lineItems"] = self._page(lines, {"first": int(match.group(1))})
+        if "pageInfo" not in query:  # the page info is only there when asked for
+            del order["lineItems"]["pageInfo"]
+        return order
+
     def _op_HubOrders(self, variables, query):
         orders = sorted(self.orders.values(), key=lambda o: (o["updatedAt"], o["id"]))
         match = re.search(r"updated_at:>='([^']+)'", variables.get("query") or "")
         if match:
             orders = [o for o in orders if o["updatedAt"].replace("Z", "") >= match.group(1).replace("Z", "")]
-        return {"orders": self._page(orders, variables)}
+        page = self._page(orders, variables)
+        page["nodes"] = [self._with_line_page(order, query) for order in page["nodes"]]
+        return {"orders": page}
 
     def _op_HubOrder(self, variables, query):
-        return {"order": self.orders.get(variables["id"].rsplit("/", 1)[-1])}
+        return {"order": self._with_line_page(self.orders.get(variables["id"].rsplit("/", 1)[-1]), query)}
+
+    def _op_HubOrderLines(self, variables, query):
+        order = self.orders.get(variables["id"].rsplit("/", 1)[-1])
+        if order is None:
+            return {"order": None}
+        return {"order": {"lineItems": self._page(order["lineItems"]["nodes"], variables)}}
 
     def _op_HubWebhooks(self, variables, query):
         return {"webhookSubscriptions": self._page(self.webhooks, variables)}

@@ -1,5 +1,7 @@
+import re
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
+from unittest.mock import patch
 
 from odoo import fields
 from odoo.tests import Form, TransactionCase, tagged
@@ -74,6 +76,35 @@ class TestShopifyOutbound(ShopifyMixin, TransactionCase):
         self.run_jobs()
         self.assertEqual(shop.operations(), ["HubInventorySet"])
         self.assertEqual(len(shop.calls[0][1]["input"]["quantities"]), 1)
+
+    def test_inventory_cache_rows_are_created_and_updated_in_bulk(self):
+        shop = self.fake_shopify()
+        skus = [f"BULK-{n:04d}" for n in range(300)]
+        shop.variants = {sku: f"gid://shopify/InventoryItem/{n}" for n, sku in enumerate(skus)}
+        Item = type(self.env["integration.shopify.inventory.item"])
+        calls = {"create": 0, "write": 0}
+        create, write = Item.create, Item.write
+
+        def counting_create(records, vals_list):
+            calls["create"] += 1
+            return create(records, vals_list)
+
+        def counting_write(records, vals):
+            calls["write"] += 1
+            return write(records, vals)
+
+        with patch.object(Item, "create", counting_create), patch.object(Item, "write", counting_write):
+            job = self.push_inventory({sku: n % 3 for n, sku in enumerate(skus)})
+            self.run_jobs()
+        self.assertEqual(job.state, "done", job.last_error)
+        self.assertEqual(calls["create"], 1, "one create for every newly resolved SKU")
+        self.assertLessEqual(calls["write"], 6, "one write per distinct quantity and batch (2 batches x 3)")
+        rows = self.env["integration.shopify.inventory.item"].search([("sku", "in", skus)])
+        self.assertEqual(len(rows), 300)
+        self.assertEqual(
+            {(row.sku, row.last_pushed_quantity) for row in rows if row.pushed},
+            {(sku, n % 3) for n, sku in enumerate(skus)},
+        )
 
     def test_unknown_sku_becomes_an_exception_naming_it_and_the_rest_is_published(self):
         shop = self.fake_shopify()
@@ -227,6 +258,42 @@ class TestShopifyOutbound(ShopifyMixin, TransactionCase):
         self.assertEqual(poll_event.state, "duplicate")
         self.assertEqual(len(self.shop_order("4001")), 1)
         self.assertEqual(order.state, "accepted")
+
+    def test_first_poll_reads_the_last_days_not_the_shop_history(self):
+        shop = self.fake_shopify()
+        now = fields.Datetime.now()
+        shop.add_order("4101", (now - timedelta(days=400)).strftime("%Y-%m-%dT%H:%M:%SZ"))
+        shop.add_order("4102", (now - timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M:%SZ"))
+        self.assertFalse(self.shop_channel.shopify_poll_cursor)
+        self.env["integration.channel"]._cron_poll_orders()
+        query = next(v for op, v in shop.calls if op == "HubOrders")["query"]
+        bound = datetime.strptime(re.search(r"updated_at:>='([^']+)'", query or "").group(1), "%Y-%m-%dT%H:%M:%SZ")
+        self.assertAlmostEqual(bound, now - timedelta(days=3), delta=timedelta(minutes=1))
+        events = self.env["integration.event"].search([("channel_id", "=", self.shop_channel.id)])
+        self.assertEqual(events.mapped("idempotency_key"), [f"order:4102:{shop.orders['4102']['updatedAt']}"])
+        self.assertEqual(self.shop_channel.shopify_poll_cursor, now - timedelta(hours=2))
+        # and the adapter itself never polls unbounded
+        shop.calls.clear()
+        self.env["integration.adapter.shopify"]._fetch_orders(self.shop_channel, None)
+        self.assertIn("updated_at:>=", shop.calls[0][1]["query"])
+
+    def test_poll_of_a_large_order_reads_all_its_lines(self):
+        self.stock_catalog()
+        shop = self.fake_shopify()
+        now = fields.Datetime.now()
+        skus = ("MUG-001", "TSHIRT-S", "TSHIRT-M")
+        lines = tuple((skus[n % 3], 1) for n in range(60))
+        node = shop.add_order("4003", (now - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ"), lines=lines)
+        order = self.receive("orders/create", M.rest_order_from_graphql(node))  # the webhook: all 60 lines
+        self.assertEqual(len(order.line_ids.filtered(lambda line: line.state == "open")), 60)
+        self.env["integration.channel"]._cron_reconcile_orders()
+        self.env["integration.event"]._cron_process_inbox()
+        poll_event = self.env["integration.event"].search(
+            [("channel_id", "=", self.shop_channel.id), ("source", "=", "poll")]
+        )
+        self.assertEqual(poll_event.state, "duplicate", "the poll read the same 60 lines: nothing changed")
+        self.assertEqual(len(order.line_ids.filtered(lambda line: line.state == "open")), 60)
+        self.assertIn("HubOrderLines", shop.operations(), "lines 51-60 read by cursor")
 
     # --- buttons ----------------------------------------------------------
     def test_register_webhooks_creates_and_repairs_subscriptions(self):

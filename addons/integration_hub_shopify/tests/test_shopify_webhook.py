@@ -1,9 +1,11 @@
 import json
+from datetime import timedelta
 
+from odoo import fields
 from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
 
-from .common import ShopifyMixin
+from .common import LOCATION, ShopifyMixin
 
 QUIET = "odoo.addons.integration_hub.controllers.webhook"
 
@@ -187,6 +189,81 @@ class TestShopifyWebhooks(ShopifyMixin, HttpCase):
             [("res_model", "=", level._name), ("res_id", "=", level.id), ("exception_type", "=", "inventory_mismatch")]
         )
         self.assertEqual(len(mismatch), 1)
+
+    def test_hub_status_tag_echoed_by_shopify_is_not_an_edit_after_release(self):
+        self.shop_channel.edit_cutoff_state = "validated"  # accepted = released: a real edit needs a manager
+        self.post_webhook("orders/create", self.shopify_order(1015))
+        self.process()
+        order = self.shop_order(1015)
+        self.assertEqual(order.state, "accepted")
+        # the hub tagged the order (_push_order_status); Shopify sends orders/updated with the new tags
+        tagged = self.shopify_order(
+            1015, updated_at="2026-11-20T12:00:00+01:00", tags="gift, fragile, hub-dispatched, hub-cancel-acknowledged"
+        )
+        self.post_webhook("orders/updated", tagged)
+        self.process()
+        updated = self.shop_events().filtered(lambda e: e.event_type == "orders/updated")
+        self.assertEqual(updated.state, "duplicate", "nothing the customer asked for changed")
+        exceptions = self.env["integration.sync.exception"].search(
+            [("res_model", "=", order._name), ("res_id", "=", order.id), ("exception_type", "=", "edit_after_release")]
+        )
+        self.assertFalse(exceptions)
+        self.assertNotIn("hub-", order.special_handling)
+        self.assertEqual(order.state, "accepted")
+
+    def test_corrective_republish_after_a_divergence_reaches_shopify(self):
+        shop = self.fake_shopify()
+        item_gid = "gid://shopify/InventoryItem/271878346596884018"
+        shop.variants = {"MUG-001": item_gid}
+        an_hour_ago = fields.Datetime.now() - timedelta(hours=1)
+        # the hub published 50 an hour ago, and remembers it
+        item = self.env["integration.shopify.inventory.item"].create(
+            {
+                "channel_id": self.shop_channel.id,
+                "sku": "MUG-001",
+                "inventory_item_gid": item_gid,
+                "location_gid": LOCATION,
+                "pushed": True,
+                "last_pushed_quantity": 50,
+                "pushed_at": an_hour_ago,
+            }
+        )
+        self.env["integration.inventory.level"].create(
+            {
+                "channel_id": self.shop_channel.id,
+                "product_id": self.mug.id,
+                "sku": "MUG-001",
+                "published_qty": 50,
+                "published_at": an_hour_ago,
+            }
+        )
+        # Shopify now says 30: the hub republishes its own 50, and it must reach Shopify
+        now = fields.Datetime.now().strftime("%Y-%m-%dT%H:%M:%SZ")
+        self.post_webhook(
+            "inventory_levels/update",
+            {"inventory_item_id": 271878346596884018, "location_id": 655441491, "available": 30},
+            triggered_at=now,
+        )
+        self.process()
+        self.env["integration.job"]._cron_run_outbox()
+        mutations = [v for op, v in shop.calls if op == "HubInventorySet"]
+        self.assertEqual(
+            [(row["inventoryItemId"], row["quantity"]) for v in mutations for row in v["input"]["quantities"]],
+            [(item_gid, 50)],
+        )
+        self.assertEqual(shop.levels[(item_gid, LOCATION)], 50)
+        # Shopify confirms 50: the same quantity again is not sent
+        self.post_webhook(
+            "inventory_levels/update",
+            {"inventory_item_id": 271878346596884018, "location_id": 655441491, "available": 50},
+            triggered_at=now,
+        )
+        self.process()
+        self.assertEqual(item.remote_available, 50)
+        shop.calls.clear()
+        self.env["integration.job"]._enqueue(self.shop_channel, "inventory", "inventory:again", {"MUG-001": 50})
+        self.env["integration.job"]._cron_run_outbox()
+        self.assertEqual(shop.calls, [])
 
     def test_app_uninstalled_pauses_the_channel_and_opens_an_exception(self):
         self.post_webhook(

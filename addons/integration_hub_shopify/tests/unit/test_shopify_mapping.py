@@ -96,3 +96,12 @@ def test_ids_and_settings_formats():
     assert not M.SHOP_DOMAIN_PATTERN.match("my-shop.com")
     assert M.API_VERSION_PATTERN.match("2025-10")
     assert not M.API_VERSION_PATTERN.match("2025-11")
+
+
+def test_the_hubs_own_status_tags_are_not_special_handling():
+    data = M.to_generic_order(order(tags="gift, hub-dispatched, fragile, HUB-cancel-acknowledged"))
+    assert data["special_handling"] == "Leave at the porter's desk\nTags: gift, fragile"
+    # only hub tags: the same as no tags at all
+    assert M.to_generic_order(order(note=None, tags="hub-dispatched"))["special_handling"] == ""
+    node = FakeShopify().add_order("5002", "2026-11-20T10:00:00Z", note=None, tags=["vip", "hub-in-transit"])
+    assert M.to_generic_order(M.rest_order_from_graphql(node))["special_handling"] == "Tags: vip"
