@@ -47,6 +47,17 @@ def _reply(status, message):
     return request.make_json_response({"status": status, "message": message}, status=status)
 
 
+def _rejected(env, channel, status, message):
+    """Count the rejection (the failed-webhook rate is a monitored signal), then answer."""
+    try:
+        env["integration.channel.health"]._count_rejection(channel)
+        env.cr.commit()
+    except Exception:  # counting must never turn a 401 into a 500
+        env.cr.rollback()
+        _logger.exception("Could not count a rejected webhook for channel %s", channel.code)
+    return _reply(status, message)
+
+
 class IntegrationWebhookController(http.Controller):
     """One endpoint for every platform. Store first, process later (in the cron).
 
@@ -77,22 +88,22 @@ class IntegrationWebhookController(http.Controller):
         remote_ip = request.httprequest.remote_addr
         if not ip_allowlist.is_allowed(remote_ip, ip_allowlist.parse_networks(channel.allowed_ips)):
             _logger.warning("Webhook for channel %s refused: source %s not allowed", channel.code, remote_ip)
-            return _reply(403, "source address not allowed")
+            return _rejected(env, channel, 403, "source address not allowed")
 
         limit = channel.webhook_max_bytes
         declared = request.httprequest.content_length
         if declared is not None and declared > limit:
-            return _reply(413, f"body larger than {limit} bytes")
+            return _rejected(env, channel, 413, f"body larger than {limit} bytes")
         body = request.httprequest.get_data(cache=False)
         if len(body) > limit:  # chunked bodies carry no Content-Length
-            return _reply(413, f"body larger than {limit} bytes")
+            return _rejected(env, channel, 413, f"body larger than {limit} bytes")
 
         headers = request.httprequest.headers
         try:
             envelope = adapter._verify_webhook(channel, headers, body)
         except SignatureError as error:
-            _logger.info("Webhook for channel %s refused: %s", channel.code, error)
-            return _reply(401, "invalid signature")
+            _logger.warning("Webhook for channel %s refused: %s", channel.code, error)
+            return _rejected(env, channel, 401, "invalid signature")
 
         error = None
         event_type = envelope.event_type

@@ -25,6 +25,7 @@ from . import (
     integration_return,
     integration_return_line,
     integration_return_intake,
+    integration_channel_health,
     integration_demo,
     res_config_settings,
 )

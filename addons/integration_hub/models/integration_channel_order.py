@@ -326,3 +326,45 @@ class IntegrationChannelOrder(models.Model):
                     dedupe_key=f"stuck:{order.id}:{fields.Datetime.to_string(last)}",
                     once=True,
                 )
+
+
+class IntegrationChannelOrderPrivacy(models.Model):
+    """Customers' addresses and phones are personal data: who opened them is logged (once a day per order)."""
+
+    _inherit = "integration.channel.order"
+
+    _PII_FIELDS = {
+        "customer_name",
+        "customer_email",
+        "customer_phone",
+        "vat",
+        "ship_name",
+        "ship_street",
+        "ship_street2",
+        "ship_phone",
+        "phone_e164",
+    }
+
+    def web_read(self, specification):
+        result = super().web_read(specification)
+        if not self.env.su and self._PII_FIELDS & set(specification) and len(self) == 1:
+            self._log_pii_access()
+        return result
+
+    def _log_pii_access(self):
+        today = fields.Date.context_today(self)
+        seen = (
+            self.env["integration.audit.log"]
+            .sudo()
+            .search_count(
+                [
+                    ("action", "=", "pii_access"),
+                    ("res_model", "=", self._name),
+                    ("res_id", "=", self.id),
+                    ("user_id", "=", self.env.uid),
+                    ("date", ">=", fields.Datetime.to_datetime(today)),
+                ]
+            )
+        )
+        if not seen:
+            self.env["integration.audit.log"]._log("pii_access", self, reason=_("Opened the customer's delivery data"))

@@ -15,6 +15,7 @@ EXCEPTION_TYPES = [
     ("carrier_receipt_missing", "Carrier never confirmed receipt"),
     ("return_triage", "Return waiting for triage"),
     ("channel_access", "Channel access revoked"),
+    ("monitoring", "Integration health alert"),
     ("other", "Other"),
 ]
 OPEN, RESOLVED, CANCELLED = "open", "resolved", "cancelled"

@@ -160,3 +160,12 @@ class TestOrderMandatoryFields(OrderCase):
         with self.assertRaises(AccessError):
             order.with_user(self.user_operations).action_release()
         self.assertEqual(order.state, "on_hold")
+
+    def test_opening_an_order_logs_personal_data_access_once_a_day(self):
+        _event, order = self.ingest(self.order_data("PII1"))
+        for _ in range(3):
+            order.with_user(self.user_operations).web_read({"ship_street": {}, "name": {}})
+        order.with_user(self.user_operations).web_read({"name": {}})  # nothing personal: nothing logged
+        logs = self.env["integration.audit.log"].search([("action", "=", "pii_access"), ("res_id", "=", order.id)])
+        self.assertEqual(len(logs), 1)
+        self.assertEqual(logs.user_id, self.user_operations)

@@ -176,3 +176,22 @@ class TestWebhookEndpoint(HubFactoryMixin, HttpCase):
         line = record.getMessage()
         self.assertNotIn(token, line)
         self.assertIn(ROUTE + "…" + token[-4:], line)
+
+    @mute_logger("odoo.addons.integration_hub.controllers.webhook")
+    def test_rejections_are_counted_and_a_high_rate_raises_a_health_alert(self):
+        for n in range(6):
+            body, headers = self.signed_request(
+                self.order_payload(f"H{n}"), secret="whsec_" + "QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUE="
+            )
+            self.assertEqual(self.post(body, headers).status_code, 401)
+        body, headers = self.signed_request(self.order_payload("H-ok"))
+        self.assertEqual(self.post(body, headers).status_code, 200)
+        health = self.env["integration.channel.health"].search([("channel_id", "=", self.channel.id)])
+        self.assertEqual(sum(health.mapped("webhooks_rejected")), 6)
+        self.env["integration.channel"]._cron_monitor_health()
+        self.env["integration.channel"]._cron_monitor_health()
+        alert = self.env["integration.sync.exception"].search(
+            [("channel_id", "=", self.channel.id), ("exception_type", "=", "monitoring")]
+        )
+        self.assertEqual(len(alert), 1)
+        self.assertIn("6 of 7 webhooks were rejected", alert.description)

@@ -49,9 +49,7 @@ class CarrierPushController(http.Controller):
             return _reply(400, f"unreadable tracking push: {error}")
         stored = 0
         for event in events:
-            picking = env["stock.picking"].search(
-                [("carrier_id", "=", carrier.id), ("carrier_tracking_ref", "ilike", event["tracking"])], limit=1
-            )
+            picking = env["stock.picking"]._hub_find_by_tracking(event["tracking"], [("carrier_id", "=", carrier.id)])
             if not picking or not picking.hub_channel_id:
                 _logger.info("Tracking push for unknown shipment %s ignored", event["tracking"])
                 continue

@@ -321,7 +321,7 @@ class DeliveryCarrier(models.Model):
             ),
             attachment_ids=attachments.ids,
         )
-        picking.hub_labelled_at = fields.Datetime.now()
+        picking.sudo().hub_labelled_at = fields.Datetime.now()  # evidence: the hub records it
         return {"exact_price": price or 0.0, "tracking_number": ",".join(tracking for tracking, _c in labels)}
 
     def _hub_tracking_numbers(self, picking):
@@ -355,7 +355,7 @@ class DeliveryCarrier(models.Model):
                             error=error,
                         )
                     ) from None
-            picking.hub_labelled_at = False
+            picking.sudo().hub_labelled_at = False
 
     def _hub_rates_not_available(self):
         return {

@@ -1,6 +1,8 @@
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
 
 from odoo.addons.integration_hub.lib import crypto
+from odoo.addons.integration_hub.lib.errors import ConfigurationError
 
 
 class IntegrationCarrierSecret(models.Model):
@@ -43,3 +45,32 @@ class IntegrationCarrierSecret(models.Model):
         if not record or (valid_at and record.expires_at and record.expires_at <= valid_at):
             return False
         return crypto.decrypt(self.env["integration.secret"]._cipher(), record.ciphertext)
+
+
+class IntegrationSecret(models.Model):
+    _inherit = "integration.secret"
+
+    @api.model
+    def _rotate_all(self):
+        """Key rotation covers the carriers' credentials and cached tokens too, not only the channels'."""
+        cipher = self._cipher()
+        records = self.env["integration.carrier.secret"].sudo().search([])
+        for record in records:
+            try:
+                record.ciphertext = crypto.rotate(cipher, record.ciphertext)
+            except ConfigurationError as error:
+                raise UserError(
+                    _(
+                        "Secret '%(secret)s' of carrier '%(carrier)s': %(error)s",
+                        secret=record.name,
+                        carrier=record.carrier_id.display_name,
+                        error=error,
+                    )
+                ) from None
+        if records:
+            self.env["integration.audit.log"]._log(
+                "key_rotation",
+                reason="Re-encrypted every stored carrier secret with the newest key",
+                after={"carrier_secrets": len(records)},
+            )
+        return super()._rotate_all() + len(records)

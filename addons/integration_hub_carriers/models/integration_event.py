@@ -13,14 +13,9 @@ class IntegrationEvent(models.Model):
         """A carrier tracking event (polled or pushed): mapped by the carrier's own table, applied forward only."""
         picking = self.env["stock.picking"].sudo().browse(data.get("picking_id") or 0).exists()
         if not picking and data.get("tracking"):
-            picking = (
-                self.env["stock.picking"]
-                .sudo()
-                .search(
-                    [("carrier_tracking_ref", "ilike", data["tracking"]), ("picking_type_code", "=", "outgoing")],
-                    limit=1,
-                )
-            )
+            # the exact tracking number, on a shipment of this event's channel: never a substring match
+            domain = [("hub_channel_id", "=", self.channel_id.id)] if self.channel_id else []
+            picking = self.env["stock.picking"].sudo()._hub_find_by_tracking(data["tracking"], domain)
         if not picking:
             raise PayloadError(f"no outgoing transfer with tracking number {data.get('tracking')!r}")
         module = HUB_TYPES.get(data.get("carrier") or picking.carrier_id.delivery_type)

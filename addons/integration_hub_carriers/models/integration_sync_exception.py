@@ -12,6 +12,7 @@ CARRIER_EXCEPTION_TYPES = [
 class IntegrationSyncException(models.Model):
     _inherit = "integration.sync.exception"
 
+    # uninstalling keeps the exceptions (decided ones are audit evidence): their type falls back to "Other"
     exception_type = fields.Selection(
-        selection_add=CARRIER_EXCEPTION_TYPES, ondelete={key: "cascade" for key, _label in CARRIER_EXCEPTION_TYPES}
+        selection_add=CARRIER_EXCEPTION_TYPES, ondelete={key: "set other" for key, _label in CARRIER_EXCEPTION_TYPES}
     )

@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 from odoo import _, api, fields, models
@@ -10,6 +11,25 @@ from ..lib import shipment_states as S
 # shipment state -> the channel order state it asks for (the channel is told once per step)
 ORDER_STEP = {S.HANDED_TO_CARRIER: OS.DISPATCHED, S.IN_TRANSIT: OS.IN_TRANSIT, S.DELIVERED: OS.DELIVERED}
 TRACKED_STATES = (S.STAGED, S.HANDED_TO_CARRIER, S.IN_TRANSIT, S.DELIVERY_FAILED)
+# the carrier's evidence of a shipment: written only by the hub's own code (sudo), never by hand
+EVIDENCE_FIELDS = frozenset(
+    {
+        "hub_shipment_state",
+        "hub_carrier_receipt_ref",
+        "hub_handed_at",
+        "hub_handover_manual",
+        "hub_carrier_confirmed_at",
+        "hub_last_carrier_event_at",
+        "hub_delivered_at",
+        "hub_labelled_at",
+    }
+)
+TRACKING_SEPARATORS = re.compile(r"[\s,;]+")
+
+
+def split_tracking(reference):
+    """The tracking numbers of a ``carrier_tracking_ref`` (several are separated by commas or spaces)."""
+    return [number for number in TRACKING_SEPARATORS.split(reference or "") if number]
 
 
 class StockPicking(models.Model):
@@ -18,6 +38,9 @@ class StockPicking(models.Model):
     Validating the transfer stages the goods at the dock; the shipment is
     handed to the carrier only with carrier proof (receipt reference, tracking
     number, timestamp) and moves on only with carrier events, never backwards.
+
+    Only the deliveries of a hub channel order (``hub_channel_id`` set) take
+    part: ordinary Odoo deliveries are left alone.
     """
 
     _inherit = "stock.picking"
@@ -36,18 +59,22 @@ class StockPicking(models.Model):
     hub_labelled_at = fields.Datetime(string="Label created at", readonly=True, copy=False)
     hub_service_code = fields.Char(string="Carrier service code", copy=False, help="Chosen by the service rules.")
     hub_channel_id = fields.Many2one(
-        "integration.channel", compute="_compute_hub_channel", string="Hub channel", compute_sudo=True
+        "integration.channel",
+        related="sale_id.integration_order_id.channel_id",
+        string="Hub channel",
+        store=True,
+        index="btree_not_null",
+        help="The channel of the hub order this transfer delivers; empty for ordinary Odoo deliveries.",
     )
 
-    @api.depends("sale_id")
-    def _compute_hub_channel(self):
-        for picking in self:
-            picking.hub_channel_id = picking.sale_id.integration_order_id.channel_id
+    def _hub_shipments(self):
+        """The outgoing transfers of hub channel orders: the only ones in the shipment lifecycle."""
+        return self.filtered(lambda p: p.picking_type_code == "outgoing" and p.hub_channel_id)
 
     # --- staging -------------------------------------------------------------
     def _action_done(self):
         result = super()._action_done()
-        outgoing = self.filtered(lambda p: p.picking_type_code == "outgoing" and not p.hub_shipment_state)
+        outgoing = self._hub_shipments().filtered(lambda p: not p.hub_shipment_state)
         if outgoing:
             outgoing.sudo()._hub_stage()
         return result
@@ -59,15 +86,40 @@ class StockPicking(models.Model):
             picking.message_post(body=_("Shipment staged at the dock: it waits for carrier proof of receipt."))
         self._hub_check_incomplete()
 
+    @api.model
+    def _hub_check_evidence_write(self, vals):
+        """The carrier's evidence is the hub's to record: a stock user cannot enter or clear it by hand."""
+        touched = EVIDENCE_FIELDS.intersection(vals)
+        if touched and not self.env.su:
+            raise AccessError(
+                _(
+                    "%(fields)s: recorded only by the Integration Hub from the carrier's evidence (or a manager's "
+                    "handover), never entered by hand.",
+                    fields=", ".join(sorted(self._fields[name]._description_string(self.env) for name in touched)),
+                )
+            )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._hub_check_evidence_write(vals)
+        return super().create(vals_list)
+
     def write(self, vals):
+        self._hub_check_evidence_write(vals)
         if "hub_shipment_state" in vals and not self.env.context.get("hub_shipment_transition"):
             raise UserError(_("A shipment's state changes only through carrier evidence or a manager's handover."))
         result = super().write(vals)
         if vals.get("carrier_id"):
-            self._hub_close_incomplete()
+            self._hub_shipments()._hub_close_incomplete()
         return result
 
     # --- the state machine -------------------------------------------------------
+    def _hub_state_label(self, state):
+        """The shipment state's label in the user's language."""
+        labels = dict(self._fields["hub_shipment_state"]._description_selection(self.env))
+        return labels.get(state) or S.label(state)
+
     def _hub_guard(self, current, target):
         """The missing evidence for current -> target ([] when satisfied)."""
         missing = []
@@ -90,7 +142,10 @@ class StockPicking(models.Model):
                 _(
                     "Shipment %(picking)s cannot go from %(from)s to %(to)s.",
                     picking=self.name,
-                    **{"from": S.label(current) if current else _("not staged"), "to": S.label(target)},
+                    **{
+                        "from": self._hub_state_label(current) if current else _("not staged"),
+                        "to": self._hub_state_label(target),
+                    },
                 )
             )
         missing = self._hub_guard(current, target)
@@ -101,14 +156,21 @@ class StockPicking(models.Model):
                     picking=self.name,
                     evidence=S.required_evidence(current, target),
                     missing="; ".join(missing),
-                    **{"from": S.label(current), "to": S.label(target)},
+                    **{"from": self._hub_state_label(current), "to": self._hub_state_label(target)},
                 )
             )
         values = {"hub_shipment_state": target}
         if target == S.DELIVERED:
             values["hub_delivered_at"] = self.env.context.get("hub_event_at") or fields.Datetime.now()
         self.with_context(hub_shipment_transition=True).write(values)
-        self.message_post(body=f"{S.label(current)} → {S.label(target)} — {note}")
+        self.message_post(
+            body=_(
+                "Shipment %(previous)s → %(target)s: %(note)s",
+                previous=self._hub_state_label(current),
+                target=self._hub_state_label(target),
+                note=note,
+            )
+        )
         self._hub_follow_order(target, note)
 
     def _hub_follow_order(self, target, note):
@@ -227,6 +289,24 @@ class StockPicking(models.Model):
         )
 
     # --- carrier events -------------------------------------------------------------
+    @api.model
+    def _hub_find_by_tracking(self, tracking, domain=None):
+        """The hub shipment whose tracking reference holds exactly ``tracking`` (empty recordset if none).
+
+        Never a substring match: "123" must not land on the shipment "91234". The
+        reference may list several numbers ("A,B"): those are compared one by one.
+        """
+        tracking = (tracking or "").strip()
+        if not tracking:
+            return self.browse()
+        base = list(domain or []) + [("picking_type_code", "=", "outgoing"), ("hub_channel_id", "!=", False)]
+        exact = self.search(base + [("carrier_tracking_ref", "=", tracking)], limit=1)
+        if exact:
+            return exact
+        # several numbers on one transfer: narrow with ilike, then compare each number exactly
+        candidates = self.search(base + [("carrier_tracking_ref", "ilike", tracking)])
+        return candidates.filtered(lambda p: tracking in split_tracking(p.carrier_tracking_ref))[:1]
+
     def _hub_apply_tracking(self, event):
         """One carrier event (already mapped): forward only, never guessed, never backwards.
 
@@ -251,7 +331,9 @@ class StockPicking(models.Model):
                     code=code,
                     description=event.get("description") or "-",
                     tracking=self.carrier_tracking_ref,
-                    state=S.label(self.hub_shipment_state) if self.hub_shipment_state else _("not staged"),
+                    state=self._hub_state_label(self.hub_shipment_state)
+                    if self.hub_shipment_state
+                    else _("not staged"),
                 ),
                 key=f"unknown-status:{code}",
             )
@@ -289,7 +371,7 @@ class StockPicking(models.Model):
             if target in (S.DELIVERY_FAILED, S.RETURNED_TO_SENDER):
                 self._hub_open_exception(
                     "carrier_delivery_problem",
-                    _("%(picking)s: %(state)s", picking=self.name, state=S.label(target)),
+                    _("%(picking)s: %(state)s", picking=self.name, state=self._hub_state_label(target)),
                     _("%(note)s. Contact the customer or the carrier and decide what happens to the goods.", note=note),
                     key=f"problem:{target}:{at}",
                 )
@@ -336,7 +418,7 @@ class StockPicking(models.Model):
 
     def _hub_check_incomplete(self):
         """Packed with no carrier assigned: an 'incomplete shipment' exception; the shipment is held."""
-        for picking in self.filtered(lambda p: p.picking_type_code == "outgoing" and not p.carrier_id):
+        for picking in self._hub_shipments().filtered(lambda p: not p.carrier_id):
             picking._hub_open_exception(
                 "incomplete_shipment",
                 _("%s: packed with no carrier assigned — held", picking.name),
@@ -361,7 +443,9 @@ class StockPicking(models.Model):
     @api.model
     def _hub_packed_without_carrier(self):
         """Outgoing transfers of packed channel orders (or staged) that have no carrier."""
-        staged = self.search([("hub_shipment_state", "=", S.STAGED), ("carrier_id", "=", False)])
+        staged = self.search(
+            [("hub_shipment_state", "=", S.STAGED), ("carrier_id", "=", False), ("hub_channel_id", "!=", False)]
+        )
         orders = self.env["integration.channel.order"].sudo().search([("state", "=", OS.PACKED)])
         open_out = self.browse()
         for order in orders:
@@ -382,6 +466,7 @@ class StockPicking(models.Model):
                 ("hub_shipment_state", "=", S.HANDED_TO_CARRIER),
                 ("hub_carrier_confirmed_at", "=", False),
                 ("hub_handed_at", "!=", False),
+                ("hub_channel_id", "!=", False),
             ]
         )
         for picking in pickings:
@@ -410,6 +495,7 @@ class StockPicking(models.Model):
         domain = [
             ("hub_shipment_state", "in", TRACKED_STATES),
             ("carrier_tracking_ref", "!=", False),
+            ("hub_channel_id", "!=", False),
             (
                 "carrier_id.delivery_type",
                 "in",
@@ -420,7 +506,7 @@ class StockPicking(models.Model):
         Event = self.env["integration.event"].sudo()
         stored = 0
         for carrier in pickings.carrier_id:
-            mine = pickings.filtered(lambda p, c=carrier: p.carrier_id == c and p.hub_channel_id)
+            mine = pickings.filtered(lambda p, c=carrier: p.carrier_id == c)
             for picking in mine:
                 try:
                     events = carrier._hub_fetch_tracking(carrier._hub_tracking_numbers(picking))
