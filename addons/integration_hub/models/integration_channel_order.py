@@ -164,7 +164,8 @@ class IntegrationChannelOrder(models.Model):
                         )
                     )
             # the caller's right to do this was checked above: the hub records it
-            order.sudo().with_context(integration_order_transition=True).write({"state": target})
+            # the note below says from/to/who/why: Odoo's own tracking message would say it twice
+            order.sudo().with_context(integration_order_transition=True, tracking_disable=True).write({"state": target})
             body = _("%(from)s → %(to)s", **{"from": order._state_label(current), "to": order._state_label(target)})
             if reason:
                 body += " — " + reason
@@ -287,6 +288,35 @@ class IntegrationChannelOrder(models.Model):
                 }
             )
             order._transition(S.DISPATCHED, source_note)
+
+    def _record_later_shipment(self, pickings, receipt_ref, tracking_number, picked_up_at):
+        """A backorder left with the carrier after the order was dispatched: tell the channel (once per shipment).
+
+        The order's own state follows its first shipment; platform adapters extend this to fulfil the lines.
+        """
+        for order in self:
+            order.message_post(
+                body=_(
+                    "Later shipment %(pickings)s handed to the carrier: tracking %(tracking)s.",
+                    pickings=", ".join(pickings.mapped("name")),
+                    tracking=tracking_number,
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+            shipment = "-".join(map(str, sorted(pickings.ids)))
+            self.env["integration.job"].sudo()._enqueue(
+                order.channel_id,
+                "order_status",
+                f"later-shipment:{order.channel_id.code}:{order.external_id}:{shipment}",
+                {
+                    "order_id": order.external_id,
+                    "status": "partially_shipped",
+                    "tracking_number": tracking_number,
+                    "carrier_receipt": receipt_ref,
+                    "at": fields.Datetime.to_string(picked_up_at),
+                },
+                record=order,
+            )
 
     def _apply_carrier_status(self, status, at=None, note=None):
         """Carrier events move a dispatched order forward, never backwards."""

@@ -53,7 +53,8 @@ class IntegrationChannelOrderIntake(models.Model):
         """Create, relying on the unique (channel, external id) constraint; None if it already exists."""
         try:
             with self.env.cr.savepoint():
-                order = self.create(
+                # one explicit "received" note below instead of Odoo's generic creation log
+                order = self.with_context(mail_create_nolog=True, mail_create_nosubscribe=True).create(
                     {
                         "channel_id": channel.id,
                         "external_id": document.external_id,

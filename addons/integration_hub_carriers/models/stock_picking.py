@@ -182,6 +182,11 @@ class StockPicking(models.Model):
         before = order.state
         at = self.env.context.get("hub_event_at") or fields.Datetime.now()
         if target == S.HANDED_TO_CARRIER:
+            if self.backorder_id and order.state in (OS.DISPATCHED, OS.IN_TRANSIT, OS.DELIVERED):
+                order._record_later_shipment(
+                    self, self.hub_carrier_receipt_ref, self.carrier_tracking_ref, self.hub_handed_at
+                )
+                return
             if order.state != OS.PACKED:
                 order.message_post(
                     body=_(

@@ -85,3 +85,22 @@ class TestShipmentLifecycle(CarrierCase):
         picking.with_user(self.user_manager)._hub_manual_handover("R-1", False, fields.Datetime.now(), "scanner down")
         with self.assertRaisesRegex(UserError, "already has the goods"):
             picking.cancel_shipment()
+
+    def test_later_shipment_of_a_backorder_is_told_to_the_channel_once(self):
+        self.channel.partial_policy = "backorder"
+        _event, order = self.ingest(self.order_data("LATER-1", lines=[{"id": "1", "sku": "MUG-001", "quantity": 60}]))
+        first = order._chain()["out"]
+        first.sudo().carrier_id = self.dhl
+        self.validate_picking(first)
+        first.sudo()._hub_hand_over("R-1", "T-FIRST", fields.Datetime.now(), "first scan")
+        self.assertEqual(order.state, "dispatched")
+        self.stock(self.mug, 20)
+        backorder = order.sale_order_id.picking_ids.filtered("backorder_id")
+        backorder.action_assign()
+        self.validate_picking(backorder)
+        backorder.sudo().carrier_id = self.dhl
+        backorder.sudo()._hub_hand_over("R-2", "T-SECOND", fields.Datetime.now(), "first scan")
+        jobs = self.env["integration.job"].search([("idempotency_key", "like", "later-shipment:%")])
+        self.assertEqual(len(jobs), 1)
+        self.assertEqual(jobs._payload()["tracking_number"], "T-SECOND")
+        self.assertEqual(order.state, "dispatched", "the order follows its first shipment")

@@ -37,12 +37,21 @@ class IntegrationChannelOrder(models.Model):
                 order._shopify_enqueue_tracking_update()
         return result
 
+    def _record_later_shipment(self, pickings, receipt_ref, tracking_number, picked_up_at):
+        result = super()._record_later_shipment(pickings, receipt_ref, tracking_number, picked_up_at)
+        for order in self.filtered(lambda o: o.channel_id.platform == "shopify"):
+            order._shopify_enqueue_fulfillment(pickings, tracking_number)
+        return result
+
     # --- the shipment as Shopify sees it ------------------------------------
-    def _shopify_shipment(self):
-        """The transfers that left with the carrier, and the quantity shipped per Shopify line item."""
+    def _shopify_shipment(self, pickings=None):
+        """The transfers that left with the carrier, and the quantity shipped per Shopify line item.
+
+        Without ``pickings``: the first shipment (the order's own); later shipments name their transfers.
+        """
         self.ensure_one()
         warehouse = self.channel_id.warehouse_id
-        pickings = self.sale_order_id.picking_ids.filtered(
+        pickings = pickings or self.sale_order_id.picking_ids.filtered(
             lambda p: p.picking_type_id == warehouse.out_type_id and p.state != "cancel" and not p.backorder_id
         )
         shipped = {}
@@ -53,18 +62,18 @@ class IntegrationChannelOrder(models.Model):
                 shipped[line.external_line_id] = shipped.get(line.external_line_id, 0) + quantity
         return pickings, shipped
 
-    def _shopify_tracking(self, pickings):
+    def _shopify_tracking(self, pickings, tracking_number=None):
         carrier = pickings.carrier_id[:1]
         url = next((p.carrier_tracking_url for p in pickings if getattr(p, "carrier_tracking_url", False)), False)
-        return {"number": self.tracking_number, "company": carrier.name or False, "url": url}
+        return {"number": tracking_number or self.tracking_number, "company": carrier.name or False, "url": url}
 
     def _shopify_shipment_key(self, pickings):
         return f"{self.external_id}:{'-'.join(str(i) for i in sorted(pickings.ids))}"
 
-    def _shopify_enqueue_fulfillment(self):
+    def _shopify_enqueue_fulfillment(self, pickings=None, tracking_number=None):
         """One outbox job per shipment: a second dispatch of the same shipment queues nothing new."""
         self.ensure_one()
-        pickings, shipped = self._shopify_shipment()
+        pickings, shipped = self._shopify_shipment(pickings)
         if not shipped:
             return False
         key = self._shopify_shipment_key(pickings)
@@ -81,7 +90,7 @@ class IntegrationChannelOrder(models.Model):
                     "order_external_id": self.external_id,
                     "shipment_key": key,
                     "lines": [{"line_id": line_id, "quantity": qty} for line_id, qty in sorted(shipped.items())],
-                    "tracking": self._shopify_tracking(pickings),
+                    "tracking": self._shopify_tracking(pickings, tracking_number),
                     "notify_customer": self.channel_id.shopify_notify_customer,
                 },
                 record=self,

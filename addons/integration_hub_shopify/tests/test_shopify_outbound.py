@@ -224,6 +224,27 @@ class TestShopifyOutbound(ShopifyMixin, TransactionCase):
             [("gid://shopify/FulfillmentOrderLineItem/20021", 2)],
         )
 
+    def test_later_shipment_of_the_backorder_is_fulfilled_with_its_own_lines(self):
+        self.shop_channel.partial_policy = "backorder"
+        self.stock(self.mug, 50)  # the T-shirt arrives later
+        shop = self.fake_shopify()
+        order = self.order_from_shop(shop, "2003", (("MUG-001", 2), ("TSHIRT-S", 1)))
+        self.pick_and_pack(order)
+        order._record_carrier_pickup("PICKUP-3", "TRACK-FIRST", fields.Datetime.now(), "carrier scan")
+        self.run_jobs()
+        self.stock(self.tshirt_s, 5)
+        backorder = order.sale_order_id.picking_ids.filtered("backorder_id")
+        backorder.action_assign()
+        backorder.move_ids.picked = True
+        backorder.button_validate()
+        order._record_later_shipment(backorder, "PICKUP-4", "TRACK-SECOND", fields.Datetime.now())
+        order._record_later_shipment(backorder, "PICKUP-4", "TRACK-SECOND", fields.Datetime.now())  # told twice
+        self.run_jobs()
+        first, second = shop.fulfillments["2003"]
+        self.assertEqual([item["quantity"] for item in second["lines"]], [1])
+        self.assertEqual(second["trackingInfo"][0]["number"], "TRACK-SECOND")
+        self.assertEqual(first["trackingInfo"][0]["number"], "TRACK-FIRST")
+
     # --- polling ----------------------------------------------------------
     def test_poll_pages_through_updated_orders_and_moves_the_cursor(self):
         shop = self.fake_shopify()
