@@ -44,6 +44,24 @@ class IntegrationChannelInventory(models.Model):
         """{product id: whole units to publish} for this channel, in a constant number of queries."""
         self.ensure_one()
         products = products if products is not None else self._publishable_products()
+        on_hand_basis = self.inventory_basis == "on_hand"
+        free = self._free_stock(products, include_reserved=not on_hand_basis, held_demand=not on_hand_basis)
+        for_channel, for_others = self._shares(products.ids)
+        result = {}
+        for product_id in products.ids:
+            base = max(0.0, free[product_id] - self.safety_buffer)
+            shared = A.apply_share(
+                base, self.inventory_share_pct, for_channel.get(product_id), for_others.get(product_id, 0.0)
+            )
+            result[product_id] = A.publishable(shared)
+        return result
+
+    def _free_stock(self, products, include_reserved=True, held_demand=False):
+        """{product id: free units} in the warehouse's stock location (quarantine never counts).
+
+        A kit has no stock of its own: it is the MIN over its components. ``held_demand`` also keeps
+        back what validated or held orders will need. Also used by order allocation (stock check).
+        """
         kits = self.env["mrp.bom"].sudo()._bom_find(products, bom_type="phantom", company_id=self.company_id.id)
         per_kit = {
             kit.id: {line.product_id.id: line.product_qty / (bom.product_qty or 1.0) for line in bom.bom_line_ids}
@@ -52,31 +70,21 @@ class IntegrationChannelInventory(models.Model):
         }
         component_ids = {component for lines in per_kit.values() for component in lines}
         all_ids = list(set(products.ids) | component_ids)
-
         on_hand, reserved = self._stock_totals(all_ids)
-        held = self._held_demand(all_ids, per_kit) if self.inventory_basis == "available" else {}
-        if self.inventory_basis == "on_hand":
-            reserved = {}
-        for_channel, for_others = self._shares(all_ids)
+        reserved = reserved if include_reserved else {}
+        held = self._held_demand(all_ids, per_kit) if held_demand else {}
 
         def free(product_id):
             return A.sellable(
                 on_hand.get(product_id, 0.0), reserved.get(product_id, 0.0), held.get(product_id, 0.0), 0.0
             )
 
-        result = {}
-        for product_id in products.ids:
-            if product_id in per_kit:
-                # no phantom kit stock: a kit is what its components allow
-                base = A.kit_quantity({c: free(c) for c in per_kit[product_id]}, per_kit[product_id])
-            else:
-                base = free(product_id)
-            base = max(0.0, base - self.safety_buffer)
-            shared = A.apply_share(
-                base, self.inventory_share_pct, for_channel.get(product_id), for_others.get(product_id, 0.0)
-            )
-            result[product_id] = A.publishable(shared)
-        return result
+        return {
+            product_id: A.kit_quantity({c: free(c) for c in per_kit[product_id]}, per_kit[product_id])
+            if product_id in per_kit
+            else free(product_id)
+            for product_id in products.ids
+        }
 
     def _stock_totals(self, product_ids):
         """On hand and reserved in the warehouse's stock, quarantine excluded (one query)."""

@@ -174,7 +174,11 @@ class IntegrationChannelOrder(models.Model):
                 self.env["integration.audit.log"]._log(
                     "forced_state", order, reason=reason, before={"state": current}, after={"state": target}
                 )
-            order.message_post(body=body, subtype_xmlid="mail.mt_note")
+            notes = self.env.context.get("integration_order_notes")
+            if notes is not None and not forced:
+                notes.append(body)  # the pipeline posts its steps as one note (see _run_pipeline)
+            else:
+                order.message_post(body=body, subtype_xmlid="mail.mt_note")
         return True
 
     def write(self, vals):

@@ -28,14 +28,11 @@ class IntegrationChannelOrderAllocation(models.Model):
         return needed
 
     def _free_quantities(self, products):
-        """Free (unreserved) stock in the warehouse's stock location; kits are MIN over components (mrp).
+        """Free (unreserved) stock in the warehouse's stock location; kits are MIN over components.
 
-        The stock location only: quarantine, rework and nonconforming stock sit beside it and never count.
+        Quarantine, rework and nonconforming stock sit beside the stock location and never count.
         """
-        products.invalidate_recordset(["free_qty"])  # quants may have moved in this transaction
-        stock = self.channel_id.warehouse_id.lot_stock_id
-        rows = products.with_context(location=stock.id, compute_child=True).read(["free_qty"])
-        return {row["id"]: row["free_qty"] for row in rows}
+        return self.channel_id.sudo()._free_stock(products)
 
     def _stock_problems(self):
         """Lines the warehouse cannot serve in full right now."""

@@ -1,5 +1,6 @@
 import json
 
+from markupsafe import Markup
 from psycopg2 import IntegrityError
 
 from odoo import _, api, fields, models
@@ -26,12 +27,13 @@ class IntegrationChannelOrderIntake(models.Model):
         order = self._lock_existing(channel, document.external_id)
         if not order:
             order = self._create_once(channel, document, manual=event.source == "manual")
+            received = _("Received from %s.", channel.name)
             if order and kind == "cancelled":
                 # cancelled before the hub ever saw it: keep it cancelled, so a late create changes nothing
                 order._transition(S.CANCELLED, _("cancelled by the channel before it was received"))
                 return order
             if order:
-                order._run_pipeline()
+                order._run_pipeline(first_note=received)
                 return order
             order = self._lock_existing(channel, document.external_id)
             if not order:
@@ -65,7 +67,6 @@ class IntegrationChannelOrderIntake(models.Model):
                 )
         except IntegrityError:
             return None
-        order.message_post(body=_("Received from %s.", channel.name), subtype_xmlid="mail.mt_note")
         return order
 
     @api.model
@@ -155,8 +156,18 @@ class IntegrationChannelOrderIntake(models.Model):
             else self.env["res.country"]
         )
 
-    def _run_pipeline(self):
-        """received -> validated -> accepted, as far as the evidence allows; hold on any problem."""
+    def _run_pipeline(self, first_note=None):
+        """received -> validated -> accepted, as far as the evidence allows; hold on any problem.
+
+        The steps of one run are posted as a single chatter note (who, when, each step and why).
+        """
+        for order in self:
+            notes = [first_note] if first_note else []
+            order.with_context(integration_order_notes=notes)._run_pipeline_steps()
+            if notes:
+                order.message_post(body=Markup("<br/>").join(notes), subtype_xmlid="mail.mt_note")
+
+    def _run_pipeline_steps(self):
         for order in self:
             if order.state == S.RECEIVED:
                 problems = order._validation_problems()
