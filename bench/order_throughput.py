@@ -31,6 +31,15 @@ env["stock.quant"]._update_available_quantity(product, warehouse.lot_stock_id, 4
 partner = env["res.partner"].search([("email", "=", "bench@example.com")], limit=1) or env["res.partner"].create(
     {"name": "Bench customer", "email": "bench@example.com"}
 )
+# the normal path: a service selection rule picks the carrier (no rule would open an exception per order)
+if "integration.carrier.rule" in env and not env["integration.carrier.rule"].search([("channel_id", "=", channel.id)]):
+    service = env["product.product"].create({"name": "Bench shipping", "type": "service"})
+    carrier = env["delivery.carrier"].create(
+        {"name": "Bench carrier", "delivery_type": "fixed", "product_id": service.id}
+    )
+    env["integration.carrier.rule"].create(
+        {"channel_id": channel.id, "service_level": "ground", "carrier_id": carrier.id, "service_code": "STD"}
+    )
 env.cr.commit()
 
 
