@@ -3,6 +3,7 @@ from . import (
     integration_secret,
     integration_channel,
     integration_audit_log,
+    integration_guarded_state,
     integration_sync_exception,
     integration_event,
     integration_event_order_handlers,

@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import UserError
 
 from ..lib import order_states as S
 
@@ -15,8 +15,10 @@ class IntegrationChannelOrder(models.Model):
 
     _name = "integration.channel.order"
     _description = "Channel order"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "integration.guarded.state"]
     _order = "id desc"
+    _state_table = S
+    _not_forceable = S.NOT_FORCEABLE  # validated / accepted: the hub validates and allocates itself
     # nobody edits an order by hand (managers act through audited actions), but everyone may comment
     _mail_post_access = "read"
 
@@ -118,80 +120,17 @@ class IntegrationChannelOrder(models.Model):
             order.exception_ids = mine
             order.open_exception_count = len(mine.filtered(lambda e: e.state == "open"))
 
-    # --- the state machine ------------------------------------------------
-    def _transition(self, target, reason=None, forced=False):
-        """Move to ``target`` if the table allows it and its guard finds the evidence.
+    # --- the state machine (see integration.guarded.state) -----------------------------
+    def _before_transition(self, current, target, forced):
+        if forced and target == S.CANCELLED:
+            self.sudo()._release_allocation()  # a cancelled order keeps no reserved stock
 
-        ``forced`` skips the table and the guard: managers only, with a reason,
-        audited (see the force-state wizard).
-        """
-        for order in self:
-            current = order.state
-            if current == target:
-                continue
-            if forced:
-                order._check_manager(_("force a state change"))
-                if not (reason or "").strip():
-                    raise UserError(_("A forced state change needs a reason."))
-                if target in S.NOT_FORCEABLE:
-                    raise UserError(
-                        _(
-                            "%(state)s cannot be forced: the hub validates and allocates stock itself. "
-                            "Release the order instead (it is re-validated and allocated).",
-                            state=order._state_label(target),
-                        )
-                    )
-                if target == S.CANCELLED:
-                    order.sudo()._release_allocation()  # a cancelled order keeps no reserved stock
-            else:
-                if not S.is_allowed(current, target):
-                    raise UserError(
-                        _(
-                            "Order %(order)s cannot go from %(from)s to %(to)s.",
-                            order=order.name,
-                            **{"from": order._state_label(current), "to": order._state_label(target)},
-                        )
-                    )
-                missing = getattr(order, f"_guard_{current}_{target}", lambda: [])()
-                if missing:
-                    raise UserError(
-                        _(
-                            "Order %(order)s stays %(from)s: %(to)s needs %(evidence)s. Missing: %(missing)s.",
-                            order=order.name,
-                            evidence=S.required_evidence(current, target),
-                            missing="; ".join(missing),
-                            **{"from": order._state_label(current), "to": order._state_label(target)},
-                        )
-                    )
-            # the caller's right to do this was checked above: the hub records it
-            # the note below says from/to/who/why: Odoo's own tracking message would say it twice
-            order.sudo().with_context(integration_order_transition=True, tracking_disable=True).write({"state": target})
-            body = _("%(from)s → %(to)s", **{"from": order._state_label(current), "to": order._state_label(target)})
-            if reason:
-                body += " — " + reason
-            if forced:
-                body = _("Forced by a manager: ") + body
-                self.env["integration.audit.log"]._log(
-                    "forced_state", order, reason=reason, before={"state": current}, after={"state": target}
-                )
-            notes = self.env.context.get("integration_order_notes")
-            if notes is not None and not forced:
-                notes.append(body)  # the pipeline posts its steps as one note (see _run_pipeline)
-            else:
-                order.message_post(body=body, subtype_xmlid="mail.mt_note")
-        return True
-
-    def write(self, vals):
-        if "state" in vals and not self.env.context.get("integration_order_transition"):
-            raise UserError(_("An order's state changes only through its guarded transitions."))
-        return super().write(vals)
-
-    def _state_label(self, state):
-        return dict(S.STATE_SELECTION)[state]
-
-    def _check_manager(self, what):
-        if not self.env.user.has_group("integration_hub.group_hub_manager"):
-            raise AccessError(_("Only Integration Hub managers can %s.", what))
+    def _note_transition(self, body, forced):
+        notes = self.env.context.get("integration_order_notes")
+        if notes is not None and not forced:
+            notes.append(body)  # the pipeline posts its steps as one note (see _run_pipeline)
+        else:
+            super()._note_transition(body, forced)
 
     # --- guards: each returns the missing evidence, [] when satisfied ----------
     def _guard_received_validated(self):

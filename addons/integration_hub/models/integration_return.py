@@ -11,8 +11,9 @@ class IntegrationReturn(models.Model):
 
     _name = "integration.return"
     _description = "Customer return"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "integration.guarded.state"]
     _order = "id desc"
+    _state_table = R
 
     name = fields.Char(required=True, readonly=True, default=lambda self: _("New"), copy=False)
     external_id = fields.Char(string="Return id in the channel", index=True, readonly=True)
@@ -95,47 +96,7 @@ class IntegrationReturn(models.Model):
         positive = (operator == "=") == bool(value)
         return [("id", "in" if positive else "not in", ids)]
 
-    # --- state machine ---------------------------------------------------------
-    def _transition(self, target, reason=None, forced=False):
-        for record in self:
-            current = record.state
-            if current == target:
-                continue
-            if forced:
-                record._check_manager(_("force a return's state"))
-                if not (reason or "").strip():
-                    raise UserError(_("A forced change needs a reason."))
-            else:
-                if not R.is_allowed(current, target):
-                    raise UserError(
-                        _(
-                            "Return %(name)s cannot go from %(from)s to %(to)s.",
-                            name=record.name,
-                            **{"from": record._label(current), "to": record._label(target)},
-                        )
-                    )
-                missing = getattr(record, f"_guard_{current}_{target}", lambda: [])()
-                if missing:
-                    raise UserError(
-                        _(
-                            "Return %(name)s stays %(from)s: %(to)s needs %(evidence)s. Missing: %(missing)s.",
-                            name=record.name,
-                            evidence=R.required_evidence(current, target),
-                            missing="; ".join(missing),
-                            **{"from": record._label(current), "to": record._label(target)},
-                        )
-                    )
-            record.with_context(integration_return_transition=True).write({"state": target})
-            body = _("%(from)s → %(to)s", **{"from": record._label(current), "to": record._label(target)})
-            if reason:
-                body += " — " + reason
-            if forced:
-                body = _("Forced by a manager: ") + body
-                self.env["integration.audit.log"]._log(
-                    "forced_state", record, reason=reason, before={"state": current}, after={"state": target}
-                )
-            record.message_post(body=body, subtype_xmlid="mail.mt_note")
-
+    # --- state machine (see integration.guarded.state) --------------------------------------
     # Written by the hub itself (sudo), never by hand: they are evidence.
     _EVIDENCE_FIELDS = {
         "received_at",
@@ -148,18 +109,9 @@ class IntegrationReturn(models.Model):
     }
 
     def write(self, vals):
-        if "state" in vals and not self.env.context.get("integration_return_transition"):
-            raise UserError(_("A return's state changes only through its guarded transitions."))
         if self._EVIDENCE_FIELDS & set(vals) and not self.env.su:
             raise AccessError(_("Receipt, triage and disposition facts are recorded by the hub, not by hand."))
         return super().write(vals)
-
-    def _label(self, state):
-        return dict(R.STATE_SELECTION)[state]
-
-    def _check_manager(self, what):
-        if not self.env.user.has_group("integration_hub.group_hub_manager"):
-            raise AccessError(_("Only Integration Hub managers can %s.", what))
 
     # --- guards ----------------------------------------------------------------------
     def _guard_authorized_received(self):

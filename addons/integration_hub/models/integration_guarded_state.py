@@ -1,0 +1,89 @@
+from odoo import _, models
+from odoo.exceptions import AccessError, UserError
+
+
+class IntegrationGuardedState(models.AbstractModel):
+    """A state machine that reads like a table: one transition method for every hub lifecycle.
+
+    The model names its table module (``_state_table``: ``is_allowed`` and ``required_evidence``);
+    a guard per transition, ``_guard_<from>_<to>()``, returns the missing evidence ([] when satisfied).
+    Every step is noted in the chatter (who, when, why); forced steps need a manager and a reason
+    and are audited.
+    """
+
+    _name = "integration.guarded.state"
+    _description = "Guarded lifecycle"
+
+    _state_table = None  # the lib module holding the transitions table
+    _not_forceable = frozenset()  # states only the hub itself may reach
+
+    def _transition(self, target, reason=None, forced=False):
+        """Move to ``target`` if the table allows it and its guard finds the evidence."""
+        for record in self:
+            current = record.state
+            if current == target:
+                continue
+            if forced:
+                record._check_forced(target, reason)
+            else:
+                record._check_allowed(current, target)
+            record._before_transition(current, target, forced)
+            # the caller's right was checked above: the hub records the step. The note below says
+            # from/to/who/why, so Odoo's own tracking message would only say it twice.
+            record.sudo().with_context(integration_guarded_transition=True, tracking_disable=True).write(
+                {"state": target}
+            )
+            labels = {"from": record._state_label(current), "to": record._state_label(target)}
+            body = _("%(from)s → %(to)s", **labels) + (" — " + reason if reason else "")
+            if forced:
+                body = _("Forced by a manager: ") + body
+                self.env["integration.audit.log"]._log(
+                    "forced_state", record, reason=reason, before={"state": current}, after={"state": target}
+                )
+            record._note_transition(body, forced)
+        return True
+
+    def _check_forced(self, target, reason):
+        self._check_manager(_("force a state change"))
+        if not (reason or "").strip():
+            raise UserError(_("A forced state change needs a reason."))
+        if target in self._not_forceable:
+            raise UserError(
+                _(
+                    "%(state)s cannot be forced: the hub reaches it itself, on its own evidence.",
+                    state=self._state_label(target),
+                )
+            )
+
+    def _check_allowed(self, current, target):
+        labels = {"record": self.display_name, "from": self._state_label(current), "to": self._state_label(target)}
+        if not self._state_table.is_allowed(current, target):
+            raise UserError(_("%(record)s cannot go from %(from)s to %(to)s.", **labels))
+        missing = getattr(self, f"_guard_{current}_{target}", lambda: [])()
+        if missing:
+            raise UserError(
+                _(
+                    "%(record)s stays %(from)s: %(to)s needs %(evidence)s. Missing: %(missing)s.",
+                    evidence=self._state_table.required_evidence(current, target),
+                    missing="; ".join(missing),
+                    **labels,
+                )
+            )
+
+    def _before_transition(self, current, target, forced):
+        """Hook: side effects a step needs before it is recorded."""
+
+    def _note_transition(self, body, forced):
+        self.message_post(body=body, subtype_xmlid="mail.mt_note")
+
+    def write(self, vals):
+        if "state" in vals and not self.env.context.get("integration_guarded_transition"):
+            raise UserError(_("%s changes state only through its guarded transitions.", self._description))
+        return super().write(vals)
+
+    def _state_label(self, state):
+        return dict(self._fields["state"]._description_selection(self.env))[state]
+
+    def _check_manager(self, what):
+        if not self.env.su and not self.env.user.has_group("integration_hub.group_hub_manager"):
+            raise AccessError(_("Only Integration Hub managers can %s.", what))
