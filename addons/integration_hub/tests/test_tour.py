@@ -50,3 +50,33 @@ class TestTours(HubFactoryMixin, CatalogMixin, HttpCase):
             login="hub_manager",
         )
         self.assertEqual(order.state, "accepted")
+
+    def test_operator_grades_a_return_at_the_bench(self):
+        Event = self.env["integration.event"]
+        order_data = self.order_payload("T-RET")["data"]
+        Event.browse(Event._receive(self.channel, "t-ret-1", "order.created", order_data)[0])._process()
+        order = self.env["integration.channel.order"].search([("external_id", "=", "T-RET")])
+        picking = order._first_step_pickings()
+        picking.move_ids.picked = True
+        picking.button_validate()
+        return_data = {
+            "id": "RMA-BENCH",
+            "order_id": "T-RET",
+            "reason": "wrong colour",
+            "status": "authorized",
+            "lines": [{"sku": "MUG-001", "quantity": 1}],
+        }
+        Event.browse(Event._receive(self.channel, "t-ret-2", "return.created", return_data)[0])._process()
+        ret = self.env["integration.return"].search([("external_id", "=", "RMA-BENCH")])
+        ret.action_create_receipt()
+        ret.receipt_id.move_ids.quantity = 1
+        ret.receipt_id.move_ids.picked = True
+        ret.receipt_id.button_validate()
+        self.assertEqual(ret.state, "received")
+        self.start_tour(
+            "/odoo/action-integration_hub.action_integration_return",
+            "integration_hub_return_bench_tour",
+            login="hub_ops",
+        )
+        self.assertEqual(ret.line_ids.inspected_grade, "sellable")
+        self.assertEqual(ret.state, "received", "the operator records the inspection; triage is a manager's")

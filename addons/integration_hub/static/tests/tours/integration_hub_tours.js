@@ -40,3 +40,14 @@ registry.category("web_tour.tours").add("integration_hub_order_release_tour", {
         { trigger: ".o_statusbar_status button.o_arrow_button_current:contains('Accepted')" },
     ],
 });
+
+registry.category("web_tour.tours").add("integration_hub_return_bench_tour", {
+    steps: () => [
+        { trigger: ".o_searchview_input", run: "edit RMA-BENCH" },
+        { trigger: ".o_searchview_input", run: "press Enter" },
+        { trigger: ".o_kanban_record:contains('wrong colour')", run: "click" },
+        { content: "The return waits in quarantine", trigger: ".o_statusbar_status button.o_arrow_button_current:contains('Received')" },
+        { content: "The operator grades the line at the bench", trigger: ".o_data_row button[name=action_grade_sellable]", run: "click" },
+        { trigger: ".o_data_row td[name=inspected_grade]:contains('Sellable')" },
+    ],
+});
