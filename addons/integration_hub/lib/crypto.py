@@ -35,9 +35,14 @@ def parse_keys(raw):
     return fernets
 
 
+def configured_keys(config_value=None, environ=os.environ):
+    """The key list from the Odoo config value, else the environment (may be empty)."""
+    return config_value or environ.get(ENV_VARIABLE)
+
+
 def load_cipher(config_value=None, environ=os.environ):
     """The MultiFernet built from the Odoo config value, else the environment."""
-    return MultiFernet(parse_keys(config_value or environ.get(ENV_VARIABLE)))
+    return MultiFernet(parse_keys(configured_keys(config_value, environ)))
 
 
 def encrypt(cipher, plaintext):

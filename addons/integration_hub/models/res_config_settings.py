@@ -17,9 +17,7 @@ class ResConfigSettings(models.TransientModel):
     @api.depends_context("uid")
     def _compute_integration_hub_key_status(self):
         try:
-            count = len(
-                crypto.parse_keys(config.get(crypto.CONFIG_OPTION) or crypto.os.environ.get(crypto.ENV_VARIABLE))
-            )
+            count = len(crypto.parse_keys(crypto.configured_keys(config.get(crypto.CONFIG_OPTION))))
             status = _("Configured (%s key(s), newest first)", count)
         except ConfigurationError:
             status = _("MISSING: secrets cannot be stored. See the README, 'Encryption key'.")

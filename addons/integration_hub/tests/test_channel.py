@@ -145,3 +145,19 @@ class TestChannel(HubFactoryMixin, TransactionCase):
         with self.assertRaises(IntegrityError):
             self.make_channel("Dup", "TEST")
             self.env.flush_all()
+
+    def test_settings_show_the_key_status_and_only_admins_reencrypt(self):
+        settings = self.env["res.config.settings"].create({})  # Settings belong to Odoo's administrators
+        self.assertIn("Configured (1 key(s)", settings.integration_hub_key_status)
+        self.assertNotIn(config.get("integration_hub_encryption_key"), settings.integration_hub_key_status)
+        with (
+            patch.dict(config.options, {"integration_hub_encryption_key": ""}),
+            patch.dict("os.environ", {}, clear=True),
+        ):
+            self.assertIn("MISSING", self.env["res.config.settings"].create({}).integration_hub_key_status)
+        with self.assertRaises(UserError):
+            self.env["res.config.settings"].with_user(self.user_manager).create(
+                {}
+            ).action_integration_hub_rotate_secrets()
+        result = settings.action_integration_hub_rotate_secrets()
+        self.assertEqual(result["params"]["type"], "success")
