@@ -3,7 +3,7 @@ import json
 from markupsafe import Markup
 from psycopg2 import IntegrityError
 
-from odoo import _, api, fields, models
+from odoo import _, api, fields, models, tools
 
 from ..lib import order_states as S
 from ..lib import order_validation as V
@@ -150,11 +150,12 @@ class IntegrationChannelOrderIntake(models.Model):
         return problems
 
     def _country(self):
-        return (
-            self.env["res.country"].search([("code", "=", self.ship_country_code)], limit=1)
-            if self.ship_country_code
-            else self.env["res.country"]
-        )
+        return self.env["res.country"].browse(self._country_id(self.ship_country_code))
+
+    @api.model
+    @tools.ormcache("code")
+    def _country_id(self, code):
+        return self.env["res.country"].search([("code", "=", code)], limit=1).id if code else None
 
     def _run_pipeline(self, first_note=None):
         """received -> validated -> accepted, as far as the evidence allows; hold on any problem.

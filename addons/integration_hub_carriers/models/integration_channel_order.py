@@ -51,14 +51,15 @@ class IntegrationChannelOrder(models.Model):
                 continue
             outgoing.sudo().write({"carrier_id": rule.carrier_id.id, "hub_service_code": rule.service_code})
             order.sale_order_id.sudo().carrier_id = rule.carrier_id
-            order.message_post(
-                body=_(
+            # part of the pipeline's single note when chosen during acceptance
+            order._note_transition(
+                _(
                     "Carrier chosen by rule '%(rule)s': %(carrier)s, service %(service)s.",
                     rule=rule.name,
                     carrier=rule.carrier_id.name,
                     service=rule.service_code,
                 ),
-                subtype_xmlid="mail.mt_note",
+                False,
             )
 
     def _transition(self, target, reason=None, forced=False):
