@@ -2,7 +2,7 @@ import json
 import logging
 import secrets
 
-from odoo import SUPERUSER_ID, fields, http
+from odoo import SUPERUSER_ID, http
 from odoo.http import request
 
 from odoo.addons.integration_hub.models.integration_event import hub_may_commit
@@ -53,23 +53,7 @@ class CarrierPushController(http.Controller):
             if not picking or not picking.hub_channel_id:
                 _logger.info("Tracking push for unknown shipment %s ignored", event["tracking"])
                 continue
-            at = fields.Datetime.to_string(event["at"]) if event["at"] else ""
-            _id, created = env["integration.event"]._receive(
-                picking.hub_channel_id,
-                f"{carrier.delivery_type}:{event['tracking']}:{event['code']}:{at}",
-                "shipment.tracking",
-                {
-                    "carrier": carrier.delivery_type,
-                    "picking_id": picking.id,
-                    "tracking": event["tracking"],
-                    "code": event["code"],
-                    "at": at or None,
-                    "description": event.get("description") or "",
-                },
-                source="webhook",
-                source_timestamp=event["at"],
-            )
-            stored += int(created)
+            stored += int(picking._hub_store_tracking_event(carrier, event, "webhook"))
         if stored:
             env.ref("integration_hub.ir_cron_process_inbox")._trigger()
         if hub_may_commit(env):

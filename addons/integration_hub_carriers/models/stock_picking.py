@@ -508,7 +508,6 @@ class StockPicking(models.Model):
             ),
         ]
         pickings = self.search(domain, limit=limit, order="hub_last_carrier_event_at asc nulls first, id")
-        Event = self.env["integration.event"].sudo()
         stored = 0
         for carrier in pickings.carrier_id:
             mine = pickings.filtered(lambda p, c=carrier: p.carrier_id == c)
@@ -519,24 +518,32 @@ class StockPicking(models.Model):
                     picking._hub_carrier_error(carrier, _("tracking"), error)
                     continue
                 for event in events:
-                    at = fields.Datetime.to_string(event["at"]) if event["at"] else ""
-                    key = f"{carrier.delivery_type}:{event['tracking']}:{event['code']}:{at}"
-                    _id, created = Event._receive(
-                        picking.hub_channel_id,
-                        key,
-                        "shipment.tracking",
-                        {
-                            "carrier": carrier.delivery_type,
-                            "picking_id": picking.id,
-                            "tracking": event["tracking"],
-                            "code": event["code"],
-                            "at": at or None,
-                            "description": event.get("description") or "",
-                        },
-                        source="poll",
-                        source_timestamp=event["at"],
-                    )
-                    stored += int(created)
+                    stored += int(picking._hub_store_tracking_event(carrier, event, "poll"))
         if stored:
             self.env.ref("integration_hub.ir_cron_process_inbox").sudo()._trigger()
         return stored
+
+    def _hub_store_tracking_event(self, carrier, event, source):
+        """One carrier event into the inbox, deduplicated on carrier + tracking + code + time; True if new."""
+        self.ensure_one()
+        at = fields.Datetime.to_string(event["at"]) if event["at"] else ""
+        _id, created = (
+            self.env["integration.event"]
+            .sudo()
+            ._receive(
+                self.hub_channel_id,
+                f"{carrier.delivery_type}:{event['tracking']}:{event['code']}:{at}",
+                "shipment.tracking",
+                {
+                    "carrier": carrier.delivery_type,
+                    "picking_id": self.id,
+                    "tracking": event["tracking"],
+                    "code": event["code"],
+                    "at": at or None,
+                    "description": event.get("description") or "",
+                },
+                source=source,
+                source_timestamp=event["at"],
+            )
+        )
+        return created
