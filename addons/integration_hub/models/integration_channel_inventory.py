@@ -155,17 +155,7 @@ class IntegrationChannelInventory(models.Model):
         now = fields.Datetime.now()
         quantities = self._compute_availability(products)
         Level = self.env["integration.inventory.level"].sudo()
-        levels = {
-            level.product_id.id: level
-            for level in Level.search([("channel_id", "=", self.id), ("product_id", "in", list(quantities))])
-        }
-        missing = [product_id for product_id in quantities if product_id not in levels]
-        if missing:
-            codes = dict(self.env["product.product"].browse(missing).mapped(lambda p: (p.id, p.default_code)))
-            for level in Level.create(
-                [{"channel_id": self.id, "product_id": pid, "sku": codes[pid]} for pid in missing]
-            ):
-                levels[level.product_id.id] = level
+        levels = Level._for_products(self, list(quantities))
         changed = {}
         for product_id, quantity in quantities.items():
             level = levels[product_id]

@@ -93,10 +93,6 @@ class IntegrationChannelOrder(models.Model):
         ),
     ]
 
-    @api.model
-    def _group_expand_states(self, states, domain):
-        return [key for key, _label in S.STATE_SELECTION]
-
     @api.depends("placed_at", "received_at", "accepted_at")
     def _compute_lags(self):
         for order in self:

@@ -1,4 +1,4 @@
-from odoo import _, models
+from odoo import _, api, models
 from odoo.exceptions import AccessError, UserError
 
 
@@ -80,6 +80,11 @@ class IntegrationGuardedState(models.AbstractModel):
         if "state" in vals and not self.env.context.get("integration_guarded_transition"):
             raise UserError(_("%s changes state only through its guarded transitions.", self._description))
         return super().write(vals)
+
+    @api.model
+    def _group_expand_states(self, states, domain):
+        """Kanban columns for every state, even empty ones (the lifecycle at a glance)."""
+        return [key for key, _label in self._fields["state"]._description_selection(self.env)]
 
     def _state_label(self, state):
         return dict(self._fields["state"]._description_selection(self.env))[state]

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class IntegrationInventoryLevel(models.Model):
@@ -31,3 +31,20 @@ class IntegrationInventoryLevel(models.Model):
     _sql_constraints = [
         ("channel_product_unique", "unique(channel_id, product_id)", "One published level per channel and product."),
     ]
+
+    @api.model
+    def _for_products(self, channel, product_ids):
+        """{product id: level} for the channel, creating the missing ones (two queries whatever the count)."""
+        Level = self.sudo()
+        levels = {
+            level.product_id.id: level
+            for level in Level.search([("channel_id", "=", channel.id), ("product_id", "in", list(product_ids))])
+        }
+        missing = [pid for pid in product_ids if pid not in levels]
+        if missing:
+            codes = dict(self.env["product.product"].browse(missing).mapped(lambda p: (p.id, p.default_code)))
+            for level in Level.create(
+                [{"channel_id": channel.id, "product_id": pid, "sku": codes[pid]} for pid in missing]
+            ):
+                levels[level.product_id.id] = level
+        return levels

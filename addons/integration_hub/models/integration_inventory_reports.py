@@ -85,17 +85,7 @@ class IntegrationInventoryLevelDivergence(models.Model):
             except (TypeError, ValueError):
                 raise PayloadError(_("reported quantity %r is not a number", quantity)) from None
         Level = self.sudo()
-        levels = {
-            level.product_id.id: level
-            for level in Level.search([("channel_id", "=", channel.id), ("product_id", "in", list(quantities))])
-        }
-        missing = [pid for pid in quantities if pid not in levels]
-        if missing:
-            codes = dict(self.env["product.product"].browse(missing).mapped(lambda p: (p.id, p.default_code)))
-            for level in Level.create(
-                [{"channel_id": channel.id, "product_id": pid, "sku": codes[pid]} for pid in missing]
-            ):
-                levels[level.product_id.id] = level
+        levels = Level._for_products(channel, list(quantities))
         sold_since = self._sold_since_publication(channel, list(levels.values()))
         now = fields.Datetime.now()
         diverging = self.env["product.product"]

@@ -64,10 +64,6 @@ class IntegrationReturn(models.Model):
         ),
     ]
 
-    @api.model
-    def _group_expand_states(self, states, domain):
-        return [key for key, _label in R.STATE_SELECTION]
-
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:

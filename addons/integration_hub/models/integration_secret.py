@@ -59,24 +59,29 @@ class IntegrationSecret(models.Model):
 
     @api.model
     def _rotate_all(self):
-        """Re-encrypt every stored secret with the newest configured key."""
-        cipher = self._cipher()
+        """Re-encrypt every stored secret with the newest configured key (addons add their stores)."""
         records = self.sudo().search([])
-        for record in records:
-            try:
-                record.ciphertext = crypto.rotate(cipher, record.ciphertext)
-            except ConfigurationError as error:
-                raise UserError(
-                    _(
-                        "Secret '%(secret)s' of channel '%(channel)s': %(error)s",
-                        secret=record.name,
-                        channel=record.channel_id.display_name,
-                        error=error,
-                    )
-                ) from None
+        self._reencrypt(records, lambda record: record.channel_id.display_name)
         self.env["integration.audit.log"]._log(
             "key_rotation",
             reason="Re-encrypted every stored secret with the newest key",
             after={"secrets": len(records)},
         )
         return len(records)
+
+    @api.model
+    def _reencrypt(self, records, owner_name):
+        """Rotate the ``ciphertext`` of ``records`` (any secret store); the error names the secret, never its value."""
+        cipher = self._cipher()
+        for record in records:
+            try:
+                record.ciphertext = crypto.rotate(cipher, record.ciphertext)
+            except ConfigurationError as error:
+                raise UserError(
+                    _(
+                        "Secret '%(secret)s' of '%(owner)s': %(error)s",
+                        secret=record.name,
+                        owner=owner_name(record),
+                        error=error,
+                    )
+                ) from None

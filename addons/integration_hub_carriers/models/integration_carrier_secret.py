@@ -1,8 +1,6 @@
-from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo import api, fields, models
 
 from odoo.addons.integration_hub.lib import crypto
-from odoo.addons.integration_hub.lib.errors import ConfigurationError
 
 
 class IntegrationCarrierSecret(models.Model):
@@ -53,20 +51,8 @@ class IntegrationSecret(models.Model):
     @api.model
     def _rotate_all(self):
         """Key rotation covers the carriers' credentials and cached tokens too, not only the channels'."""
-        cipher = self._cipher()
         records = self.env["integration.carrier.secret"].sudo().search([])
-        for record in records:
-            try:
-                record.ciphertext = crypto.rotate(cipher, record.ciphertext)
-            except ConfigurationError as error:
-                raise UserError(
-                    _(
-                        "Secret '%(secret)s' of carrier '%(carrier)s': %(error)s",
-                        secret=record.name,
-                        carrier=record.carrier_id.display_name,
-                        error=error,
-                    )
-                ) from None
+        self._reencrypt(records, lambda record: record.carrier_id.display_name)
         if records:
             self.env["integration.audit.log"]._log(
                 "key_rotation",
