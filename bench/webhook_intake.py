@@ -287,9 +287,9 @@ def inbox_counts(db, db_host, channel_id):
         connection.close()
 
 
-# --- main -------------------------------------------------------------------------
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+# --- the measurement, shared with bench/shopify_webhooks.py ---------------------------
+def parse_args(description):
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--url", default="http://127.0.0.1:8269")
     parser.add_argument("--db", default="integration_hub_bench")
     parser.add_argument("--db-host", default="127.0.0.1")
@@ -300,11 +300,14 @@ def main():
     parser.add_argument("--warmup", type=int, default=50, help="warm-up requests per route (not measured)")
     parser.add_argument("--server-mode", default="?", help="label printed with the results")
     parser.add_argument("--server-pid", type=int, default=0, help="Odoo master pid, for CPU accounting")
-    args = parser.parse_args()
+    return parser.parse_args()
 
-    channel = json.loads(os.environ["BENCH_CHANNEL_JSON"])
-    secret = os.environ["BENCH_SECRET"]
-    token, channel_id = channel["token"], channel["id"]
+
+def run_bench(args, channel_id, sign, body_for, title, label):
+    """Alternate baseline and signed webhooks, re-send a share, check the inbox; print; return the exit code.
+
+    ``sign(message_id, body)`` builds one request; ``body_for(key)`` one payload (unique per key).
+    """
     n, c, rounds = args.requests, args.concurrency, max(1, args.rounds)
     run = uuid.uuid4().hex[:8]
     meter = CpuMeter(args.server_pid, args.db)
@@ -312,37 +315,34 @@ def main():
 
     # warm-up: both workers load the registry and routing map, caches fill
     warm = [baseline_request() for _ in range(args.warmup)]
-    warm += [signed_webhook(token, secret, f"warmup_{run}_{i}", order_body(f"W{run}-{i}")) for i in range(args.warmup)]
+    warm += [sign(f"warmup_{run}_{i}", body_for(f"W{run}-{i}")) for i in range(args.warmup)]
     results, _wall, _cpu = run_phase(args.url, warm, c)
     if not all(is_ok(r) for r in results):
         bad = next(r for r in results if not is_ok(r))
         sys.exit(f"warm-up failed: status {bad[1]}: {bad[2][:300]!r}")
 
     ids = [f"bench_{run}_{i:06d}" for i in range(n)]
-    bodies = [order_body(f"B{run}-{i:06d}") for i in range(n)]
+    bodies = [body_for(f"B{run}-{i:06d}") for i in range(n)]
     step = max(1, round(1 / args.duplicate_share)) if args.duplicate_share > 0 else n + 1
     resend = list(range(0, n, step))[: round(n * args.duplicate_share)]
 
     baseline = Phase("baseline /web/health", is_ok)
-    webhooks = Phase("signed webhooks", json_message("accepted"))
+    webhooks = Phase(label, json_message("accepted"))
     duplicates = Phase("duplicate re-sends", json_message("duplicate"))
     bounds = [round(i * n / rounds) for i in range(rounds + 1)]
     for start, end in zip(bounds, bounds[1:], strict=False):
         baseline.add(*run_phase(args.url, [baseline_request()] * (end - start), c, meter))
         # signed just before sending (replay window), but before the clock starts
-        batch = [signed_webhook(token, secret, ids[i], bodies[i]) for i in range(start, end)]
-        webhooks.add(*run_phase(args.url, batch, c, meter))
+        webhooks.add(*run_phase(args.url, [sign(ids[i], bodies[i]) for i in range(start, end)], c, meter))
     if resend:
-        duplicates.add(
-            *run_phase(args.url, [signed_webhook(token, secret, ids[i], bodies[i]) for i in resend], c, meter)
-        )
+        duplicates.add(*run_phase(args.url, [sign(ids[i], bodies[i]) for i in resend], c, meter))
 
     after = inbox_counts(args.db, args.db_host, channel_id)
     unique_sent = n + args.warmup
     round_ratios = [w / b for w, b in zip(webhooks.round_rps, baseline.round_rps, strict=True)]
 
     out = [
-        f"Webhook intake bench - {time.strftime('%Y-%m-%d %H:%M:%S %Z')}",
+        f"{title} - {time.strftime('%Y-%m-%d %H:%M:%S %Z')}",
         f"  server: Odoo {args.url} ({args.server_mode}, no cron), database {args.db}",
         f"  client: {c} concurrent connections, one per request; {n} requests per kind in {rounds} alternating"
         f" rounds; body {statistics.mean(len(b) for b in bodies):.0f} bytes; {len(resend)} re-sends;"
@@ -354,7 +354,7 @@ def main():
             out += phase.report()
     out += [
         "",
-        f"  ratio  signed webhooks / bare auth='none' route = {webhooks.rps:.1f} / {baseline.rps:.1f}"
+        f"  ratio  {label} / bare auth='none' route = {webhooks.rps:.1f} / {baseline.rps:.1f}"
         f" = {webhooks.rps / baseline.rps:.2f}",
         "         per round: " + " ".join(f"{r:.2f}" for r in round_ratios),
     ]
@@ -363,6 +363,7 @@ def main():
     out.append("")
 
     new_rows = after["rows"] - before["rows"]
+    phases = (baseline, webhooks, duplicates)
     checks = [
         (f"new inbox rows == unique ids sent ({unique_sent}, warm-up included)", new_rows == unique_sent, new_rows),
         ("no idempotency key stored twice", after["distinct_keys"] == after["rows"], after["distinct_keys"]),
@@ -374,14 +375,28 @@ def main():
         ("every event still 'received' (cron off)", after["not_received"] == 0, after["not_received"]),
         (
             "no request failed or got an unexpected answer",
-            not any(p.errors() for p in (baseline, webhooks, duplicates)),
-            sum(len(p.errors()) for p in (baseline, webhooks, duplicates)),
+            not any(p.errors() for p in phases),
+            sum(len(p.errors()) for p in phases),
         ),
     ]
-    for label, ok, value in checks:
-        out.append(f"  [{'ok' if ok else 'FAIL'}] {label}: {value}")
+    for check_label, ok, value in checks:
+        out.append(f"  [{'ok' if ok else 'FAIL'}] {check_label}: {value}")
     print("\n".join(out), flush=True)
     return 0 if all(ok for _label, ok, _value in checks) else 1
+
+
+def main():
+    args = parse_args(__doc__.splitlines()[0])
+    channel = json.loads(os.environ["BENCH_CHANNEL_JSON"])
+    secret = os.environ["BENCH_SECRET"]
+    return run_bench(
+        args,
+        channel["id"],
+        sign=lambda msg_id, body: signed_webhook(channel["token"], secret, msg_id, body),
+        body_for=order_body,
+        title="Webhook intake bench",
+        label="signed webhooks",
+    )
 
 
 if __name__ == "__main__":
