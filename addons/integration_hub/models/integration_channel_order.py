@@ -187,21 +187,17 @@ class IntegrationChannelOrder(models.Model):
 
     def action_open_force_state(self):
         self._check_manager(_("force a state change"))
-        return {
-            "type": "ir.actions.act_window",
-            "name": _("Force state"),
-            "res_model": "integration.order.force.state",
-            "view_mode": "form",
-            "target": "new",
-            "context": {"default_order_id": self.id},
-        }
+        return self._wizard("integration.order.force.state", _("Force state"))
 
     def action_open_carrier_pickup(self):
         self._check_manager(_("confirm a carrier pickup manually"))
+        return self._wizard("integration.order.carrier.pickup", _("Carrier pickup"))
+
+    def _wizard(self, model, title):
         return {
             "type": "ir.actions.act_window",
-            "name": _("Carrier pickup"),
-            "res_model": "integration.order.carrier.pickup",
+            "name": title,
+            "res_model": model,
             "view_mode": "form",
             "target": "new",
             "context": {"default_order_id": self.id},

@@ -200,14 +200,7 @@ class IntegrationChannelOrderIntake(models.Model):
         )
 
     def _hold_exceptions(self):
-        return self.env["integration.sync.exception"].search(
-            [
-                ("res_model", "=", self._name),
-                ("res_id", "in", self.ids),
-                ("state", "=", "open"),
-                ("exception_type", "=", "invalid_order"),
-            ]
-        )
+        return self.env["integration.sync.exception"]._open_about(self, "invalid_order").sudo(False)
 
     def _close_hold_exceptions(self, decision):
         exceptions = self._hold_exceptions()

@@ -322,33 +322,11 @@ class IntegrationReturn(models.Model):
             self.channel_id._republish_products(sellable, _("return %s restocked", self.name))
 
     def _note_overdue_exceptions(self, note):
-        for exception in (
-            self.env["integration.sync.exception"]
-            .sudo()
-            .search(
-                [
-                    ("res_model", "=", self._name),
-                    ("res_id", "in", self.ids),
-                    ("state", "=", "open"),
-                    ("exception_type", "=", "return_triage"),
-                ]
-            )
-        ):
+        for exception in self.env["integration.sync.exception"]._open_about(self, "return_triage"):
             exception.message_post(body=note)
 
     def _close_overdue_exceptions(self, decision):
-        exceptions = (
-            self.env["integration.sync.exception"]
-            .sudo()
-            .search(
-                [
-                    ("res_model", "=", self._name),
-                    ("res_id", "in", self.ids),
-                    ("state", "=", "open"),
-                    ("exception_type", "=", "return_triage"),
-                ]
-            )
-        )
+        exceptions = self.env["integration.sync.exception"]._open_about(self, "return_triage")
         if exceptions:
             exceptions.with_user(self.env.user)._decide("resolved", decision)  # the triaging manager decides
 

@@ -132,6 +132,18 @@ class IntegrationSyncException(models.Model):
 
     _DECISION_FIELDS = {"state", "decision", "decided_by_id", "decided_at", "pending_data", "dedupe_key"}
 
+    @api.model
+    def _open_about(self, records, exception_type):
+        """The open exceptions of ``exception_type`` that concern ``records``."""
+        return self.sudo().search(
+            [
+                ("res_model", "=", records._name),
+                ("res_id", "in", records.ids),
+                ("state", "=", OPEN),
+                ("exception_type", "=", exception_type),
+            ]
+        )
+
     def write(self, vals):
         if self._DECISION_FIELDS & set(vals) and not self.env.context.get("integration_exception_decision"):
             raise UserError(_("Exceptions are closed only with a written decision (use 'Decide')."))

@@ -88,18 +88,7 @@ class IntegrationInventoryReconcile(models.TransientModel):
             .sudo()
             .search([("product_id", "=", product.id), ("channel_id.warehouse_id", "=", warehouse.id)])
         )
-        exceptions = (
-            self.env["integration.sync.exception"]
-            .sudo()
-            .search(
-                [
-                    ("res_model", "=", levels._name),
-                    ("res_id", "in", levels.ids),
-                    ("state", "=", "open"),
-                    ("exception_type", "=", "inventory_mismatch"),
-                ]
-            )
-        )
+        exceptions = self.env["integration.sync.exception"]._open_about(levels, "inventory_mismatch")
         levels.write({"reconciliation_needed": False})
         if exceptions:
             exceptions.with_user(self.env.user)._decide(
