@@ -42,7 +42,16 @@ class TestWebhookEndpoint(HubFactoryMixin, HttpCase):
         self.assertEqual(event.state, "received", "nothing is processed inside the request")
         self.assertEqual(json.loads(event.payload), self.order_payload("A1"), "the raw body is kept as sent")
         self.assertEqual(event.remote_ip, "127.0.0.1")
-        self.assertNotIn("webhook-signature", {k.lower() for k in json.loads(event.headers)} - {"webhook-signature"})
+        self.assertIn("webhook-id", {k.lower() for k in json.loads(event.headers)})
+
+    def test_credentials_sent_along_are_not_stored_with_the_event(self):
+        body, headers = self.signed_request(self.order_payload("A1b"))
+        headers.update({"Authorization": "Bearer partner-api-key-123", "X-Api-Key": "k-456"})
+        self.assertEqual(self.post(body, headers).status_code, 200)
+        stored = self.events().headers
+        self.assertNotIn("partner-api-key-123", stored)
+        self.assertNotIn("k-456", stored)
+        self.assertIn("webhook-timestamp", stored.lower())
 
     def test_intake_triggers_the_inbox_cron_at_once(self):
         webhook_controller._last_trigger["at"] = 0.0
