@@ -1,4 +1,5 @@
 import logging
+import random
 import re
 import time
 
@@ -8,13 +9,12 @@ from odoo.http import request
 from ..lib import ip_allowlist
 from ..lib.errors import PayloadError, SignatureError
 from ..lib.webhook import headers_to_keep
+from ..models.integration_queue import CONCURRENCY_ERRORS, hub_may_commit
 
 _logger = logging.getLogger(__name__)
 
-# Wake the inbox worker at most once a second per process: a burst needs one wake-up
-# (the cron drains every due event), and each wake-up costs a trigger row and a NOTIFY.
-TRIGGER_EVERY_SECONDS = 1.0
-_last_trigger = {"at": 0.0}
+# A transaction that still loses to a concurrent one (a deadlock) is redone this many times.
+STORE_TRIES = 5
 
 
 class _MaskWebhookTokens(logging.Filter):
@@ -36,25 +36,43 @@ class _MaskWebhookTokens(logging.Filter):
 logging.getLogger("werkzeug").addFilter(_MaskWebhookTokens())
 
 
-def _wake_inbox_worker(env):
-    now = time.monotonic()
-    if now - _last_trigger["at"] >= TRIGGER_EVERY_SECONDS:
-        _last_trigger["at"] = now
-        env.ref("integration_hub.ir_cron_process_inbox")._trigger()
-
-
 def _reply(status, message):
     return request.make_json_response({"status": status, "message": message}, status=status)
+
+
+def store_in_own_transaction(env, write):
+    """Run ``write()`` in a fresh READ COMMITTED transaction and commit it; return its result.
+
+    Odoo runs a request at REPEATABLE READ, where an upsert that meets a row
+    committed by a concurrent request (two deliveries of one message, two
+    rejections counted in the same hour) fails to serialize. READ COMMITTED is
+    what an idempotent INSERT ... ON CONFLICT needs; it is safe here because
+    the request wrote nothing before (what it read is discarded and read
+    again). Inside a test transaction the level cannot change and stays.
+    A deadlock is redone up to STORE_TRIES times; then the error is raised.
+    """
+    for attempt in range(1, STORE_TRIES + 1):
+        if hub_may_commit(env):
+            env.cr.rollback()
+            env.cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
+        try:
+            result = write()
+            env.cr.commit()
+            return result
+        except CONCURRENCY_ERRORS:
+            env.cr.rollback()
+            if attempt == STORE_TRIES:
+                raise
+            time.sleep(random.uniform(0, 0.01 * attempt))  # let the other transaction finish
 
 
 def _rejected(env, channel, status, message):
     """Count the rejection (the failed-webhook rate is a monitored signal), then answer."""
     try:
-        env["integration.channel.health"]._count_rejection(channel)
-        env.cr.commit()
-    except Exception:  # counting must never turn a 401 into a 500
+        store_in_own_transaction(env, lambda: env["integration.channel.health"]._count_rejection(channel))
+    except Exception as error:  # counting must never turn a 401 into a 500
         env.cr.rollback()
-        _logger.exception("Could not count a rejected webhook for channel %s", channel.code)
+        _logger.error("Could not count a rejected webhook for channel %s (%s)", channel.code, type(error).__name__)
     return _reply(status, message)
 
 
@@ -113,8 +131,10 @@ class IntegrationWebhookController(http.Controller):
             # Authentic but unreadable: keep it as a failed event + exception.
             error = f"Unreadable message: {parse_error}"
         kept = envelope.kept_headers or headers_to_keep(dict(headers))
-        try:
-            _event_id, created = env["integration.event"]._intake(
+        Event = env["integration.event"]
+
+        def store():
+            _event_id, created, failed = Event._intake(
                 channel,
                 envelope.idempotency_key,
                 body,
@@ -125,11 +145,15 @@ class IntegrationWebhookController(http.Controller):
                 source_timestamp=envelope.source_timestamp,
                 error=error,
             )
-            if created and not error:
-                _wake_inbox_worker(env)
-            env.cr.commit()
-        except Exception:
-            _logger.exception("Webhook for channel %s could not be stored", channel.code)
+            if created and not failed:
+                Event._queue_wake()  # processing starts right after the commit, in the cron
+            return created, failed
+
+        try:
+            created, failed = store_in_own_transaction(env, store)
+        except Exception as store_error:
+            # never the body: it holds personal data (and the database error would quote it)
+            _logger.error("Webhook for channel %s could not be stored: %s", channel.code, type(store_error).__name__)
             env.cr.rollback()
             return _reply(400, "message could not be stored")
-        return _reply(200, "duplicate" if not created else ("stored as failed" if error else "accepted"))
+        return _reply(200, "duplicate" if not created else ("stored as failed" if failed else "accepted"))

@@ -63,7 +63,12 @@ def parse_order(data):
     if not external_id:
         raise PayloadError("the order has no 'id': it cannot be identified, so it cannot be stored as an order")
     lines = []
-    for position, line in enumerate(data.get("lines") or [], start=1):
+    sent_lines = data.get("lines")
+    if sent_lines is not None and not isinstance(sent_lines, list):
+        raise PayloadError(
+            f"'lines' must be a list of line objects, not {type(sent_lines).__name__}: {sent_lines!r:.40}"
+        )
+    for position, line in enumerate(sent_lines or [], start=1):
         if not isinstance(line, dict):
             raise PayloadError(f"line {position} is not an object")
         lines.append(

@@ -6,7 +6,7 @@ import requests
 
 from odoo import api, models
 
-from ..lib import http_client, standard_webhooks
+from ..lib import http_client, json_document, standard_webhooks
 from ..lib.errors import PayloadError, PermanentError
 from ..lib.webhook import WebhookEnvelope, headers_to_keep
 
@@ -45,10 +45,7 @@ class IntegrationAdapterGeneric(models.AbstractModel):
 
     @api.model
     def _parse_webhook(self, channel, envelope, body):
-        try:
-            document = json.loads(body)
-        except (ValueError, UnicodeDecodeError) as error:
-            raise PayloadError(f"the body is not valid JSON ({error.__class__.__name__}: {error})") from None
+        document = json_document.loads(body)
         if not isinstance(document, dict) or not isinstance(document.get("type"), str):
             raise PayloadError('the body must be a JSON object with a "type" string and a "data" object')
         if not isinstance(document.get("data"), dict):

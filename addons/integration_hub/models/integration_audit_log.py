@@ -13,6 +13,7 @@ AUDIT_ACTIONS = [
     ("exception_decision", "Exception decision"),
     ("job_retry", "Outbox job retried"),
     ("event_retry", "Inbox event retried"),
+    ("event_set_aside", "Inbox event set aside"),
     ("config_change", "Configuration change"),
     ("pii_access", "Personal data access"),
 ]

@@ -21,15 +21,21 @@ class IntegrationChannelHealth(models.Model):
 
     @api.model
     def _count_rejection(self, channel):
-        """One upsert, whatever the number of rejections (called from the webhook endpoint)."""
+        """One upsert, whatever the number of rejections (called from the webhook endpoint).
+
+        Concurrent rejections of one hour may fail to serialize under REPEATABLE
+        READ: the caller redoes the transaction (see the webhook controller), so
+        no rejection goes uncounted.
+        """
         now = fields.Datetime.now()
         self.env.cr.execute(
-            """INSERT INTO integration_channel_health (channel_id, hour, webhooks_rejected, create_uid, create_date,
-                                                       write_uid, write_date)
-               VALUES (%s, date_trunc('hour', %s::timestamp), 1, %s, %s, %s, %s)
+            """INSERT INTO integration_channel_health (channel_id, company_id, hour, webhooks_rejected,
+                                                       create_uid, create_date, write_uid, write_date)
+               VALUES (%s, %s, date_trunc('hour', %s::timestamp), 1, %s, %s, %s, %s)
                ON CONFLICT (channel_id, hour) DO UPDATE
                   SET webhooks_rejected = integration_channel_health.webhooks_rejected + 1""",
-            [channel.id, now, self.env.uid, now, self.env.uid, now],
+            [channel.id, channel.company_id.id, now, self.env.uid, now, self.env.uid, now],
+            log_exceptions=False,
         )
 
 

@@ -231,6 +231,7 @@ class IntegrationChannelOrderIntake(models.Model):
             if not changes:
                 if payment_arrived:
                     return self
+                self._record_source_version(doc)
                 return DUPLICATE  # the same order again (redelivery, webhook + poll)
         if not self._edits_apply():
             return self._block_edit(doc, changes, kind, data)
@@ -239,6 +240,12 @@ class IntegrationChannelOrderIntake(models.Model):
         else:
             self._apply_edit(doc, changes)
         return self
+
+    def _record_source_version(self, doc):
+        """A newer version that changed nothing still moves the order's version on: an older one arriving
+        later must not win over it."""
+        if doc.updated_at and (not self.source_updated_at or doc.updated_at > self.source_updated_at):
+            self.sudo().write({"source_updated_at": doc.updated_at})
 
     def _edits_apply(self):
         if self.channel_id.order_owner == "warehouse":

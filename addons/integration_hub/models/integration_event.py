@@ -1,43 +1,63 @@
 import base64
+import hashlib
 import json
 import logging
-import threading
 import traceback
 from datetime import UTC, datetime, timedelta
-
-from psycopg2 import errors as pg_errors
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from ..lib import json_document
 from ..lib.backoff import full_jitter_delay
 from ..lib.errors import PayloadError, PermanentError, RetryableError
+from .integration_queue import CONCURRENCY_ERRORS, hub_may_commit  # noqa: F401  (hub_may_commit: public import)
 
 _logger = logging.getLogger(__name__)
 
-CONCURRENCY_ERRORS = (pg_errors.SerializationFailure, pg_errors.DeadlockDetected, pg_errors.LockNotAvailable)
-RECEIVED, PROCESSING, DONE, DUPLICATE, FAILED = "received", "processing", "done", "duplicate", "failed"
-INBOX_BATCH_SIZE = 50
+RECEIVED, PROCESSING, DONE, DUPLICATE, FAILED, SKIPPED = (
+    "received",
+    "processing",
+    "done",
+    "duplicate",
+    "failed",
+    "skipped",
+)
 # Inbound retries are short: the source already retries on its side too.
 INBOX_RETRY_BASE, INBOX_RETRY_CAP, INBOX_MAX_ATTEMPTS = 10, 900, 6
+# A longer idempotency key is stored as its digest (a btree index row holds about 2.7 kB).
+MAX_KEY_LENGTH = 255
 
 
-def hub_may_commit(env):
-    """Commit per batch in production; never inside a test transaction."""
-    return not (env.registry.in_test_mode() or getattr(threading.current_thread(), "testing", False))
+def storable_key(key):
+    """The idempotency key as stored: itself, or ``sha256:<hex>`` when it is too long to index."""
+    key = str(key)
+    if len(key) <= MAX_KEY_LENGTH:
+        return key
+    return "sha256:" + hashlib.sha256(key.encode()).hexdigest()
 
 
 class IntegrationEvent(models.Model):
     """The inbox: every inbound message stored raw before anything else happens to it."""
 
     _name = "integration.event"
+    _inherit = ["integration.queue"]
     _description = "Integration inbox event"
     _order = "id desc"
     _rec_name = "idempotency_key"
 
+    _queue_ready_state = RECEIVED
+    _queue_busy_state = PROCESSING
+    _queue_cron_xmlid = "integration_hub.ir_cron_process_inbox"
+
     channel_id = fields.Many2one("integration.channel", required=True, index=True, ondelete="restrict", readonly=True)
     company_id = fields.Many2one("res.company", required=True, index=True, readonly=True)
-    idempotency_key = fields.Char(required=True, readonly=True, help="Unique per channel: a redelivery is a duplicate.")
+    idempotency_key = fields.Char(
+        required=True,
+        readonly=True,
+        help="Unique per channel: a redelivery is a duplicate. Keys longer than 255 characters are stored as "
+        "their SHA-256 digest.",
+    )
     event_type = fields.Char(index=True, readonly=True)
     source = fields.Selection(
         [("webhook", "Webhook"), ("poll", "Poll"), ("file", "File"), ("email", "Email"), ("manual", "Manual")],
@@ -47,6 +67,7 @@ class IntegrationEvent(models.Model):
     )
     payload = fields.Text(readonly=True, help="The body exactly as received (base64 when it was not UTF-8).")
     payload_encoding = fields.Selection([("utf-8", "UTF-8"), ("base64", "Base64")], default="utf-8", readonly=True)
+    payload_sha256 = fields.Char(string="Body SHA-256", readonly=True)
     headers = fields.Text(readonly=True)
     remote_ip = fields.Char(readonly=True)
     state = fields.Selection(
@@ -56,14 +77,13 @@ class IntegrationEvent(models.Model):
             (DONE, "Done"),
             (DUPLICATE, "Duplicate"),
             (FAILED, "Failed"),
+            (SKIPPED, "Set aside"),
         ],
         default=RECEIVED,
         required=True,
         index=True,
         readonly=True,
     )
-    attempts = fields.Integer(readonly=True)
-    next_attempt_at = fields.Datetime(readonly=True, index=True)
     error = fields.Text(readonly=True)
     received_at = fields.Datetime(readonly=True, default=fields.Datetime.now)
     processed_at = fields.Datetime(readonly=True)
@@ -72,8 +92,11 @@ class IntegrationEvent(models.Model):
         compute="_compute_lags", store=True, string="Intake lag (s)", help="Source timestamp to receipt."
     )
     processing_seconds = fields.Float(compute="_compute_lags", store=True, string="Processing delay (s)")
-    duplicate_count = fields.Integer(readonly=True, help="Redeliveries of this same message, ignored.")
-    last_seen_at = fields.Datetime(readonly=True)
+    redelivery_ids = fields.One2many("integration.event.redelivery", "event_id", readonly=True)
+    duplicate_count = fields.Integer(
+        compute="_compute_redeliveries", help="Redeliveries of this same message, recorded and ignored."
+    )
+    last_seen_at = fields.Datetime(compute="_compute_redeliveries")
     res_model = fields.Char(readonly=True)
     res_id = fields.Many2oneReference(model_field="res_model", readonly=True)
 
@@ -84,6 +107,15 @@ class IntegrationEvent(models.Model):
             "This message was already received on this channel.",
         ),
     ]
+
+    def init(self):
+        # the queue only ever looks for the few events still to do
+        self.env.cr.execute(
+            "CREATE INDEX IF NOT EXISTS integration_event_ready_idx ON integration_event (id) WHERE state = 'received'"
+        )
+        self.env.cr.execute(
+            "CREATE INDEX IF NOT EXISTS integration_event_busy_idx ON integration_event (id) WHERE state = 'processing'"
+        )
 
     @api.depends("received_at", "source_timestamp", "processed_at")
     def _compute_lags(self):
@@ -99,6 +131,16 @@ class IntegrationEvent(models.Model):
                 else 0.0
             )
 
+    def _compute_redeliveries(self):
+        stats = {
+            event.id: (count, last)
+            for event, count, last in self.env["integration.event.redelivery"]
+            .sudo()
+            ._read_group([("event_id", "in", self.ids)], ["event_id"], ["__count", "received_at:max"])
+        }
+        for event in self:
+            event.duplicate_count, event.last_seen_at = stats.get(event.id, (0, False))
+
     # --- intake -----------------------------------------------------------
     @api.model
     def _intake(
@@ -113,120 +155,149 @@ class IntegrationEvent(models.Model):
         source_timestamp=None,
         error=None,
     ):
-        """Store one inbound message; return (event id, True if new).
+        """Store one inbound message; return (event id, True if new, True if stored as failed).
 
-        One SQL statement, race-free: a redelivery of the same key (webhook
-        retry, webhook + poll, two workers) only bumps the original's
-        duplicate counter and last-seen time.
+        Never waits for a worker and never updates an existing event, so a
+        redelivery arriving while its original is being processed answers at
+        once: a new key inserts one row; a known key records a redelivery row.
+        A webhook that reuses a known id with a *different* body is kept as its
+        own failed event (key ``<id>#body-<sha256 prefix>``) with an exception,
+        never dropped as a duplicate.
+
+        Under Odoo's REPEATABLE READ a concurrent delivery of the same key may
+        raise a serialization failure (psycopg2 ``SerializationFailure``): the
+        caller owns the transaction and retries it (see the webhook controller).
         """
-        if isinstance(body, bytes):
-            try:
-                payload, encoding = body.decode("utf-8"), "utf-8"
-                if "\x00" in payload:  # PostgreSQL text cannot hold NUL
-                    raise UnicodeDecodeError("utf-8", body, 0, 1, "NUL byte")
-            except UnicodeDecodeError:
-                payload, encoding = base64.b64encode(body).decode(), "base64"
-        else:
-            payload, encoding = body, "utf-8"
-        sent_at = (
-            datetime.fromtimestamp(source_timestamp, tz=UTC).replace(tzinfo=None)
-            if isinstance(source_timestamp, (int, float))
-            else source_timestamp
+        payload, encoding = self._storable_payload(body)
+        digest = hashlib.sha256(body if isinstance(body, bytes) else body.encode()).hexdigest()
+        key = storable_key(idempotency_key)
+        values = {
+            "channel": channel.id,
+            "company": channel.company_id.id,
+            "key": key,
+            "type": event_type,
+            "source": source,
+            "payload": payload,
+            "encoding": encoding,
+            "sha": digest,
+            "headers": json.dumps(headers or {}, sort_keys=True),
+            "ip": remote_ip,
+            "state": FAILED if error else RECEIVED,
+            "error": error,
+            "now": datetime.now(UTC).replace(tzinfo=None),
+            "sent_at": self._as_datetime(source_timestamp),
+            "uid": self.env.uid,
+        }
+        event_id = self._insert_new(values)
+        if event_id:
+            if error:
+                self.browse(event_id)._open_failure_exception(error)
+            return event_id, True, bool(error)
+        return self._record_redelivery(values, key)
+
+    def _record_redelivery(self, values, key):
+        """A known key again: one redelivery row (the original row is never locked or updated)."""
+        self.env.cr.execute(
+            "SELECT id, payload_sha256 FROM integration_event WHERE channel_id = %s AND idempotency_key = %s",
+            [values["channel"], key],
         )
+        event_id, known_digest = self.env.cr.fetchone()
+        if values["source"] == "webhook" and known_digest and known_digest != values["sha"]:
+            return self._intake_reused_key(values, event_id)
+        self.env.cr.execute(
+            """INSERT INTO integration_event_redelivery (event_id, received_at, remote_ip, source,
+                                                        create_uid, create_date, write_uid, write_date)
+               VALUES (%(event)s, %(now)s, %(ip)s, %(source)s, %(uid)s, %(now)s, %(uid)s, %(now)s)""",
+            {**values, "event": event_id},
+            log_exceptions=False,
+        )
+        return event_id, False, False
+
+    def _insert_new(self, values):
+        """INSERT the event unless its key is known; the new id, or None. The body is never logged."""
         self.env.cr.execute(
             """
             INSERT INTO integration_event (
-                channel_id, company_id, idempotency_key, event_type, source, payload,
-                payload_encoding, headers, remote_ip, state, error, attempts, duplicate_count,
-                received_at, last_seen_at, source_timestamp, lag_seconds, processing_seconds,
-                create_uid, create_date, write_uid, write_date)
-            VALUES (%(channel)s, %(company)s, %(key)s, %(type)s, %(source)s, %(payload)s,
-                    %(encoding)s, %(headers)s, %(ip)s, %(state)s, %(error)s, 0, 0,
-                    %(now)s, %(now)s, %(sent_at)s,
+                channel_id, company_id, idempotency_key, event_type, source, payload, payload_encoding,
+                payload_sha256, headers, remote_ip, state, error, attempts, received_at, source_timestamp,
+                lag_seconds, processing_seconds, create_uid, create_date, write_uid, write_date)
+            VALUES (%(channel)s, %(company)s, %(key)s, %(type)s, %(source)s, %(payload)s, %(encoding)s,
+                    %(sha)s, %(headers)s, %(ip)s, %(state)s, %(error)s, 0, %(now)s, %(sent_at)s,
                     COALESCE(EXTRACT(EPOCH FROM (%(now)s - %(sent_at)s::timestamp)), 0), 0,
                     %(uid)s, %(now)s, %(uid)s, %(now)s)
-            ON CONFLICT (channel_id, idempotency_key) DO UPDATE
-               SET duplicate_count = integration_event.duplicate_count + 1,
-                   last_seen_at = EXCLUDED.last_seen_at
-            RETURNING id, (xmax = 0) AS inserted
+            ON CONFLICT (channel_id, idempotency_key) DO NOTHING
+            RETURNING id
             """,
-            {
-                "channel": channel.id,
-                "company": channel.company_id.id,
-                "key": idempotency_key,
-                "type": event_type,
-                "source": source,
-                "payload": payload,
-                "encoding": encoding,
-                "headers": json.dumps(headers or {}, sort_keys=True),
-                "ip": remote_ip,
-                "state": FAILED if error else RECEIVED,
-                "error": error,
-                "now": datetime.now(UTC).replace(tzinfo=None),
-                "sent_at": sent_at,
-                "uid": self.env.uid,
-            },
+            values,
+            log_exceptions=False,
         )
-        event_id, inserted = self.env.cr.fetchone()
-        if inserted and error:
-            event = self.browse(event_id)
-            event._open_failure_exception(error)
-        return event_id, inserted
+        row = self.env.cr.fetchone()
+        return row[0] if row else None
+
+    def _intake_reused_key(self, values, original_id):
+        """The sender reused a message id for another body: keep that body too, for a manager to judge."""
+        reason = _(
+            "The sender reused message id %(key)s (already received as event %(original)s) for a different body. "
+            "A message id must identify one message: this body is kept here, not processed. Compare the two "
+            "events; if this one is a real, new message, use 'Retry' to process it, otherwise set it aside.",
+            key=values["key"],
+            original=original_id,
+        )
+        conflict = {
+            **values,
+            "key": storable_key(f"{values['key']}#body-{values['sha'][:16]}"),
+            "state": FAILED,
+            "error": reason,
+        }
+        event_id = self._insert_new(conflict)
+        if event_id:
+            self.browse(event_id)._open_failure_exception(reason)
+            return event_id, True, True
+        # that same other body again: a redelivery of the kept conflict
+        return self._record_redelivery({**conflict, "source": "conflict"}, conflict["key"])
+
+    @staticmethod
+    def _storable_payload(body):
+        """(text, encoding): UTF-8 text as is; anything PostgreSQL text cannot hold as base64."""
+        if not isinstance(body, bytes):
+            body = body.encode()
+        try:
+            payload = body.decode("utf-8")
+        except UnicodeDecodeError:
+            return base64.b64encode(body).decode(), "base64"
+        if "\x00" in payload:  # PostgreSQL text cannot hold NUL
+            return base64.b64encode(body).decode(), "base64"
+        return payload, "utf-8"
+
+    @staticmethod
+    def _as_datetime(source_timestamp):
+        if isinstance(source_timestamp, (int, float)):
+            return datetime.fromtimestamp(source_timestamp, tz=UTC).replace(tzinfo=None)
+        return source_timestamp
 
     @api.model
     def _receive(self, channel, idempotency_key, event_type, data, source="poll", source_timestamp=None):
         """Intake for messages the hub fetched itself (polls, file rows, emails)."""
         body = json.dumps({"type": event_type, "data": data}, default=str, sort_keys=True)
-        return self._intake(
+        event_id, created, _failed = self._intake(
             channel, idempotency_key, body, event_type=event_type, source=source, source_timestamp=source_timestamp
         )
+        return event_id, created
 
     # --- processing -------------------------------------------------------
     @api.model
-    def _claim_batch(self, limit=INBOX_BATCH_SIZE):
-        """Lock up to ``limit`` due events; rows another worker holds are skipped."""
-        self.env["integration.channel"].flush_model(["state"])
-        self.flush_model()
-        self.env.cr.execute(
-            """
-            SELECT e.id
-              FROM integration_event e
-              JOIN integration_channel c ON c.id = e.channel_id
-             WHERE e.state = 'received'
-               AND c.state != 'paused'
-               AND (e.next_attempt_at IS NULL OR e.next_attempt_at <= %s)
-             ORDER BY e.id
-             LIMIT %s
-               FOR UPDATE OF e SKIP LOCKED
-            """,
-            [fields.Datetime.now(), limit],
-        )
-        return self.browse([row[0] for row in self.env.cr.fetchall()])
-
-    @api.model
-    def _cron_process_inbox(self, batch_size=INBOX_BATCH_SIZE, max_batches=200):
-        """Process due events batch by batch, committing after each batch."""
-        commit = hub_may_commit(self.env)
-        batch_size = int(
-            self.env["ir.config_parameter"].sudo().get_param("integration_hub.inbox_batch_size", batch_size)
-        )
-        for _batch in range(max_batches):
-            events = self._claim_batch(batch_size)
-            if not events:
-                break
-            events._process()
-            if commit:
-                self.env.cr.commit()
+    def _cron_process_inbox(self):
+        """The inbox worker: due events one at a time, each attempt counted before its work (see integration.queue)."""
+        return self._queue_drain()
 
     def _process(self):
-        channels = self.channel_id  # prefetch the batch's channels in one query
-        channels.mapped("platform")
+        """Process these events now, in the current transaction (manual entry, imports, tests)."""
         for event in self:
-            event._process_one()
+            event.write({"state": PROCESSING, "attempts": event.attempts + 1, "started_at": fields.Datetime.now()})
+            event._queue_work()
 
-    def _process_one(self):
+    def _queue_work(self):
         self.ensure_one()
-        self.write({"state": PROCESSING, "attempts": self.attempts + 1})
         try:
             with self.env.cr.savepoint():
                 data = self._payload()
@@ -260,15 +331,38 @@ class IntegrationEvent(models.Model):
                 values["state"] = DUPLICATE
             self.write(values)
 
+    def _queue_abandoned(self):
+        """The worker died during this event (time limit, memory, crash): try again later, then give up."""
+        if self.attempts >= INBOX_MAX_ATTEMPTS:
+            self._set_failed(
+                _(
+                    "The worker processing this message stopped %(n)s times before finishing it (a time or memory "
+                    "limit, or a crash). The other messages went on. Check the server log at %(at)s for the cause "
+                    "(e.g. an order far larger than usual), fix it, then use 'Retry'; or set the message aside.",
+                    n=self.attempts,
+                    at=self.started_at,
+                )
+            )
+            return
+        delay = max(30.0, full_jitter_delay(self.attempts, INBOX_RETRY_BASE, INBOX_RETRY_CAP))
+        self.write(
+            {
+                "state": RECEIVED,
+                "error": _("Interrupted: the worker stopped during attempt %s; it will be tried again.", self.attempts),
+                "next_attempt_at": fields.Datetime.now() + timedelta(seconds=delay),
+            }
+        )
+
     def _payload(self):
-        """The stored body as a dict ({"type", "data"} envelopes are unwrapped to data)."""
+        """The stored body as a dict ({"type", "data"} envelopes are unwrapped to data).
+
+        Raises PayloadError when the stored body is not readable JSON (see lib.json_document).
+        """
         self.ensure_one()
         raw = base64.b64decode(self.payload) if self.payload_encoding == "base64" else self.payload
-        try:
-            document = json.loads(raw or "null")
-        except ValueError as error:
-            raise PayloadError(f"stored body is not JSON: {error}") from None
-        if isinstance(document, dict) and set(document) == {"type", "data"}:
+        document = json_document.loads(raw or "null")
+        # an envelope may carry more than type and data (e.g. Standard Webhooks' "timestamp")
+        if isinstance(document, dict) and isinstance(document.get("type"), str) and "data" in document:
             return document["data"]
         return document
 
@@ -314,15 +408,49 @@ class IntegrationEvent(models.Model):
         )
 
     # --- manager actions --------------------------------------------------
-    def action_retry(self):
+    def _check_manager(self, what):
         if not self.env.user.has_group("integration_hub.group_hub_manager"):
-            raise UserError(_("Only Integration Hub managers can retry inbox events."))
+            raise UserError(_("Only Integration Hub managers can %s.", what))
+
+    def action_retry(self):
+        self._check_manager(_("retry inbox events"))
         for event in self:
-            if event.state != FAILED:
-                raise UserError(_("Only failed events can be retried."))
+            if event.state not in (FAILED, SKIPPED):
+                raise UserError(_("Only failed or set-aside events can be retried."))
             self.env["integration.audit.log"]._log(
-                "event_retry", event, reason=_("Retried by a manager"), before={"state": FAILED, "error": event.error}
+                "event_retry",
+                event,
+                reason=_("Retried by a manager"),
+                before={"state": event.state, "error": event.error},
             )
         self.sudo().write({"state": RECEIVED, "attempts": 0, "next_attempt_at": False})
-        self.env.ref("integration_hub.ir_cron_process_inbox").sudo()._trigger()
+        self._queue_wake()
         return True
+
+    def action_set_aside(self, reason):
+        """A manager takes events out of the queue (e.g. one that keeps stopping the worker); kept, audited."""
+        self._check_manager(_("set inbox events aside"))
+        reason = (reason or "").strip()
+        if not reason:
+            raise UserError(_("Say why the message is set aside: the reason is kept in the audit log."))
+        for event in self:
+            if event.state not in (RECEIVED, FAILED):
+                raise UserError(
+                    _("Event %s is %s: only waiting or failed events can be set aside.", event.id, event.state)
+                )
+            self.env["integration.audit.log"]._log(
+                "event_set_aside", event, reason=reason, before={"state": event.state}, after={"state": SKIPPED}
+            )
+        self.sudo().write({"state": SKIPPED, "processed_at": fields.Datetime.now(), "error": reason})
+        return True
+
+    def action_open_set_aside(self):
+        self._check_manager(_("set inbox events aside"))
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Set aside"),
+            "res_model": "integration.event.set.aside",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_event_ids": self.ids},
+        }

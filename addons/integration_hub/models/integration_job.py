@@ -8,21 +8,33 @@ from odoo.exceptions import UserError
 
 from ..lib.backoff import full_jitter_delay
 from ..lib.errors import PermanentError, RetryableError
-from .integration_event import hub_may_commit
 
 _logger = logging.getLogger(__name__)
 
 PENDING, RUNNING, DONE, DEAD, CANCELLED = "pending", "running", "done", "dead", "cancelled"
-OUTBOX_BATCH_SIZE = 20
 
 
 class IntegrationJob(models.Model):
-    """The outbox: every outbound push, retried with backoff until done or dead."""
+    """The outbox: every outbound push, retried with backoff until done or dead.
+
+    Delivery is at least once: a job is resent only when its worker died
+    during that job's own call (see integration.queue), never because another
+    job of the same run failed.
+    """
 
     _name = "integration.job"
+    _inherit = ["integration.queue"]
     _description = "Integration outbox job"
     _order = "id desc"
     _rec_name = "idempotency_key"
+
+    _queue_ready_state = PENDING
+    _queue_busy_state = RUNNING
+    _queue_cron_xmlid = "integration_hub.ir_cron_run_outbox"
+    # no due date: parked until an administrator resumes the channel's outbound work
+    _queue_due_sql = "q.next_attempt_at IS NOT NULL AND q.next_attempt_at <= %(now)s"
+    _queue_channel_sql = "c.state = 'live'"
+    _queue_order_sql = "q.next_attempt_at, q.id"
 
     channel_id = fields.Many2one("integration.channel", required=True, index=True, ondelete="restrict", readonly=True)
     company_id = fields.Many2one(related="channel_id.company_id", store=True, index=True)
@@ -49,7 +61,6 @@ class IntegrationJob(models.Model):
         index=True,
         readonly=True,
     )
-    attempts = fields.Integer(readonly=True)
     max_attempts = fields.Integer(readonly=True)
     next_attempt_at = fields.Datetime(readonly=True, index=True, default=fields.Datetime.now)
     last_error = fields.Text(readonly=True)
@@ -59,6 +70,15 @@ class IntegrationJob(models.Model):
     _sql_constraints = [
         ("channel_idempotency_key_unique", "unique(channel_id, idempotency_key)", "This message is already queued."),
     ]
+
+    def init(self):
+        self.env.cr.execute(
+            """CREATE INDEX IF NOT EXISTS integration_job_ready_idx
+                   ON integration_job (next_attempt_at, id) WHERE state = 'pending'"""
+        )
+        self.env.cr.execute(
+            "CREATE INDEX IF NOT EXISTS integration_job_busy_idx ON integration_job (id) WHERE state = 'running'"
+        )
 
     # --- enqueue ----------------------------------------------------------
     @api.model
@@ -91,8 +111,8 @@ class IntegrationJob(models.Model):
             ],
         )
         row = self.env.cr.fetchone()
-        self.env.ref("integration_hub.ir_cron_run_outbox").sudo()._trigger()
         if row:
+            self._queue_wake()
             return self.browse(row[0])
         return self.search([("channel_id", "=", channel.id), ("idempotency_key", "=", idempotency_key)], limit=1)
 
@@ -102,40 +122,16 @@ class IntegrationJob(models.Model):
 
     # --- running ----------------------------------------------------------
     @api.model
-    def _claim_batch(self, limit=OUTBOX_BATCH_SIZE):
-        self.env["integration.channel"].flush_model(["state"])
-        self.flush_model()
-        self.env.cr.execute(
-            """
-            SELECT j.id
-              FROM integration_job j
-              JOIN integration_channel c ON c.id = j.channel_id
-             WHERE j.state = 'pending'
-               AND c.state = 'live'
-               AND j.next_attempt_at <= %s
-             ORDER BY j.next_attempt_at, j.id
-             LIMIT %s
-               FOR UPDATE OF j SKIP LOCKED
-            """,
-            [fields.Datetime.now(), limit],
-        )
-        return self.browse([row[0] for row in self.env.cr.fetchall()])
+    def _cron_run_outbox(self):
+        """The outbox worker: due jobs one at a time, each committed right after its answer."""
+        return self._queue_drain()
 
-    @api.model
-    def _cron_run_outbox(self, batch_size=OUTBOX_BATCH_SIZE, max_batches=100):
-        commit = hub_may_commit(self.env)
-        for _batch in range(max_batches):
-            jobs = self._claim_batch(batch_size)
-            if not jobs:
-                break
-            for job in jobs:
-                job._run()
-            if commit:
-                self.env.cr.commit()
+    def _queue_work(self):
+        self._run()
 
     def _run(self):
+        """Deliver this job once (its attempt is already counted) and record the answer."""
         self.ensure_one()
-        self.write({"state": RUNNING, "attempts": self.attempts + 1})
         try:
             with self.env.cr.savepoint():
                 response = self.channel_id._adapter()._push(self)
@@ -157,6 +153,11 @@ class IntegrationJob(models.Model):
                 }
             )
             self._after_delivery()
+
+    def _queue_abandoned(self):
+        """The worker died during this job's call: the partner may or may not have it, so send it again."""
+        error = RetryableError(_("interrupted: the worker stopped while sending attempt %s", self.attempts))
+        self._retry_later(error)
 
     def _after_delivery(self):
         """Hook: what becomes true once the channel has the message (e.g. a level is published)."""
@@ -219,7 +220,7 @@ class IntegrationJob(models.Model):
                 "job_retry", job, reason=_("Retried by a manager"), before={"state": DEAD, "error": job.last_error}
             )
         self.sudo().write({"state": PENDING, "attempts": 0, "next_attempt_at": fields.Datetime.now()})
-        self.env.ref("integration_hub.ir_cron_run_outbox").sudo()._trigger()
+        self._queue_wake()
         return True
 
     def action_cancel(self):

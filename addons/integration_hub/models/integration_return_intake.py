@@ -16,6 +16,9 @@ class IntegrationReturnIntake(models.Model):
         if not isinstance(data, dict) or not str(data.get("id") or "").strip():
             raise PayloadError(_("the return has no 'id'"))
         external_id = str(data["id"]).strip()
+        lines = data.get("lines")
+        if lines is not None and not (isinstance(lines, list) and all(isinstance(line, dict) for line in lines)):
+            raise PayloadError(_("return %s: 'lines' must be a list of line objects", external_id))
         record = self.search([("channel_id", "=", channel.id), ("external_id", "=", external_id)], limit=1)
         if not record:
             if kind != "created" and not data.get("lines"):

@@ -67,8 +67,8 @@ class TestInbox(HubFactoryMixin, TransactionCase):
             raise RetryableError("partner API timed out")
 
         with patch.object(IntegrationEvent, "_handle_test_ping", flaky, create=True):
-            event, _ = self.receive("flaky-1")
             with freeze_time("2026-11-27 10:00:00"):
+                event, _ = self.receive("flaky-1")
                 self.env["integration.event"]._cron_process_inbox()
                 self.assertEqual(event.state, "received")
                 self.assertEqual(event.attempts, 1)
@@ -160,11 +160,12 @@ class TestInboxConcurrency(HubFactoryMixin, TransactionCase):
         with self.registry_.cursor() as cr1, self.registry_.cursor() as cr2:
             env1 = api.Environment(cr1, SUPERUSER_ID, {})
             env2 = api.Environment(cr2, SUPERUSER_ID, {})
-            first = set(env1["integration.event"]._claim_batch(25).ids)
-            second = set(env2["integration.event"]._claim_batch(25).ids)
+            Event1, Event2 = env1["integration.event"], env2["integration.event"]
+            first = {Event1._queue_claim_next(commit=False).id for _n in range(25)}
+            second = {Event2._queue_claim_next(commit=False).id for _n in range(25)} - {False}
             self.assertEqual(len(first), 25)
             self.assertEqual(len(second), 15)
-            self.assertFalse(first & second, "SKIP LOCKED: a locked event is never handed out twice")
+            self.assertFalse(first & second, "SKIP LOCKED: an event taken by a worker is never handed out twice")
             cr1.rollback()
             cr2.rollback()
 
@@ -176,17 +177,23 @@ class TestInboxConcurrency(HubFactoryMixin, TransactionCase):
             with lock:
                 handled.append(data["id"])
 
+        errors = []
+
         def worker():
-            with self.registry_.cursor() as cr:
-                env = api.Environment(cr, SUPERUSER_ID, {})
-                env["integration.event"]._cron_process_inbox(batch_size=5)
+            try:
+                with self.registry_.cursor() as cr:
+                    env = api.Environment(cr, SUPERUSER_ID, {})
+                    env["integration.event"]._cron_process_inbox()
+            except Exception as error:  # surfaced by the assertion below
+                errors.append(error)
 
         with patch.object(IntegrationEvent, "_handle_test_ping", handler, create=True):
-            threads = [threading.Thread(target=worker) for _ in range(2)]
+            threads = [threading.Thread(target=worker) for _ in range(3)]
             for thread in threads:
                 thread.start()
             for thread in threads:
                 thread.join(60)
+        self.assertEqual(errors, [], "no worker crashes on another worker's concurrent update")
         self.assertEqual(sorted(handled), list(range(40)))
         with self.registry_.cursor() as cr:
             cr.execute(

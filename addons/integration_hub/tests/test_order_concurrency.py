@@ -56,9 +56,10 @@ class TestOrderConcurrency(HubFactoryMixin, TransactionCase):
             try:
                 with self.registry_.cursor() as cr:
                     env = api.Environment(cr, SUPERUSER_ID, {})
-                    events = env["integration.event"]._claim_batch(1)
+                    event = env["integration.event"]._queue_claim_next()  # the attempt is committed
+                    self.assertTrue(event._queue_lock())
                     barrier.wait(10)  # both hold one event: process them at the same moment
-                    events._process()
+                    event._queue_work()
             except Exception as error:  # surfaced by the assertion below
                 errors.append(error)
 

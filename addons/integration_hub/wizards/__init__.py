@@ -1,4 +1,5 @@
 from . import (
+    integration_event_set_aside,
     integration_exception_decision,
     integration_inventory_reconcile,
     integration_order_carrier_pickup,

@@ -55,7 +55,7 @@ class CarrierPushController(http.Controller):
                 continue
             stored += int(picking._hub_store_tracking_event(carrier, event, "webhook"))
         if stored:
-            env.ref("integration_hub.ir_cron_process_inbox")._trigger()
+            env["integration.event"]._queue_wake()
         if hub_may_commit(env):
             env.cr.commit()
         return _reply(200, f"{stored} event(s) stored")

@@ -520,7 +520,7 @@ class StockPicking(models.Model):
                 for event in events:
                     stored += int(picking._hub_store_tracking_event(carrier, event, "poll"))
         if stored:
-            self.env.ref("integration_hub.ir_cron_process_inbox").sudo()._trigger()
+            self.env["integration.event"].sudo()._queue_wake()
         return stored
 
     def _hub_store_tracking_event(self, carrier, event, source):

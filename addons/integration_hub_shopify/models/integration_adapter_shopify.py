@@ -7,6 +7,7 @@ from datetime import UTC, timedelta
 
 from odoo import _, api, fields, models
 
+from odoo.addons.integration_hub.lib import json_document
 from odoo.addons.integration_hub.lib.errors import PayloadError, PermanentError, RetryableError, SignatureError
 from odoo.addons.integration_hub.lib.order_payload import parse_timestamp
 from odoo.addons.integration_hub.lib.webhook import WebhookEnvelope, headers_to_keep
@@ -205,10 +206,7 @@ class IntegrationAdapterShopify(models.AbstractModel):
     def _parse_webhook(self, channel, envelope, body):
         if not envelope.event_type:
             raise PayloadError("the webhook has no X-Shopify-Topic header")
-        try:
-            document = json.loads(body)
-        except (ValueError, UnicodeDecodeError) as error:
-            raise PayloadError(f"the body is not valid JSON ({error.__class__.__name__}: {error})") from None
+        document = json_document.loads(body)
         if not isinstance(document, dict):
             raise PayloadError("the body must be a JSON object")
         return envelope.event_type, document

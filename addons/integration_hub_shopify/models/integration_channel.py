@@ -142,7 +142,7 @@ class IntegrationChannel(models.Model):
             )
             parked.write({"next_attempt_at": fields.Datetime.now()})
             channel.message_post(body=_("Outbound work resumed (%s queued messages).", len(parked)))
-        self.env.ref("integration_hub.ir_cron_run_outbox").sudo()._trigger()
+        self.env["integration.job"].sudo()._queue_wake()
         return True
 
     def _check_admin(self):
@@ -225,7 +225,7 @@ class IntegrationChannel(models.Model):
         if move_cursor and cursor and (not self.shopify_poll_cursor or cursor > self.shopify_poll_cursor):
             self.shopify_poll_cursor = cursor
         if new:
-            self.env.ref("integration_hub.ir_cron_process_inbox").sudo()._trigger()
+            self.env["integration.event"].sudo()._queue_wake()
         if hub_may_commit(self.env):
             self.env.cr.commit()
         return new

@@ -11,6 +11,7 @@ class IntegrationJob(models.Model):
     def _run(self):
         channel = self.channel_id
         if channel.platform == "shopify" and channel.shopify_outbound_paused:
+            self.write({"attempts": max(0, self.attempts - 1)})  # not an attempt: nothing was sent
             self._park()
             return
         return super()._run()

@@ -1,0 +1,274 @@
+import functools
+import logging
+import threading
+import time
+from datetime import timedelta
+
+from psycopg2 import errors as pg_errors
+
+from odoo import SUPERUSER_ID, api, fields, models
+from odoo.sql_db import db_connect
+from odoo.tools import SQL, config
+
+from odoo.addons.base.models.ir_cron import ODOO_NOTIFY_FUNCTION
+
+from ..lib.coalescing_notifier import CoalescingNotifier
+from ..lib.time_budget import TimeBudget, budget_seconds
+
+_logger = logging.getLogger(__name__)
+
+# Another transaction touched the same rows: retry in a fresh transaction.
+CONCURRENCY_ERRORS = (pg_errors.SerializationFailure, pg_errors.DeadlockDetected, pg_errors.LockNotAvailable)
+# An item still "busy" this long after its attempt began, and no longer locked by its worker, was
+# abandoned (the worker was killed, hit a time limit or the server crashed). The delay only covers the
+# instant between the attempt's commit and the work transaction's lock.
+ABANDONED_AFTER_SECONDS = 30
+CLAIM_RETRIES = 5
+
+
+def hub_may_commit(env):
+    """Commit per item in production; never inside a test transaction."""
+    return not (env.registry.in_test_mode() or getattr(threading.current_thread(), "testing", False))
+
+
+def _notify_cron_workers(dbname):
+    # Odoo's cron workers LISTEN on the 'postgres' database (see ir.cron._notifydb)
+    with db_connect("postgres").cursor() as cr:
+        cr.execute(SQL("SELECT %s('cron_trigger', %s)", SQL.identifier(ODOO_NOTIFY_FUNCTION), dbname))
+
+
+_cron_waker = CoalescingNotifier(_notify_cron_workers)
+
+
+class IntegrationQueue(models.AbstractModel):
+    """Durable work queue shared by the inbox and the outbox.
+
+    One item at a time: its attempt is counted and committed *before* the work
+    (so a worker that dies on an item still counts that attempt), the work runs
+    in its own transaction holding the item's row lock, and its result is
+    committed at once. A run stops taking items when its time budget is spent
+    and wakes a fresh run. Items left busy by a dead worker are found by their
+    missing row lock and go back to the queue, or give up after the last
+    attempt (the model decides how, e.g. failed + exception).
+
+    A model using it sets the ``_queue_*`` attributes and implements
+    ``_queue_work()`` and ``_queue_abandoned()``.
+    """
+
+    _name = "integration.queue"
+    _description = "Integration work queue"
+
+    _queue_ready_state = None  # waiting for a worker, e.g. "received"
+    _queue_busy_state = None  # a worker has it, e.g. "processing"
+    _queue_cron_xmlid = None  # the cron that drains the queue
+    # SQL on the item (alias q) and its channel (alias c): which ready items are due
+    _queue_due_sql = "(q.next_attempt_at IS NULL OR q.next_attempt_at <= %(now)s)"
+    _queue_channel_sql = "c.state != 'paused'"
+    _queue_order_sql = "q.id"
+
+    attempts = fields.Integer(readonly=True)
+    next_attempt_at = fields.Datetime(readonly=True, index=True)
+    started_at = fields.Datetime(string="Last attempt started", readonly=True)
+
+    # --- the loop -----------------------------------------------------------
+    @api.model
+    def _queue_drain(self, abandoned_after=ABANDONED_AFTER_SECONDS):
+        """Process due items until none is left or the time budget is spent; return how many were taken."""
+        commit = hub_may_commit(self.env)
+        budget = TimeBudget(self._queue_time_budget())
+        self._queue_requeue_abandoned(abandoned_after, commit)
+        taken = 0
+        while not budget.spent():
+            item = self._queue_claim_next(commit)
+            if not item:
+                return taken
+            taken += 1
+            if item._queue_lock(commit):
+                item._queue_work()
+            self._queue_commit(commit)
+        if self._queue_due_exists():
+            self._queue_wake()  # a fresh run, with a fresh time limit, takes the rest
+            self._queue_commit(commit)
+        return taken
+
+    @api.model
+    def _queue_time_budget(self):
+        configured = self.env["ir.config_parameter"].sudo().get_param("integration_hub.cron_time_budget_seconds")
+        if configured:
+            return float(configured)
+        return budget_seconds(
+            config.get("limit_time_cpu"), config.get("limit_time_real"), config.get("limit_time_real_cron", -1)
+        )
+
+    def _queue_commit(self, commit):
+        if commit:
+            self.env.cr.commit()
+
+    # --- claiming -----------------------------------------------------------
+    def _queue_where(self):
+        return SQL(
+            f"q.state = %(ready)s AND {self._queue_channel_sql} AND {self._queue_due_sql}",
+            ready=self._queue_ready_state,
+            now=fields.Datetime.now(),
+        )
+
+    @api.model
+    def _queue_claim_next(self, commit=True):
+        """Take the next due item and count its attempt; in production the attempt is committed here."""
+        self.flush_model()
+        self.env["integration.channel"].flush_model(["state"])
+        query = SQL(
+            """UPDATE %(table)s t
+                  SET state = %(busy)s, attempts = t.attempts + 1, started_at = %(now)s, write_date = %(now)s
+                WHERE t.id = (SELECT q.id
+                                FROM %(table)s q
+                                JOIN integration_channel c ON c.id = q.channel_id
+                               WHERE %(where)s
+                               ORDER BY %(order)s
+                               LIMIT 1
+                                 FOR NO KEY UPDATE OF q SKIP LOCKED)
+            RETURNING t.id""",
+            table=SQL.identifier(self._table),
+            busy=self._queue_busy_state,
+            now=fields.Datetime.now(),
+            where=self._queue_where(),
+            order=SQL(self._queue_order_sql),
+        )
+        for _try in range(CLAIM_RETRIES):
+            try:
+                self.env.cr.execute(query, log_exceptions=False)
+                row = self.env.cr.fetchone()
+                self._queue_commit(commit)
+                break
+            except CONCURRENCY_ERRORS:
+                # a row changed after this transaction's snapshot: look again in a fresh one
+                if not commit:
+                    raise
+                self.env.cr.rollback()
+        else:
+            return self.browse()
+        self.invalidate_model(["state", "attempts", "started_at"])
+        return self.browse(row[0]) if row else self.browse()
+
+    def _queue_lock(self, commit=True):
+        """Hold the item's row for the whole work transaction: a live worker's items are never taken back.
+
+        NO KEY UPDATE, like every row lock here: it excludes other workers but not the KEY SHARE lock a
+        foreign key takes, so recording a redelivery of the item never waits for its worker.
+        """
+        self.ensure_one()
+        try:
+            self.env.cr.execute(
+                SQL(
+                    "SELECT id FROM %s WHERE id = %s AND state = %s FOR NO KEY UPDATE",
+                    SQL.identifier(self._table),
+                    self.id,
+                    self._queue_busy_state,
+                ),
+                log_exceptions=False,
+            )
+            return bool(self.env.cr.fetchone())
+        except CONCURRENCY_ERRORS:
+            if not commit:
+                raise
+            self.env.cr.rollback()
+            return False
+
+    @api.model
+    def _queue_due_exists(self):
+        self.env.cr.execute(
+            SQL(
+                "SELECT 1 FROM %s q JOIN integration_channel c ON c.id = q.channel_id WHERE %s LIMIT 1",
+                SQL.identifier(self._table),
+                self._queue_where(),
+            )
+        )
+        return bool(self.env.cr.fetchone())
+
+    # --- abandoned items ------------------------------------------------------
+    @api.model
+    def _queue_requeue_abandoned(self, abandoned_after=ABANDONED_AFTER_SECONDS, commit=True):
+        """Busy items whose worker is gone (no row lock) go back to the queue or give up."""
+        self.flush_model()
+        try:
+            self.env.cr.execute(
+                SQL(
+                    """SELECT id FROM %s
+                        WHERE state = %s AND started_at <= %s
+                        ORDER BY id LIMIT 100
+                          FOR NO KEY UPDATE SKIP LOCKED""",
+                    SQL.identifier(self._table),
+                    self._queue_busy_state,
+                    fields.Datetime.now() - timedelta(seconds=abandoned_after),
+                ),
+                log_exceptions=False,
+            )
+            abandoned = self.browse([row[0] for row in self.env.cr.fetchall()])
+        except CONCURRENCY_ERRORS:
+            if not commit:
+                raise
+            self.env.cr.rollback()
+            return self.browse()
+        for item in abandoned:
+            _logger.warning("%s %s was abandoned by its worker (attempt %s)", self._description, item.id, item.attempts)
+            item._queue_abandoned()
+        self._queue_commit(commit)
+        return abandoned
+
+    # --- waking the workers ---------------------------------------------------
+    @api.model
+    def _queue_wake(self):
+        """Make the queue's cron due now and wake the cron workers once this transaction commits.
+
+        The trigger row is written with the database clock at this instant (not
+        Odoo's second-rounded time), so a cron run that started before this
+        commit does not delete it as already served.
+        """
+        cron = self.env.ref(self._queue_cron_xmlid)
+        self.env.cr.execute(
+            """INSERT INTO ir_cron_trigger (cron_id, call_at, create_uid, write_uid, create_date, write_date)
+               VALUES (%s, clock_timestamp() AT TIME ZONE 'UTC', %s, %s,
+                       now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC')""",
+            [cron.id, self.env.uid, self.env.uid],
+        )
+        self.env.cr.postcommit.add(functools.partial(_cron_waker.poke, self.env.cr.dbname))
+
+    def _register_hook(self):
+        """After a restart, wake the workers for what was left due instead of waiting for their first tick.
+
+        Odoo's cron workers sleep a full minute after they start; messages accepted before a crash or a
+        restart would wait that long.
+        """
+        super()._register_hook()
+        if self._queue_cron_xmlid and not (
+            config.get("test_enable")
+            or config.get("stop_after_init")
+            or getattr(threading.current_thread(), "testing", False)
+        ):
+            threading.Thread(
+                target=self._queue_kick_after_start, args=(self.env.cr.dbname,), name="hub-start-kick", daemon=True
+            ).start()
+
+    def _queue_kick_after_start(self, dbname, delays=(3, 15)):
+        for delay in delays:  # the cron workers start listening a moment after the registry is loaded
+            time.sleep(delay)
+            try:
+                with db_connect(dbname).cursor() as cr:
+                    env = api.Environment(cr, SUPERUSER_ID, {})
+                    queue = env[self._name]
+                    if not queue._queue_due_exists():
+                        return
+                    queue._queue_wake()
+                    cr.commit()
+            except Exception:  # the minute tick remains
+                _logger.warning("Could not wake the workers after start for %s", self._name, exc_info=True)
+                return
+
+    # --- to implement ---------------------------------------------------------
+    def _queue_work(self):
+        """Do the item's work in the current transaction and record its outcome."""
+        raise NotImplementedError
+
+    def _queue_abandoned(self):
+        """The item's worker died during its attempt: queue it again or give up."""
+        raise NotImplementedError

@@ -1,0 +1,362 @@
+"""The inbox and outbox with real database transactions, real threads and the real HTTP server.
+
+These tests commit their data (each worker and each HTTP request has its own
+connection, as in production) and remove it afterwards.
+"""
+
+import threading
+import uuid
+from unittest.mock import patch
+
+import requests
+from psycopg2 import errors as pg_errors
+
+from odoo import SUPERUSER_ID, api
+from odoo.modules.registry import Registry
+from odoo.tests import TransactionCase, tagged
+from odoo.tools import config, mute_logger
+
+from odoo.addons.integration_hub.controllers.webhook import store_in_own_transaction
+from odoo.addons.integration_hub.models import integration_queue
+from odoo.addons.integration_hub.models.integration_adapter_generic import IntegrationAdapterGeneric
+from odoo.addons.integration_hub.models.integration_event import IntegrationEvent
+
+from .common import TEST_SECRET, HubFactoryMixin
+
+ROUTE = "/integration_hub/v1/webhooks/"
+
+
+class WorkerKilled(BaseException):
+    """What a killed worker looks like from the database: its transaction never commits."""
+
+
+class SpentAfter:
+    """A TimeBudget stand-in that is spent after ``n`` checks (one check per item taken)."""
+
+    def __init__(self, n):
+        self.left = n
+
+    def __call__(self, _seconds):
+        return self
+
+    def spent(self):
+        self.left -= 1
+        return self.left < 0
+
+
+@tagged("post_install", "-at_install")
+class TestQueueResilience(HubFactoryMixin, TransactionCase):
+    def setUp(self):
+        super().setUp()
+        self.registry_ = Registry(self.env.cr.dbname)
+        self.suffix = uuid.uuid4().hex[:8]
+        with self.registry_.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            warehouse = env["stock.warehouse"].search([("company_id", "=", env.company.id)], limit=1)
+            channel = env["integration.channel"].create(
+                {
+                    "name": "Resilience",
+                    "code": f"RES-{self.suffix}",
+                    "platform": "generic",
+                    "state": "live",
+                    "warehouse_id": warehouse.id,
+                    "api_base_url": "https://partner.example.com/hub",
+                }
+            )
+            channel.webhook_secret = TEST_SECRET
+            self.channel_id, self.token = channel.id, channel.webhook_token
+        self.addCleanup(self._cleanup)
+
+    def _cleanup(self):
+        with self.registry_.cursor() as cr:
+            for table in ("integration_sync_exception", "integration_event", "integration_job"):
+                cr.execute(f"DELETE FROM {table} WHERE channel_id = %s", [self.channel_id])  # noqa: S608
+            cr.execute("DELETE FROM integration_channel_health WHERE channel_id = %s", [self.channel_id])
+            cr.execute("DELETE FROM integration_audit_log WHERE channel_id = %s", [self.channel_id])
+            cr.execute("DELETE FROM integration_channel WHERE id = %s", [self.channel_id])
+            crons = [
+                self.env.ref(f"integration_hub.{xmlid}").id for xmlid in ("ir_cron_process_inbox", "ir_cron_run_outbox")
+            ]
+            cr.execute("DELETE FROM ir_cron_trigger WHERE cron_id = ANY(%s)", [crons])
+
+    # --- helpers -------------------------------------------------------------
+    def in_new_transaction(self, work):
+        with self.registry_.cursor() as cr:
+            return work(api.Environment(cr, SUPERUSER_ID, {}))
+
+    def query(self, sql, params=()):
+        with self.registry_.cursor() as cr:
+            cr.execute(sql, params)
+            return cr.fetchall()
+
+    def receive(self, n, event_type="test.ping"):
+        def store(env):
+            channel = env["integration.channel"].browse(self.channel_id)
+            return [
+                env["integration.event"]._receive(channel, f"{self.suffix}-{i}", event_type, {"id": i})[0]
+                for i in range(n)
+            ]
+
+        return self.in_new_transaction(store)
+
+    def run_in_worker(self, work):
+        """Run ``work(env)`` in a worker thread with its own connection; return what it raised, if anything."""
+        raised = []
+
+        def target():
+            try:
+                with self.registry_.cursor() as cr:
+                    work(api.Environment(cr, SUPERUSER_ID, {}))
+            except BaseException as error:  # noqa: BLE001 - a killed worker is what is being simulated
+                raised.append(error)
+
+        thread = threading.Thread(target=target)
+        thread.start()
+        thread.join(120)
+        return raised[0] if raised else None
+
+    def drain_inbox(self, env, **kwargs):
+        env["integration.event"]._queue_drain(**kwargs)
+
+    def post(self, body, headers, timeout=30):
+        url = f"http://127.0.0.1:{config['http_port']}{ROUTE}{self.token}"
+        return requests.post(url, data=body, headers=headers, timeout=timeout)
+
+    # --- intake ------------------------------------------------------------------
+    def test_concurrent_redeliveries_are_all_answered_200_and_stored_once(self):
+        deliveries = []
+        for n in range(12):
+            body, headers = self.signed_request(self.order_payload(f"C{n}"), msg_id=f"msg_{self.suffix}_{n}")
+            deliveries += [(body, headers)] * 4  # the same message four times, at the same instant
+        barrier = threading.Barrier(8)
+        answers = []
+        lock = threading.Lock()
+
+        def client(share):
+            barrier.wait(30)
+            for body, headers in share:
+                response = self.post(body, headers)
+                with lock:
+                    answers.append((response.status_code, response.json()["message"]))
+
+        threads = [threading.Thread(target=client, args=(deliveries[i::8],)) for i in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(120)
+        self.assertEqual(len(answers), 48)
+        self.assertEqual({status for status, _message in answers}, {200}, answers)
+        self.assertEqual(sorted(m for _s, m in answers).count("accepted"), 12)
+        rows = self.query(
+            """SELECT e.idempotency_key, count(r.id) FROM integration_event e
+                 LEFT JOIN integration_event_redelivery r ON r.event_id = e.id
+                WHERE e.channel_id = %s GROUP BY e.idempotency_key""",
+            [self.channel_id],
+        )
+        self.assertEqual(len(rows), 12, "one event per key")
+        self.assertEqual({count for _key, count in rows}, {3}, "every duplicate is counted on its original")
+
+    def test_a_race_that_fails_under_repeatable_read_is_stored_as_a_duplicate(self):
+        body, _headers = self.signed_request(self.order_payload("R1"))
+        key = f"race-{self.suffix}"
+
+        def intake(env):
+            channel = env["integration.channel"].browse(self.channel_id)
+            return env["integration.event"]._intake(channel, key, body, event_type="order.created")
+
+        with self.registry_.cursor() as cr_late, self.registry_.cursor() as cr_direct:
+            late = api.Environment(cr_late, SUPERUSER_ID, {})
+            direct = api.Environment(cr_direct, SUPERUSER_ID, {})
+            for cr in (cr_late, cr_direct):  # both requests took their snapshot (e.g. reading the channel)
+                cr.execute("SELECT id FROM integration_channel WHERE id = %s", [self.channel_id])
+            self.in_new_transaction(intake)  # another delivery of the same message commits first
+            with self.assertRaises(pg_errors.SerializationFailure), mute_logger("odoo.sql_db"):
+                intake(direct)  # what the endpoint used to answer 400 to
+            cr_direct.rollback()
+            event_id, created, failed = store_in_own_transaction(late, lambda: intake(late))
+        self.assertEqual((created, failed), (False, False), "the late one is a duplicate, answered 200")
+        self.assertEqual(
+            self.query("SELECT count(*) FROM integration_event_redelivery WHERE event_id = %s", [event_id]), [(1,)]
+        )
+
+    def test_a_redelivery_while_the_original_is_processed_answers_at_once(self):
+        body, headers = self.signed_request(self.order_payload("P1"), msg_id=f"msg_busy_{self.suffix}")
+        self.assertEqual(self.post(body, headers).json()["message"], "accepted")
+        with self.registry_.cursor() as worker_cr:
+            Event = api.Environment(worker_cr, SUPERUSER_ID, {})["integration.event"]
+            event = Event._queue_claim_next()
+            self.assertTrue(event and event._queue_lock(), "a worker holds the event for its whole work")
+            # the worker is busy with it (a large order): the redelivery must not wait for it
+            response = self.post(body, headers, timeout=10)
+            self.assertEqual((response.status_code, response.json()["message"]), (200, "duplicate"))
+            worker_cr.rollback()
+
+    def test_concurrent_forged_requests_are_all_counted_with_their_company(self):
+        forged = [
+            self.signed_request(
+                self.order_payload(f"F{n}"), secret="whsec_" + "QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUE="
+            )
+            for n in range(40)
+        ]
+        barrier = threading.Barrier(8)
+        statuses = []
+
+        def client(share):
+            barrier.wait(30)
+            for body, headers in share:
+                statuses.append(self.post(body, headers).status_code)
+
+        threads = [threading.Thread(target=client, args=(forged[i::8],)) for i in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(120)
+        self.assertEqual(statuses, [401] * 40)
+        rows = self.query(
+            "SELECT sum(webhooks_rejected), array_agg(company_id) FROM integration_channel_health"
+            " WHERE channel_id = %s",
+            [self.channel_id],
+        )
+        self.assertEqual(rows[0][0], 40, "no rejection lost to a concurrent count")
+        self.assertEqual(set(rows[0][1]), {self.env.company.id})
+
+    # --- inbox worker ----------------------------------------------------------------
+    @mute_logger("odoo.addons.integration_hub.models.integration_queue")
+    def test_a_message_that_kills_its_worker_is_failed_after_the_last_attempt_and_the_others_go_on(self):
+        poison_id, *others = self.receive(4)
+        handled = []
+
+        def handler(event, data):
+            if event.id == poison_id:
+                raise WorkerKilled  # a CPU limit, an out-of-memory kill, a crash
+            handled.append(data["id"])
+
+        with patch.object(IntegrationEvent, "_handle_test_ping", handler, create=True):
+            self.assertIsInstance(self.run_in_worker(self.drain_inbox), WorkerKilled)
+            state, attempts = self.query("SELECT state, attempts FROM integration_event WHERE id = %s", [poison_id])[0]
+            self.assertEqual((state, attempts), ("processing", 1), "the attempt was counted before the work")
+            # the next run takes it back (its worker is gone) and goes on with the others first
+            self.assertIsNone(self.run_in_worker(lambda env: self.drain_inbox(env, abandoned_after=0)))
+            self.assertEqual(sorted(handled), [1, 2, 3])
+            for _death in range(5):
+                self.query(
+                    "UPDATE integration_event SET next_attempt_at = NULL WHERE id = %s RETURNING id", [poison_id]
+                )
+                self.assertIsInstance(self.run_in_worker(self.drain_inbox), WorkerKilled)
+                self.run_in_worker(lambda env: env["integration.event"]._queue_requeue_abandoned(0))
+        state, attempts, error = self.query(
+            "SELECT state, attempts, error FROM integration_event WHERE id = %s", [poison_id]
+        )[0]
+        self.assertEqual((state, attempts), ("failed", 6))
+        self.assertIn("stopped 6 times", error)
+        self.assertEqual(sorted(handled), [1, 2, 3], "each other message was handled exactly once")
+        exception = self.query(
+            "SELECT state FROM integration_sync_exception WHERE event_id = %s AND exception_type = 'failed_event'",
+            [poison_id],
+        )
+        self.assertEqual(exception, [("open",)])
+
+    def test_a_run_stops_at_its_time_budget_and_wakes_a_fresh_run(self):
+        self.receive(5)
+        handled = []
+
+        def handler(event, data):
+            handled.append(data["id"])
+
+        cron = self.env.ref("integration_hub.ir_cron_process_inbox")
+        before = self.query("SELECT count(*) FROM ir_cron_trigger WHERE cron_id = %s", [cron.id])[0][0]
+        with (
+            patch.object(IntegrationEvent, "_handle_test_ping", handler, create=True),
+            patch.object(integration_queue, "TimeBudget", SpentAfter(2)),
+        ):
+            self.assertIsNone(self.run_in_worker(self.drain_inbox))
+        self.assertEqual(sorted(handled), [0, 1], "no new work once the budget is spent")
+        after = self.query("SELECT count(*) FROM ir_cron_trigger WHERE cron_id = %s", [cron.id])[0][0]
+        self.assertEqual(after, before + 1, "a fresh run is due at once for the rest")
+        self.query("DELETE FROM ir_cron_trigger WHERE cron_id = %s RETURNING id", [cron.id])
+
+    def test_a_wake_up_survives_the_cleanup_of_a_run_that_started_before_it(self):
+        cron = self.env.ref("integration_hub.ir_cron_process_inbox")
+        with self.registry_.cursor() as cron_cr:
+            cron_cr.execute("SELECT now()")  # a cron run starts (Odoo deletes its served triggers at the end)
+            self.receive(1)
+            self.in_new_transaction(lambda env: env["integration.event"]._queue_wake())  # committed during the run
+            cron_cr.execute(
+                """DELETE FROM ir_cron_trigger WHERE cron_id = %s AND call_at < (now() at time zone 'UTC')""",
+                [cron.id],
+            )  # what ir.cron._reschedule_later does when the run ends
+            cron_cr.commit()
+        left = self.query("SELECT count(*) FROM ir_cron_trigger WHERE cron_id = %s", [cron.id])[0][0]
+        self.assertEqual(left, 1, "the message that came during the run still has its wake-up")
+        self.query("DELETE FROM ir_cron_trigger WHERE cron_id = %s RETURNING id", [cron.id])
+
+    def test_after_a_restart_the_workers_are_woken_for_what_is_due(self):
+        self.receive(1)
+        cron = self.env.ref("integration_hub.ir_cron_process_inbox")
+        self.query("DELETE FROM ir_cron_trigger WHERE cron_id = %s RETURNING id", [cron.id])
+        self.env["integration.event"]._queue_kick_after_start(self.env.cr.dbname, delays=(0,))
+        self.assertEqual(self.query("SELECT count(*) FROM ir_cron_trigger WHERE cron_id = %s", [cron.id]), [(1,)])
+        self.query("DELETE FROM ir_cron_trigger WHERE cron_id = %s RETURNING id", [cron.id])
+
+    # --- outbox worker ---------------------------------------------------------------
+    def enqueue(self, n):
+        def store(env):
+            channel = env["integration.channel"].browse(self.channel_id)
+            return [
+                env["integration.job"]._enqueue(channel, "inventory", f"{self.suffix}-job-{i}", {"SKU": i}).id
+                for i in range(n)
+            ]
+
+        return self.in_new_transaction(store)
+
+    @mute_logger("odoo.addons.integration_hub.models.integration_queue")
+    def test_a_crash_during_one_call_resends_only_that_job_and_each_answer_is_committed_at_once(self):
+        job_ids = self.enqueue(4)
+        calls = []
+        seen_from_outside = {}
+
+        def push(adapter, job):
+            calls.append(job.id)
+            if job.id == job_ids[1] and calls.count(job.id) == 1:
+                # while this call is in flight, another connection sees the committed facts
+                seen_from_outside.update(
+                    dict(
+                        (row[0], row[1:])
+                        for row in self.query(
+                            "SELECT id, state, attempts FROM integration_job WHERE id = ANY(%s)", [job_ids[:2]]
+                        )
+                    )
+                )
+                raise WorkerKilled
+
+        with patch.object(IntegrationAdapterGeneric, "_push", push, create=True):
+            self.assertIsInstance(self.run_in_worker(lambda env: env["integration.job"]._queue_drain()), WorkerKilled)
+            self.assertEqual(seen_from_outside[job_ids[0]], ("done", 1), "the first answer was committed at once")
+            self.assertEqual(seen_from_outside[job_ids[1]], ("running", 1), "the attempt was counted before the call")
+            self.query(
+                "UPDATE integration_job SET started_at = started_at - interval '1 hour' WHERE id = %s RETURNING id",
+                [job_ids[1]],
+            )
+            self.run_in_worker(lambda env: env["integration.job"]._queue_requeue_abandoned())
+            self.query(
+                """UPDATE integration_job SET next_attempt_at = now() at time zone 'UTC' - interval '1 minute'
+                    WHERE id = %s RETURNING id""",
+                [job_ids[1]],
+            )
+            self.assertIsNone(self.run_in_worker(lambda env: env["integration.job"]._queue_drain()))
+        self.assertEqual(sorted(calls), sorted([*job_ids, job_ids[1]]), "one resend, for the job in flight only")
+        states = dict(self.query("SELECT id, state FROM integration_job WHERE id = ANY(%s)", [job_ids]))
+        self.assertEqual(set(states.values()), {"done"})
+
+    def test_a_slow_partner_does_not_hold_the_outbox_past_its_budget(self):
+        job_ids = self.enqueue(5)
+        with (
+            patch.object(IntegrationAdapterGeneric, "_push", lambda adapter, job: None, create=True),
+            patch.object(integration_queue, "TimeBudget", SpentAfter(2)),
+        ):
+            self.run_in_worker(lambda env: env["integration.job"]._queue_drain())
+        states = self.query(
+            "SELECT state, attempts, count(*) FROM integration_job WHERE id = ANY(%s) GROUP BY 1, 2 ORDER BY 1",
+            [job_ids],
+        )
+        self.assertEqual(states, [("done", 1, 2), ("pending", 0, 3)], "the rest waits untouched for the next run")

@@ -1,0 +1,49 @@
+import threading
+import time
+
+from odoo.addons.integration_hub.lib.coalescing_notifier import CoalescingNotifier
+
+
+def test_a_burst_of_pokes_is_one_send_and_every_poke_is_followed_by_a_send():
+    sends = []
+    sent = threading.Event()
+
+    def send(key):
+        sends.append((key, time.monotonic()))
+        sent.set()
+
+    notifier = CoalescingNotifier(send, window=0.05)
+    pokes = []
+    for _n in range(50):
+        pokes.append(time.monotonic())
+        notifier.poke("db1")
+    assert sent.wait(5)
+    time.sleep(0.2)
+    assert len(sends) == 1, "one wake-up serves the whole burst"
+    assert sends[0][1] >= pokes[-1], "the wake-up comes after the last commit it serves"
+    # a poke after that send gets its own send: no commit is left without a wake-up
+    sent.clear()
+    later = time.monotonic()
+    notifier.poke("db1")
+    assert sent.wait(5)
+    assert len(sends) == 2 and sends[1][1] >= later
+
+
+def test_keys_are_woken_separately_and_a_failing_send_does_not_stop_the_notifier():
+    sends = []
+    done = threading.Event()
+
+    def send(key):
+        if key == "broken":
+            raise RuntimeError("database is down")
+        sends.append(key)
+        if key == "db2":
+            done.set()
+
+    notifier = CoalescingNotifier(send, window=0.01)
+    notifier.poke("broken")
+    notifier.poke("db1")
+    time.sleep(0.1)
+    notifier.poke("db2")
+    assert done.wait(5)
+    assert sorted(sends) == ["db1", "db2"]
