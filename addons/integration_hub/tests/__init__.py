@@ -14,4 +14,5 @@ from . import (
     test_security,
     test_tour,
     test_webhook,
+    test_webhook_odd_inputs,
 )
