@@ -92,9 +92,8 @@ def hub_path():
             channel, envelope.idempotency_key, body, event_type=event_type, source_timestamp=envelope.source_timestamp
         )
         env.cr.commit()  # 200 only after the row is committed
-    while Event._claim_batch(BATCH):  # the inbox worker (the cron), commit per batch
-        env.cr.rollback()
-        Event._cron_process_inbox(batch_size=BATCH, max_batches=1)
+    while Event._queue_due_exists():  # the inbox worker (the cron): one event per transaction
+        Event._cron_process_inbox()
         env.cr.commit()
     elapsed = time.perf_counter() - started
     accepted = env["integration.channel.order"].search_count(

@@ -13,7 +13,7 @@ live Shopify channel BENCHSHOP from bench/setup_shopify_channel.py
               must collapse into the original row
 
 Checks: one inbox row per unique event id (zero loss, no double) and
-sum(duplicate_count) == re-sends. Timings are printed, never asserted.
+redelivery rows == re-sends. Timings are printed, never asserted.
 """
 
 import base64

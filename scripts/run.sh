@@ -4,6 +4,9 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 ODOO_SRC=${ODOO_SRC:-/opt/odoo}
 VENV=${VENV:-$ROOT/.venv}
+# Odoo re-executes itself as "python" (a restart after a time or memory limit): that name must be the
+# venv's, or the new process starts without the project's packages and the server stays down.
+export PATH="$VENV/bin:$PATH"
 CONF=${CONF:-$ROOT/.odoo.conf}
 DB=${DB:-integration_hub}
 ADDONS=integration_hub,integration_hub_shopify,integration_hub_carriers
