@@ -10,7 +10,7 @@ ADDONS := integration_hub,integration_hub_shopify,integration_hub_carriers
 ODOO_BIN := $(VENV)/bin/python $(ODOO_SRC)/odoo-bin
 export ODOO_SRC VENV
 
-.PHONY: setup run test test-unit lint format bench rotate-secrets clean
+.PHONY: setup run test test-unit lint format bench chaos rotate-secrets clean
 
 setup:
 	@bash scripts/bootstrap.sh
@@ -34,6 +34,10 @@ format: setup
 
 bench: setup
 	@bash scripts/bench.sh
+
+# Crashes, load and bad input against a real multi-process Odoo (bench/chaos.py); not part of make test.
+chaos: setup
+	@bash scripts/chaos.sh
 
 # After adding a new key in front of integration_hub_encryption_key: re-encrypt every secret.
 rotate-secrets: setup

@@ -20,51 +20,17 @@ DB=${BENCH_DB:-integration_hub_bench}
 PORT=${BENCH_PORT:-8269}
 WORKERS=${BENCH_WORKERS:-2}
 LOG_LEVEL=${BENCH_LOG_LEVEL:-warn}
-ADDONS=integration_hub,integration_hub_shopify,integration_hub_carriers
 RESULTS=$ROOT/bench/results
-ODOO_BIN=("$VENV/bin/python" "$ODOO_SRC/odoo-bin")  # a sub-command (shell) must come before the options
 ODOO_OPTS=(-c "$CONF" -d "$DB")
-ODOO=("${ODOO_BIN[@]}" "${ODOO_OPTS[@]}")
 export BENCH_SECRET=${BENCH_SECRET:-whsec_aW50ZWdyYXRpb24taHViLWJlbmNoLXNlY3JldC0zMmI=}  # bench only, public
-PG=(psql -h 127.0.0.1 -U "$(id -un)" -X -q -tA)
 start=$(date +%s)
 mkdir -p "$RESULTS"
-
-say() { printf '[bench] %s\n' "$*" >&2; }
+# shellcheck source=scripts/odoo_server.sh
+source "$ROOT/scripts/odoo_server.sh"
+ODOO=("${ODOO_BIN[@]}" "${ODOO_OPTS[@]}")
 
 # --- 1. database: reuse it when the three addons are installed --------------------
-# The addons may be edited while the bench runs: update (-u) until the code the
-# database was last updated with is the code on disk (three tries at most).
-stamp_file=$RESULTS/.addons-stamp
-addons_stamp() {
-  (cd "$ROOT" && find addons -type f \( -name '*.py' -o -name '*.xml' -o -name '*.csv' \) -print0 \
-    | sort -z | xargs -0 sha1sum | sha1sum | cut -c1-16)
-}
-if [ "${BENCH_FRESH:-0}" = 1 ]; then
-  say "BENCH_FRESH=1: dropping $DB"
-  dropdb -h 127.0.0.1 --if-exists "$DB"
-  rm -rf "$ROOT/.odoo-data/filestore/$DB"
-fi
-installed=$("${PG[@]}" -d "$DB" -c "SELECT count(*) FROM ir_module_module
-  WHERE state = 'installed' AND name IN ('integration_hub', 'integration_hub_shopify', 'integration_hub_carriers')" \
-  2>/dev/null || echo 0)
-if [ "$installed" = 3 ]; then
-  say "Reusing $DB (the three addons are installed)"
-else
-  say "Creating $DB with $ADDONS, no demo data (a few minutes)"
-  dropdb -h 127.0.0.1 --if-exists "$DB"
-  rm -rf "$ROOT/.odoo-data/filestore/$DB"
-  stamp=$(addons_stamp)
-  "${ODOO[@]}" -i "$ADDONS" --without-demo=all --stop-after-init --no-http --log-level=warn
-  echo "$stamp" > "$stamp_file"
-fi
-for _ in 1 2 3; do
-  stamp=$(addons_stamp)
-  [ "$(cat "$stamp_file" 2>/dev/null)" = "$stamp" ] && break
-  say "The addons changed since $DB was last updated: -u $ADDONS"
-  "${ODOO[@]}" -u "$ADDONS" --stop-after-init --no-http --log-level=warn
-  echo "$stamp" > "$stamp_file"
-done
+prepare_database "$DB" "${BENCH_FRESH:-0}"
 
 # --- 2. the live generic channel BENCH with a known secret, empty inbox --------
 channel_json=$("${ODOO_BIN[@]}" shell "${ODOO_OPTS[@]}" --no-http --log-level=warn < "$ROOT/bench/setup_channel.py" \
@@ -73,20 +39,6 @@ channel_json=$("${ODOO_BIN[@]}" shell "${ODOO_OPTS[@]}" --no-http --log-level=wa
 export BENCH_CHANNEL_JSON=$channel_json
 
 # --- 3. Odoo server in the background: prefork workers, no cron ------------------
-free_port() {  # first free TCP port from $1 upwards
-  "$VENV/bin/python" - "$1" <<'PY'
-import socket, sys
-port = int(sys.argv[1])
-while True:
-    with socket.socket() as s:
-        try:
-            s.bind(("127.0.0.1", port))
-            break
-        except OSError:
-            port += 1
-print(port)
-PY
-}
 PORT=$(free_port "$PORT")
 GEVENT_PORT=$(free_port $((PORT + 1)))
 server_log=$RESULTS/server.log
@@ -95,17 +47,14 @@ server_args=(--http-interface=127.0.0.1 --http-port="$PORT" --gevent-port="$GEVE
 if [ "${BENCH_DB_FILTER:-1}" = 1 ]; then
   server_args+=(--db-filter="^${DB}\$")
 fi
-server_bin=("${ODOO_BIN[@]}")
+choose_server_bin
+server_bin=("${SERVER_BIN[@]}")
 if [ "$WORKERS" -gt 0 ]; then
   server_args+=(--workers="$WORKERS")
   mode="prefork, $WORKERS HTTP workers"
-  # The prefork master also runs a gevent (websocket) process. When gevent cannot
-  # start in this venv, the master re-spawns it in a loop that eats a CPU core:
-  # leave that idle process out rather than measure the crash loop.
-  if ! "$VENV/bin/python" -c "import pkg_resources; pkg_resources.require('gevent')" >/dev/null 2>&1; then
+  if [ "$SERVER_WITHOUT_GEVENT" = 1 ]; then
     say "gevent cannot start in this venv (pkg_resources: unresolved dependencies); running the prefork"
     say "server without its websocket process (bench/odoo_without_gevent.py) - HTTP workers unchanged"
-    server_bin=("$VENV/bin/python" "$ROOT/bench/odoo_without_gevent.py")
     mode="$mode, no gevent process"
   fi
 else

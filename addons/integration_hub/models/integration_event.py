@@ -331,9 +331,14 @@ class IntegrationEvent(models.Model):
                 values["state"] = DUPLICATE
             self.write(values)
 
+    def _max_attempts(self):
+        """Attempts before an event is failed: ``integration_hub.inbox_max_attempts`` (default 6)."""
+        value = self.env["ir.config_parameter"].sudo().get_param("integration_hub.inbox_max_attempts")
+        return int(value) if value else INBOX_MAX_ATTEMPTS
+
     def _queue_abandoned(self):
         """The worker died during this event (time limit, memory, crash): try again later, then give up."""
-        if self.attempts >= INBOX_MAX_ATTEMPTS:
+        if self.attempts >= self._max_attempts():
             self._set_failed(
                 _(
                     "The worker processing this message stopped %(n)s times before finishing it (a time or memory "
@@ -367,7 +372,7 @@ class IntegrationEvent(models.Model):
         return document
 
     def _schedule_retry(self, error):
-        if self.attempts >= INBOX_MAX_ATTEMPTS:
+        if self.attempts >= self._max_attempts():
             self._set_failed(_("Gave up after %(n)s attempts: %(error)s", n=self.attempts, error=error))
             return
         delay = (

@@ -2,12 +2,14 @@ import functools
 import logging
 import threading
 import time
+from contextlib import closing
 from datetime import timedelta
 
+import psycopg2
 from psycopg2 import errors as pg_errors
 
-from odoo import SUPERUSER_ID, api, fields, models
-from odoo.sql_db import db_connect
+from odoo import api, fields, models
+from odoo.sql_db import connection_info_for, db_connect
 from odoo.tools import SQL, config
 
 from odoo.addons.base.models.ir_cron import ODOO_NOTIFY_FUNCTION
@@ -38,6 +40,36 @@ def _notify_cron_workers(dbname):
 
 
 _cron_waker = CoalescingNotifier(_notify_cron_workers)
+
+
+def _kick_after_start(dbname, cron_id, due, delays=(3, 15)):
+    """Make ``cron_id`` due and wake the workers if ``due`` (an SQL query) finds work.
+
+    Runs in a thread of whatever process loaded the registry, the prefork master included: Odoo empties
+    the master's connection pool before forking its workers, so this uses connections of its own,
+    outside the pool, opened and closed for each look.
+    """
+    for delay in delays:  # the cron workers start listening a moment after the registry is loaded
+        time.sleep(delay)
+        try:
+            with closing(psycopg2.connect(**connection_info_for(dbname)[1])) as connection:
+                with connection, connection.cursor() as cr:
+                    cr.execute(due.code, due.params)
+                    if not cr.fetchone():
+                        return
+                    cr.execute(
+                        "INSERT INTO ir_cron_trigger (cron_id, call_at)"
+                        " VALUES (%s, clock_timestamp() AT TIME ZONE 'UTC')",
+                        [cron_id],
+                    )
+            with closing(psycopg2.connect(**connection_info_for("postgres")[1])) as connection:
+                connection.autocommit = True
+                with connection.cursor() as cr:
+                    notify = SQL("SELECT %s('cron_trigger', %s)", SQL.identifier(ODOO_NOTIFY_FUNCTION), dbname)
+                    cr.execute(notify.code, notify.params)
+        except psycopg2.Error:  # the minute tick remains
+            _logger.warning("Could not wake the workers after start", exc_info=True)
+            return
 
 
 class IntegrationQueue(models.AbstractModel):
@@ -105,11 +137,11 @@ class IntegrationQueue(models.AbstractModel):
             self.env.cr.commit()
 
     # --- claiming -----------------------------------------------------------
-    def _queue_where(self):
+    def _queue_where(self, now=None):
         return SQL(
             f"q.state = %(ready)s AND {self._queue_channel_sql} AND {self._queue_due_sql}",
             ready=self._queue_ready_state,
-            now=fields.Datetime.now(),
+            now=fields.Datetime.now() if now is None else now,
         )
 
     @api.model
@@ -174,15 +206,16 @@ class IntegrationQueue(models.AbstractModel):
             self.env.cr.rollback()
             return False
 
+    def _queue_due_query(self, now=None):
+        return SQL(
+            "SELECT 1 FROM %s q JOIN integration_channel c ON c.id = q.channel_id WHERE %s LIMIT 1",
+            SQL.identifier(self._table),
+            self._queue_where(now),
+        )
+
     @api.model
     def _queue_due_exists(self):
-        self.env.cr.execute(
-            SQL(
-                "SELECT 1 FROM %s q JOIN integration_channel c ON c.id = q.channel_id WHERE %s LIMIT 1",
-                SQL.identifier(self._table),
-                self._queue_where(),
-            )
-        )
+        self.env.cr.execute(self._queue_due_query())
         return bool(self.env.cr.fetchone())
 
     # --- abandoned items ------------------------------------------------------
@@ -237,32 +270,20 @@ class IntegrationQueue(models.AbstractModel):
         """After a restart, wake the workers for what was left due instead of waiting for their first tick.
 
         Odoo's cron workers sleep a full minute after they start; messages accepted before a crash or a
-        restart would wait that long.
+        restart would wait that long. The check runs a few seconds later, when the workers listen.
         """
         super()._register_hook()
-        if self._queue_cron_xmlid and not (
+        if not self._queue_cron_xmlid or (
             config.get("test_enable")
             or config.get("stop_after_init")
             or getattr(threading.current_thread(), "testing", False)
         ):
-            threading.Thread(
-                target=self._queue_kick_after_start, args=(self.env.cr.dbname,), name="hub-start-kick", daemon=True
-            ).start()
-
-    def _queue_kick_after_start(self, dbname, delays=(3, 15)):
-        for delay in delays:  # the cron workers start listening a moment after the registry is loaded
-            time.sleep(delay)
-            try:
-                with db_connect(dbname).cursor() as cr:
-                    env = api.Environment(cr, SUPERUSER_ID, {})
-                    queue = env[self._name]
-                    if not queue._queue_due_exists():
-                        return
-                    queue._queue_wake()
-                    cr.commit()
-            except Exception:  # the minute tick remains
-                _logger.warning("Could not wake the workers after start for %s", self._name, exc_info=True)
-                return
+            return
+        cron_id = self.env.ref(self._queue_cron_xmlid).id
+        due = self._queue_due_query(now=SQL("now() AT TIME ZONE 'UTC'"))
+        threading.Thread(
+            target=_kick_after_start, args=(self.env.cr.dbname, cron_id, due), name="hub-start-kick", daemon=True
+        ).start()
 
     # --- to implement ---------------------------------------------------------
     def _queue_work(self):

@@ -11,10 +11,10 @@ from unittest.mock import patch
 import requests
 from psycopg2 import errors as pg_errors
 
-from odoo import SUPERUSER_ID, api
+from odoo import SUPERUSER_ID, api, sql_db
 from odoo.modules.registry import Registry
 from odoo.tests import TransactionCase, tagged
-from odoo.tools import config, mute_logger
+from odoo.tools import SQL, config, mute_logger
 
 from odoo.addons.integration_hub.controllers.webhook import store_in_own_transaction
 from odoo.addons.integration_hub.models import integration_queue
@@ -294,8 +294,12 @@ class TestQueueResilience(HubFactoryMixin, TransactionCase):
         self.receive(1)
         cron = self.env.ref("integration_hub.ir_cron_process_inbox")
         self.query("DELETE FROM ir_cron_trigger WHERE cron_id = %s RETURNING id", [cron.id])
-        self.env["integration.event"]._queue_kick_after_start(self.env.cr.dbname, delays=(0,))
+        due = self.env["integration.event"]._queue_due_query(now=SQL("now() AT TIME ZONE 'UTC'"))
+        pooled = [connection for connection, _used, _last in sql_db._Pool._connections]
+        integration_queue._kick_after_start(self.env.cr.dbname, cron.id, due, delays=(0,))
         self.assertEqual(self.query("SELECT count(*) FROM ir_cron_trigger WHERE cron_id = %s", [cron.id]), [(1,)])
+        # it may run in the prefork master, whose pool Odoo empties before forking: it never uses the pool
+        self.assertEqual([connection for connection, _used, _last in sql_db._Pool._connections], pooled)
         self.query("DELETE FROM ir_cron_trigger WHERE cron_id = %s RETURNING id", [cron.id])
 
     # --- outbox worker ---------------------------------------------------------------

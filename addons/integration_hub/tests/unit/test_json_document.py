@@ -38,3 +38,9 @@ def test_an_escaped_nul_names_where_it_is():
 def test_what_is_not_json_is_a_payload_error(body):
     with pytest.raises(PayloadError, match="not valid JSON"):
         json_document.loads(body)
+
+
+def test_a_lone_surrogate_is_refused_and_a_real_pair_is_a_character():
+    with pytest.raises(PayloadError, match=r"\$\.city contains half of a UTF-16 surrogate pair"):
+        json_document.loads('{"city": "Val\\ud800encia"}')
+    assert json_document.loads('{"city": "\\ud83d\\ude00"}') == {"city": "\U0001f600"}

@@ -1,0 +1,73 @@
+# Shared by scripts/bench.sh and scripts/chaos.sh (sourced, not run): a database with the three
+# addons at the code on disk, free ports, and the command that starts a prefork Odoo.
+# Expects ROOT, VENV, ODOO_SRC, CONF and RESULTS to be set.
+
+ADDONS=integration_hub,integration_hub_shopify,integration_hub_carriers
+ODOO_BIN=("$VENV/bin/python" "$ODOO_SRC/odoo-bin")  # a sub-command (shell) must come before the options
+PG=(psql -h 127.0.0.1 -U "$(id -un)" -X -q -tA)
+
+say() { printf '[%s] %s\n' "${SAY_PREFIX:-bench}" "$*" >&2; }
+
+addons_stamp() {
+  (cd "$ROOT" && find addons -type f \( -name '*.py' -o -name '*.xml' -o -name '*.csv' \) -print0 \
+    | sort -z | xargs -0 sha1sum | sha1sum | cut -c1-16)
+}
+
+# prepare_database DB [FRESH]: reuse DB when the three addons are installed, else create it; then
+# update (-u) until the code it was last updated with is the code on disk (three tries at most: the
+# addons may be edited while this runs).
+prepare_database() {
+  local db=$1 fresh=${2:-0} stamp_file="$RESULTS/.addons-stamp-$1" installed stamp
+  local odoo=("${ODOO_BIN[@]}" -c "$CONF" -d "$db")
+  if [ "$fresh" = 1 ]; then
+    say "Fresh run: dropping $db"
+    dropdb -h 127.0.0.1 --if-exists "$db"
+    rm -rf "$ROOT/.odoo-data/filestore/$db"
+  fi
+  installed=$("${PG[@]}" -d "$db" -c "SELECT count(*) FROM ir_module_module
+    WHERE state = 'installed' AND name IN ('integration_hub', 'integration_hub_shopify', 'integration_hub_carriers')" \
+    2>/dev/null || echo 0)
+  if [ "$installed" = 3 ]; then
+    say "Reusing $db (the three addons are installed)"
+  else
+    say "Creating $db with $ADDONS, no demo data (a few minutes)"
+    dropdb -h 127.0.0.1 --if-exists "$db"
+    rm -rf "$ROOT/.odoo-data/filestore/$db"
+    stamp=$(addons_stamp)
+    "${odoo[@]}" -i "$ADDONS" --without-demo=all --stop-after-init --no-http --log-level=warn
+    echo "$stamp" > "$stamp_file"
+  fi
+  for _ in 1 2 3; do
+    stamp=$(addons_stamp)
+    [ "$(cat "$stamp_file" 2>/dev/null)" = "$stamp" ] && break
+    say "The addons changed since $db was last updated: -u $ADDONS"
+    "${odoo[@]}" -u "$ADDONS" --stop-after-init --no-http --log-level=warn
+    echo "$stamp" > "$stamp_file"
+  done
+}
+
+free_port() {  # first free TCP port from $1 upwards
+  "$VENV/bin/python" - "$1" <<'PY'
+import socket, sys
+port = int(sys.argv[1])
+while True:
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", port))
+            break
+        except OSError:
+            port += 1
+print(port)
+PY
+}
+
+# Sets SERVER_BIN: odoo-bin, or the bench's variant without the prefork master's websocket process
+# when gevent cannot start in this venv (the master would re-spawn it in a loop eating a core).
+choose_server_bin() {
+  SERVER_BIN=("${ODOO_BIN[@]}")
+  SERVER_WITHOUT_GEVENT=0
+  if ! "$VENV/bin/python" -c "import pkg_resources; pkg_resources.require('gevent')" >/dev/null 2>&1; then
+    SERVER_BIN=("$VENV/bin/python" "$ROOT/bench/odoo_without_gevent.py")
+    SERVER_WITHOUT_GEVENT=1
+  fi
+}
