@@ -25,6 +25,8 @@ TRACKING_URL = "https://api-eu.dhl.com/track/shipments"
 PUBLIC_TRACKING_URL = "https://www.dhl.de/de/privatkunden/pakete-empfangen/verfolgen.html?piececode={tracking}"
 PROFILE = "STANDARD_GRUPPENPROFIL"
 MAX_PARCEL_KG = 31.5
+# Tracking timestamps normally carry an offset; one without is German local time.
+TIME_ZONE = "Europe/Berlin"
 
 # DHL unified tracking statusCode -> hub tracking status. Anything else is unknown: never guessed.
 STATUS_TABLE = {
@@ -151,7 +153,7 @@ def parse_tracking(document):
                     "tracking": tracking,
                     "code": code,
                     "status": STATUS_TABLE.get(code),
-                    "at": utc_naive(event.get("timestamp")),
+                    "at": utc_naive(event.get("timestamp"), zone=TIME_ZONE),
                     "description": event.get("description") or event.get("status") or "",
                     "carrier_event_id": f"{tracking}:{code}:{event.get('timestamp')}",
                 }

@@ -27,6 +27,8 @@ NS_SHIPMENT = "http://dpd.com/common/service/types/ShipmentService/4.4"
 NS_TRACKING = "http://dpd.com/common/service/types/ParcelLifeCycleService/2.0"
 PUBLIC_TRACKING_URL = "https://tracking.dpd.de/status/en_US/parcel/{tracking}"
 MAX_PARCEL_KG = 31.5
+# ParcelLifeCycle dates have no offset: DPD Germany's local time.
+TIME_ZONE = "Europe/Berlin"
 PRODUCTS = {"CL": "DPD Classic", "E830": "DPD 8:30", "E10": "DPD 10:00", "E12": "DPD 12:00", "E18": "DPD 18:00"}
 
 # DPD ParcelLifeCycle statusInfo.status -> hub tracking status. Unknown codes are never guessed.
@@ -179,7 +181,7 @@ def parse_tracking(content, parcel_number):
         at = None
         if when:
             try:
-                at = utc_naive(when)
+                at = utc_naive(when, zone=TIME_ZONE)
             except ValueError:
                 at = None
         events.append(
@@ -189,7 +191,7 @@ def parse_tracking(content, parcel_number):
                 "status": STATUS_TABLE.get(code),
                 "at": at,
                 "description": soap.text(node, "label/content") or soap.text(node, "description/content"),
-                "carrier_event_id": f"{parcel_number}:{code}",
+                "carrier_event_id": f"{parcel_number}:{code}:{when}",
             }
         )
     return events

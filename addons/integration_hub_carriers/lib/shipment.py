@@ -6,9 +6,15 @@ instead of coming back later as a carrier error.
 
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 SPANISH_CP = re.compile(r"^\d{5}$")
+
+
+class LabelNotCreated(Exception):
+    """The carrier made no label: the caller must not claim a shipment (the exception says why)."""
+
 
 # ISO 3166 alpha-2 -> alpha-3 for the destinations we serve (DHL Parcel DE wants alpha-3).
 ALPHA3 = {
@@ -111,11 +117,43 @@ def validate(shipment, phone_required=False, max_parcel_kg=None, spanish_rules=F
     return problems
 
 
-def utc_naive(value):
-    """An ISO 8601 timestamp (with or without offset) as a naive UTC datetime, as Odoo stores them."""
+def utc_naive(value, zone=None):
+    """An ISO 8601 timestamp as a naive UTC datetime, as Odoo stores them.
+
+    A timestamp with an offset is converted with it. One without an offset is a local time:
+    ``zone`` (an IANA name, e.g. the carrier's home zone ``Europe/Madrid``) says which; without
+    a zone it is taken as UTC already (the hub's own stored values).
+    """
     if not value:
         return None
     moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    if not moment.tzinfo and zone:
+        moment = moment.replace(tzinfo=ZoneInfo(zone))
     if moment.tzinfo:
         moment = moment.astimezone(UTC).replace(tzinfo=None)
+    return moment
+
+
+OFFSET = re.compile(r"^([+-])(\d{1,2}):?(\d{2})?$")
+
+
+def utc_from_parts(date, time, offset=None, zone=None):
+    """'YYYYMMDD' + 'HHMMSS' (a carrier's split date and time) as a naive UTC datetime, or None.
+
+    ``offset`` ('-05:00', '+0100') or ``zone`` say where the local time was taken; with neither,
+    the parts are already UTC (e.g. UPS gmtActivityDate / gmtActivityTime). Short times ('74700',
+    as UPS sometimes sends gmtTime) are left-padded with zeros.
+    """
+    date, time = (date or "").strip(), (time or "").strip() or "000000"
+    if len(date) != 8 or not date.isdigit() or not time.isdigit() or len(time) > 6:
+        return None
+    time = time.zfill(6)
+    moment = datetime(int(date[:4]), int(date[4:6]), int(date[6:8]), int(time[:2]), int(time[2:4]), int(time[4:6]))
+    match = OFFSET.match((offset or "").strip())
+    if match:
+        sign = -1 if match.group(1) == "-" else 1
+        delta = timedelta(hours=int(match.group(2)), minutes=int(match.group(3) or 0))
+        return moment - sign * delta
+    if zone:
+        return moment.replace(tzinfo=ZoneInfo(zone)).astimezone(UTC).replace(tzinfo=None)
     return moment

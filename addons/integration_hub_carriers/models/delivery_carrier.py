@@ -271,9 +271,17 @@ class DeliveryCarrier(models.Model):
 
     # --- Odoo's contract, shared by the four connectors -----------------------
     def _hub_send_shipping(self, pickings):
+        """Odoo's contract: [{exact_price, tracking_number}] per picking (no tracking number: no label).
+
+        Inside ``send_to_shipper`` (context ``hub_label_must_exist``) a failed label raises
+        ``LabelNotCreated`` instead, so that Odoo never posts "Shipment sent to carrier" for it.
+        """
         results = []
         for picking in pickings:
-            results.append(self._hub_send_one(picking))
+            result = self._hub_send_one(picking)
+            if not result["tracking_number"] and self.env.context.get("hub_label_must_exist"):
+                raise shipment_lib.LabelNotCreated(picking.name)
+            results.append(result)
         return results
 
     def _hub_send_one(self, picking):

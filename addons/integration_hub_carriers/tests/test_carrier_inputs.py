@@ -1,0 +1,128 @@
+"""Inputs as carriers really send them, through the entry points they use (push endpoint, labels)."""
+
+import json
+
+import responses
+
+from odoo.tests import HttpCase, tagged
+
+from odoo.addons.integration_hub.tests.order_common import OrderCase
+
+from .common import UPS_BASE, CarrierMixin
+from .unit import fixtures as F
+
+UPS_TOKEN_URL = UPS_BASE + "/security/v1/oauth/token"
+UPS_SHIP_URL = UPS_BASE + "/api/shipments/v2409/ship"
+
+
+@tagged("post_install", "-at_install")
+class TestCarrierInputs(CarrierMixin, OrderCase, HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.setup_carriers()
+
+    def push(self, carrier, message):
+        url = f"/integration_hub/v1/carriers/{carrier.hub_push_token}/tracking"
+        response = self.url_open(url, data=json.dumps(message), headers={"content-type": "application/json"})
+        self.assertEqual(response.status_code, 200, response.text)
+        return response
+
+    def ups_label(self, picking):
+        with self.stub() as mock:
+            mock.add(responses.POST, UPS_TOKEN_URL, json=F.UPS_TOKEN)
+            mock.add(responses.POST, UPS_SHIP_URL, json=F.UPS_SHIP_OK)
+            picking.send_to_shipper()
+        self.assertEqual(picking.carrier_tracking_ref, "1Z12345E0205271688")
+
+    # --- 8. carrier time stamps ---------------------------------------------------------------
+    def test_ups_push_delivered_in_lisbon_after_a_scan_in_madrid_is_applied(self):
+        """In transit 10:15 Madrid (09:15 UTC), then delivered 09:45 Lisbon (09:45 UTC): compared in UTC."""
+        order, picking = self.packed_order("TZ-1", carrier=self.ups)
+        self.ups_label(picking)
+        self.push(self.ups, F.ups_push("DP", "I", "20261120", "101500", "20261120", "091500"))
+        self.env["integration.event"]._cron_process_inbox()
+        self.assertEqual(picking.hub_shipment_state, "in_transit")
+        self.push(self.ups, F.ups_push("FS", "D", "20261120", "094500", "20261120", "094500"))
+        self.env["integration.event"]._cron_process_inbox()
+        self.assertEqual((picking.hub_shipment_state, order.state), ("delivered", "delivered"))
+        self.assertEqual(str(picking.hub_delivered_at), "2026-11-20 09:45:00", "the delivery's own UTC moment")
+        self.assertFalse(
+            [body for body in picking.message_ids.mapped("body") if "Out-of-order" in body],
+            "the later event is not taken for an older one",
+        )
+        self.assertEqual(
+            sorted(self.status_jobs(order).mapped(lambda job: job._payload()["status"])),
+            ["delivered", "dispatched", "in_transit"],
+            "the channel is told",
+        )
+        events = self.env["integration.event"].search([("event_type", "=", "shipment.tracking")])
+        self.assertEqual(
+            sorted(events.mapped("idempotency_key")),
+            [
+                "hub_ups:1Z12345E0205271688:D:2026-11-20 09:45:00",
+                "hub_ups:1Z12345E0205271688:I:2026-11-20 09:15:00",
+            ],
+            "dedupe keys are built on UTC",
+        )
+
+    def test_ups_polled_tracking_is_compared_in_utc(self):
+        order, picking = self.packed_order("TZ-2", carrier=self.ups)
+        self.ups_label(picking)
+        self.push(self.ups, F.ups_push("DP", "I", "20261120", "101500", "20261120", "091500"))
+        self.env["integration.event"]._cron_process_inbox()
+        delivered_in_lisbon = {
+            "trackResponse": {
+                "shipment": [
+                    {
+                        "package": [
+                            {
+                                "trackingNumber": "1Z12345E0205271688",
+                                "activity": [
+                                    F._ups_activity("D", "DELIVERED", "FS", "20261120", "094500", offset="+00:00"),
+                                    F._ups_activity("I", "On the way", "DP", "20261120", "101500", offset="+01:00"),
+                                ],
+                            }
+                        ]
+                    }
+                ]
+            }
+        }
+        with self.stub() as mock:
+            mock.add(responses.GET, UPS_BASE + "/api/track/v1/details/1Z12345E0205271688", json=delivered_in_lisbon)
+            stored = self.env["stock.picking"]._cron_poll_carrier_tracking(carrier_type="hub_ups")
+        self.assertEqual(stored, 1, "the in-transit scan already pushed is the same UTC moment: a duplicate")
+        self.env["integration.event"]._cron_process_inbox()
+        self.assertEqual((picking.hub_shipment_state, order.state), ("delivered", "delivered"))
+
+    # --- 10. a failed label claims nothing ------------------------------------------------------
+    def test_failed_label_posts_no_shipment_message(self):
+        _order, picking = self.packed_order("LBL-1", carrier=self.ups)
+        with self.stub() as mock:
+            mock.add(responses.POST, UPS_TOKEN_URL, json=F.UPS_TOKEN)
+            mock.add(responses.POST, UPS_SHIP_URL, json=F.UPS_ERROR_400, status=400)
+            picking.send_to_shipper()
+        self.assertFalse(picking.carrier_tracking_ref)
+        self.assertTrue(self.exceptions_of(picking, "carrier_error"), "the hub's 'label failed' exception")
+        bodies = " ".join(picking.message_ids.mapped("body"))
+        self.assertIn("failed", bodies)
+        self.assertNotIn("Shipment sent to carrier", bodies)
+        self.assertNotIn("tracking number False", bodies)
+
+    def test_failed_label_at_validation_posts_no_shipment_message_either(self):
+        self.warehouse.out_type_id.print_label = True
+        _event, order = self.ingest(self.order_data("LBL-2"))
+        picking = order._chain()["out"]
+        picking.carrier_id = self.ups
+        with self.stub() as mock:
+            mock.add(responses.POST, UPS_TOKEN_URL, json=F.UPS_TOKEN)
+            mock.add(responses.POST, UPS_SHIP_URL, json=F.UPS_ERROR_400, status=400)
+            self.validate_picking(picking)
+        self.assertEqual(picking.state, "done")
+        self.assertEqual(picking.hub_shipment_state, "staged")
+        self.assertNotIn("Shipment sent to carrier", " ".join(picking.message_ids.mapped("body")))
+
+    def test_successful_label_still_says_so(self):
+        _order, picking = self.packed_order("LBL-3", carrier=self.ups)
+        self.ups_label(picking)
+        self.assertIn("Shipment sent to carrier UPS", " ".join(picking.message_ids.mapped("body")))
