@@ -22,6 +22,7 @@
         "views/integration_audit_log_views.xml",
         "views/integration_channel_order_views.xml",
         "views/integration_sku_equivalence_views.xml",
+        "views/integration_channel_product_views.xml",
         "views/integration_inventory_views.xml",
         "views/integration_return_views.xml",
         "views/res_config_settings_views.xml",

@@ -58,6 +58,7 @@ class IntegrationChannelOrder(models.Model):
     customer_phone = fields.Char(readonly=True)
     vat = fields.Char(string="VAT id", readonly=True)
     ship_name = fields.Char(string="Ship to", readonly=True)
+    ship_company = fields.Char(string="Company (ship to)", readonly=True, help="The company at the delivery address.")
     ship_street = fields.Char(readonly=True, tracking=True)
     ship_street2 = fields.Char(readonly=True)
     ship_zip = fields.Char(readonly=True, tracking=True)
@@ -304,6 +305,7 @@ class IntegrationChannelOrderPrivacy(models.Model):
         "customer_phone",
         "vat",
         "ship_name",
+        "ship_company",
         "ship_street",
         "ship_street2",
         "ship_phone",
