@@ -10,6 +10,7 @@ from . import (
     test_order_validation,
     test_returns,
     test_outbox,
+    test_real_inputs,
     test_security,
     test_tour,
     test_webhook,

@@ -5,11 +5,6 @@ from odoo.exceptions import UserError
 class IntegrationChannelOrder(models.Model):
     _inherit = "integration.channel.order"
 
-    def _allocate(self):
-        result = super()._allocate()
-        self._hub_select_carrier()
-        return result
-
     def _hub_shipment_weight(self):
         weight = sum(line.product_id.weight * line.product_uom_qty for line in self.sale_order_id.order_line)
         return self.env["delivery.carrier"]._hub_weight_kg(weight)
@@ -64,6 +59,9 @@ class IntegrationChannelOrder(models.Model):
 
     def _transition(self, target, reason=None, forced=False):
         result = super()._transition(target, reason=reason, forced=forced)
+        if target == "accepted":
+            # only once the stock is reserved: an order that cannot be reserved never gets a carrier
+            self._hub_select_carrier()
         if target in ("picked", "packed"):
             # two- and three-step routes create the delivery only after the pick: choose its carrier then
             self.filtered(lambda o: o._chain()["out"].filtered(lambda p: not p.carrier_id))._hub_select_carrier()

@@ -1,6 +1,7 @@
 """Inputs as carriers really send them, through the entry points they use (push endpoint, labels)."""
 
 import json
+from unittest.mock import patch
 
 import responses
 
@@ -126,3 +127,27 @@ class TestCarrierInputs(CarrierMixin, OrderCase, HttpCase):
         _order, picking = self.packed_order("LBL-3", carrier=self.ups)
         self.ups_label(picking)
         self.assertIn("Shipment sent to carrier UPS", " ".join(picking.message_ids.mapped("body")))
+
+    # --- 6. the carrier is chosen once the stock is reserved -------------------------------------------
+    def test_an_order_that_cannot_be_reserved_gets_no_carrier_and_no_stray_exception(self):
+        Order = type(self.env["integration.channel.order"])
+        with patch.object(Order, "_delivery_reserved", return_value=False):  # taken meanwhile by another order
+            _event, order = self.ingest(self.order_data("RES-1", service_level="same_day"))
+        self.assertEqual(order.state, "on_hold")
+        self.assertIn("could not be reserved", order.validation_problems)
+        transfers = self.env["sale.order"].search([("integration_order_id", "=", order.id)]).picking_ids
+        stray = self.env["integration.sync.exception"].search(
+            [
+                ("exception_type", "=", "carrier_rule_missing"),
+                ("res_model", "=", "stock.picking"),
+                ("res_id", "in", transfers.ids),
+            ]
+        )
+        self.assertTrue(transfers, "the reservation was tried")
+        self.assertFalse(stray, "no 'no carrier rule' exception about a transfer that was cancelled")
+
+    def test_a_reserved_order_gets_its_carrier_choice(self):
+        _event, order = self.ingest(self.order_data("RES-2", service_level="same_day"))
+        self.assertEqual(order.state, "accepted")
+        picking = order._chain()["out"]
+        self.assertEqual(len(self.exceptions_of(picking, "carrier_rule_missing")), 1, "no rule: an exception")
