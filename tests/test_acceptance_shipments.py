@@ -46,7 +46,7 @@ class TestShipmentAcceptance(CarrierMixin, HubFactoryMixin, CatalogMixin, HttpCa
         cls.channel.api_base_url = SHOP_API
         cls.env["integration.carrier.rule"].create(
             {
-                "service_level": "next_day",
+                "service_level_id": cls.env.ref("integration_hub.service_level_next_day").id,
                 "country_ids": [(6, 0, cls.env.ref("base.es").ids)],
                 "weight_max": 30,
                 "carrier_id": cls.dhl.id,

@@ -67,7 +67,9 @@ class IntegrationChannelOrder(models.Model):
     ship_country_code = fields.Char(readonly=True, tracking=True)
     ship_phone = fields.Char(string="Phone as sent", readonly=True)
     phone_e164 = fields.Char(string="Phone (E.164)", readonly=True)
-    service_level = fields.Char(readonly=True)
+    service_level = fields.Char(
+        string="Shipping method as sent", readonly=True, help="The channel's shipping method or service, as sent."
+    )
     special_handling = fields.Text(readonly=True, tracking=True)
     cancel_reason = fields.Char(readonly=True)
 

@@ -67,6 +67,7 @@ class IntegrationChannelOrderIntake(models.Model):
                 )
         except IntegrityError:
             return None
+        order._resolve_service_level()
         return order
 
     @api.model
@@ -351,6 +352,7 @@ class IntegrationChannelOrderIntake(models.Model):
         was_allocated = bool(self.sale_order_id)
         self.write(self._values_from_document(doc))
         self._replace_lines(doc)
+        self._resolve_service_level()
         summary = "; ".join(f"{key}: {old} → {new}" for key, (old, new) in changes.items())
         self.message_post(body=_("Channel edit applied: %s", summary), subtype_xmlid="mail.mt_note")
         if self.state == S.PICKING:
@@ -455,6 +457,7 @@ class IntegrationChannelOrderIntake(models.Model):
         else:
             order.write(order._values_from_document(doc))
             order._replace_lines(doc)
+            order._resolve_service_level()
             order._sync_released_sale_order()
         self.env["integration.audit.log"]._log(
             "forced_state",

@@ -1,8 +1,6 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
-SERVICE_LEVELS = [("next_day", "Next day"), ("ground", "Ground"), ("economy", "Economy")]
-
 
 class IntegrationCarrierRule(models.Model):
     """Service selection: (channel, delivery requirement, destination, weight) -> carrier + service.
@@ -21,7 +19,13 @@ class IntegrationCarrierRule(models.Model):
     channel_id = fields.Many2one(
         "integration.channel", ondelete="cascade", index=True, help="Empty: the rule applies to every channel."
     )
-    service_level = fields.Selection(SERVICE_LEVELS, required=True, string="Delivery requirement")
+    service_level_id = fields.Many2one(
+        "integration.service.level",
+        required=True,
+        ondelete="restrict",
+        string="Service level",
+        help="The service sold (Configuration > Service levels); channels map their shipping methods to it.",
+    )
     country_ids = fields.Many2many("res.country", string="Destination countries", help="Empty: any country.")
     zip_prefixes = fields.Char(
         string="Postal code prefixes (zone)",
@@ -36,11 +40,10 @@ class IntegrationCarrierRule(models.Model):
         required=True, help="The carrier's code: DHL V01PAK, UPS 11/07/65, DPD CL, Correos S0132."
     )
 
-    @api.depends("service_level", "carrier_id", "service_code")
+    @api.depends("service_level_id.name", "carrier_id", "service_code")
     def _compute_name(self):
-        labels = dict(SERVICE_LEVELS)
         for rule in self:
-            rule.name = f"{labels.get(rule.service_level, '')} → {rule.carrier_id.name or ''} {rule.service_code or ''}"
+            rule.name = f"{rule.service_level_id.name or ''} → {rule.carrier_id.name or ''} {rule.service_code or ''}"
 
     @api.constrains("weight_min", "weight_max")
     def _check_weights(self):
@@ -52,7 +55,7 @@ class IntegrationCarrierRule(models.Model):
         self.ensure_one()
         if self.channel_id and self.channel_id != channel:
             return False
-        if self.service_level != service_level:
+        if self.service_level_id != service_level:
             return False
         if self.country_ids and country not in self.country_ids:
             return False
@@ -65,7 +68,10 @@ class IntegrationCarrierRule(models.Model):
 
     @api.model
     def _select(self, channel, service_level, country, zip_code, weight, company=None):
-        """The first matching rule (channel-specific rules come before generic ones at equal sequence)."""
+        """The first matching rule (channel-specific rules come before generic ones at equal sequence).
+
+        ``service_level``: an ``integration.service.level`` record (the order's, from its channel's table).
+        """
         company = company or (channel.company_id if channel else self.env.company)
         rules = self.search([("company_id", "=", company.id)])
         rules = rules.sorted(lambda r: (r.sequence, 0 if r.channel_id else 1, r.id))

@@ -15,7 +15,14 @@ class IntegrationChannelOrder(models.Model):
             outgoing = order._chain()["out"].filtered(lambda p: p.state not in ("done", "cancel"))
             if not outgoing:
                 continue
-            level = (order.service_level or "").strip().lower()
+            level = order.service_level_id
+            if not level and order.service_level:
+                # the channel's method is unmapped: its own exception says so; no carrier is guessed meanwhile
+                order._note_transition(
+                    _("No carrier yet: shipping method '%s' is not mapped to a service level.", order.service_level),
+                    False,
+                )
+                continue
             country = order._country()
             weight = order._hub_shipment_weight()
             rule = (
@@ -28,11 +35,11 @@ class IntegrationChannelOrder(models.Model):
                     "carrier_rule_missing",
                     _("Order %s: no carrier rule matches", order.name),
                     _(
-                        "No service selection rule matches channel %(channel)s, delivery requirement '%(level)s', "
+                        "No service selection rule matches channel %(channel)s, service level '%(level)s', "
                         "destination %(country)s %(zip)s and %(weight).2f kg. The hub does not guess a carrier: add a "
                         "rule (Integration Hub > Configuration > Carrier rules) or set the carrier on %(pickings)s.",
                         channel=order.channel_id.name,
-                        level=level or "-",
+                        level=level.name or _("none (the order names no shipping method)"),
                         country=country.code or order.ship_country_code or "-",
                         zip=order.ship_zip or "",
                         weight=weight,
@@ -56,6 +63,17 @@ class IntegrationChannelOrder(models.Model):
                 ),
                 False,
             )
+
+    def _on_service_level_set(self):
+        """A shipping method was mapped: orders already reserved get their carrier now."""
+        super()._on_service_level_set()
+        waiting = self.filtered(
+            lambda o: (
+                o.state in ("accepted", "picking", "picked", "packed")
+                and o._chain()["out"].filtered(lambda p: p.state not in ("done", "cancel") and not p.carrier_id)
+            )
+        )
+        waiting._hub_select_carrier()
 
     def _transition(self, target, reason=None, forced=False):
         result = super()._transition(target, reason=reason, forced=forced)

@@ -5,6 +5,7 @@ from unittest.mock import patch
 
 import responses
 
+from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, tagged
 
 from odoo.addons.integration_hub.tests.order_common import OrderCase
@@ -147,7 +148,98 @@ class TestCarrierInputs(CarrierMixin, OrderCase, HttpCase):
         self.assertFalse(stray, "no 'no carrier rule' exception about a transfer that was cancelled")
 
     def test_a_reserved_order_gets_its_carrier_choice(self):
+        self.env["integration.service.level"].create({"name": "Same day", "code": "same_day"})
         _event, order = self.ingest(self.order_data("RES-2", service_level="same_day"))
         self.assertEqual(order.state, "accepted")
         picking = order._chain()["out"]
         self.assertEqual(len(self.exceptions_of(picking, "carrier_rule_missing")), 1, "no rule: an exception")
+
+    # --- 9. service levels ------------------------------------------------------------------------------
+    def rule(self, code, carrier, service_code, **values):
+        level = self.env.ref(f"integration_hub.service_level_{code}")
+        return self.env["integration.carrier.rule"].create(
+            {"service_level_id": level.id, "carrier_id": carrier.id, "service_code": service_code, **values}
+        )
+
+    def test_shop_shipping_methods_reach_the_carrier_through_the_channel_table(self):
+        self.rule("ground", self.correos, "S0133")
+        self.rule("next_day", self.dhl, "V01PAK")
+        self.channel.shipping_method_ids = [
+            (
+                0,
+                0,
+                {"method": "Standard 48h", "service_level_id": self.env.ref("integration_hub.service_level_ground").id},
+            ),
+            (
+                0,
+                0,
+                {"method": "Express", "service_level_id": self.env.ref("integration_hub.service_level_next_day").id},
+            ),
+        ]
+        _event, standard = self.ingest(self.order_data("SL-1", service_level="standard 48H"))
+        _event, express = self.ingest(self.order_data("SL-2", service_level="Express"))
+        self.assertEqual(standard._chain()["out"].carrier_id, self.correos)
+        self.assertEqual(express._chain()["out"].carrier_id, self.dhl)
+        self.assertEqual(standard.service_level_id.code, "ground")
+
+    def test_unmapped_method_opens_one_exception_fixed_from_the_exception(self):
+        self.rule("ground", self.correos, "S0133")
+        pickup = (
+            self.env["integration.service.level"]
+            .with_user(self.user_admin)
+            .create({"name": "Pickup at Tienda Ruzafa", "code": "pickup_ruzafa"})
+        )
+        _event, first = self.ingest(self.order_data("SL-3", service_level="Standard 48h"))
+        _event, second = self.ingest(self.order_data("SL-4", service_level="Standard 48h"))
+        self.assertEqual((first.state, second.state), ("accepted", "accepted"), "the stock is reserved meanwhile")
+        exceptions = self.env["integration.sync.exception"].search(
+            [("channel_id", "=", self.channel.id), ("exception_type", "=", "service_level_unmapped")]
+        )
+        self.assertEqual(len(exceptions), 1, "one exception per method, not per order")
+        self.assertIn("'Standard 48h'", exceptions.name)
+        self.assertFalse(first._chain()["out"].carrier_id, "no carrier is guessed")
+        self.assertFalse(
+            self.exceptions_of(first._chain()["out"], "carrier_rule_missing"), "the method's exception says it all"
+        )
+        # an administrator fixes it from the exception
+        action = exceptions.with_user(self.user_admin).action_open_shipping_method_map()
+        wizard = (
+            self.env[action["res_model"]]
+            .with_user(self.user_admin)
+            .with_context(action["context"])
+            .create({"service_level_id": self.env.ref("integration_hub.service_level_ground").id})
+        )
+        self.assertEqual((wizard.channel_id, wizard.method), (self.channel, "Standard 48h"))
+        wizard.action_map()
+        self.assertEqual(exceptions.state, "resolved")
+        self.assertIn("Standard 48h", exceptions.decision)
+        for order in first | second:
+            self.assertEqual(order.service_level_id.code, "ground")
+            self.assertEqual(order._chain()["out"].carrier_id, self.correos, "the waiting orders get their carrier")
+        _event, third = self.ingest(self.order_data("SL-5", service_level="Standard 48h"))
+        self.assertEqual(third._chain()["out"].carrier_id, self.correos)
+        self.assertTrue(pickup)
+
+    def test_only_administrators_map_shipping_methods(self):
+        _event, order = self.ingest(self.order_data("SL-6", service_level="Recogida en tienda"))
+        exception = self.env["integration.sync.exception"].search(
+            [("channel_id", "=", self.channel.id), ("exception_type", "=", "service_level_unmapped")]
+        )
+        with self.assertRaises(AccessError):
+            exception.with_user(self.user_manager).action_open_shipping_method_map()
+        with self.assertRaises(AccessError):
+            self.env["integration.channel.shipping.method"].with_user(self.user_manager).create(
+                {
+                    "channel_id": self.channel.id,
+                    "method": "Recogida en tienda",
+                    "service_level_id": self.env.ref("integration_hub.service_level_ground").id,
+                }
+            )
+        self.assertFalse(order.service_level_id)
+
+    def test_order_naming_no_method_takes_the_channel_default(self):
+        self.rule("economy", self.correos, "S0133")
+        self.channel.default_service_level_id = self.env.ref("integration_hub.service_level_economy")
+        _event, order = self.ingest(self.order_data("SL-7", service_level=""))
+        self.assertEqual(order.service_level_id.code, "economy")
+        self.assertEqual(order._chain()["out"].carrier_id, self.correos)
