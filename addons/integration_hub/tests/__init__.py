@@ -1,6 +1,7 @@
 from . import (
     test_audit_log,
     test_channel,
+    test_csv_files,
     test_exception,
     test_inbox,
     test_inventory,
