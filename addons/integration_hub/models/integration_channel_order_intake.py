@@ -68,6 +68,7 @@ class IntegrationChannelOrderIntake(models.Model):
         except IntegrityError:
             return None
         order._resolve_service_level()
+        order._resolve_territory()
         return order
 
     @api.model
@@ -353,6 +354,7 @@ class IntegrationChannelOrderIntake(models.Model):
         self.write(self._values_from_document(doc))
         self._replace_lines(doc)
         self._resolve_service_level()
+        self._resolve_territory()
         summary = "; ".join(f"{key}: {old} → {new}" for key, (old, new) in changes.items())
         self.message_post(body=_("Channel edit applied: %s", summary), subtype_xmlid="mail.mt_note")
         if self.state == S.PICKING:
@@ -458,6 +460,7 @@ class IntegrationChannelOrderIntake(models.Model):
             order.write(order._values_from_document(doc))
             order._replace_lines(doc)
             order._resolve_service_level()
+            order._resolve_territory()
             order._sync_released_sale_order()
         self.env["integration.audit.log"]._log(
             "forced_state",

@@ -28,7 +28,7 @@ class IntegrationChannelOrder(models.Model):
             rule = (
                 self.env["integration.carrier.rule"]
                 .sudo()
-                ._select(order.channel_id, level, country, order.ship_zip, weight)
+                ._select(order.channel_id, level, country, order.ship_zip, weight, territory=order.territory_id)
             )
             if not rule:
                 self.env["integration.sync.exception"].sudo()._open(
@@ -36,14 +36,23 @@ class IntegrationChannelOrder(models.Model):
                     _("Order %s: no carrier rule matches", order.name),
                     _(
                         "No service selection rule matches channel %(channel)s, service level '%(level)s', "
-                        "destination %(country)s %(zip)s and %(weight).2f kg. The hub does not guess a carrier: add a "
-                        "rule (Integration Hub > Configuration > Carrier rules) or set the carrier on %(pickings)s.",
+                        "destination %(country)s %(zip)s%(territory)s and %(weight).2f kg. The hub does not guess a "
+                        "carrier: add a rule (Integration Hub > Configuration > Carrier rules) or set the carrier on "
+                        "%(pickings)s.",
                         channel=order.channel_id.name,
                         level=level.name or _("none (the order names no shipping method)"),
                         country=country.code or order.ship_country_code or "-",
                         zip=order.ship_zip or "",
                         weight=weight,
                         pickings=", ".join(outgoing.mapped("name")),
+                        territory=_(
+                            " (%(territory)s: %(reason)s; customs documents needed, and a rule by country alone is "
+                            "for the mainland: the rule must name the territory or its postal code prefixes)",
+                            territory=order.territory_id.name,
+                            reason=order.customs_reason,
+                        )
+                        if order.territory_id
+                        else "",
                     ),
                     # the carrier belongs to the shipment: the exception points at the outgoing transfer
                     record=outgoing[:1],

@@ -243,3 +243,60 @@ class TestCarrierInputs(CarrierMixin, OrderCase, HttpCase):
         _event, order = self.ingest(self.order_data("SL-7", service_level=""))
         self.assertEqual(order.service_level_id.code, "economy")
         self.assertEqual(order._chain()["out"].carrier_id, self.correos)
+
+    # --- 4. territories outside the EU VAT area ---------------------------------------------------------
+    def send(self, data):
+        """An order through the signed generic webhook, processed by the inbox."""
+        body, headers = self.signed_request({"type": "order.created", "data": data})
+        response = self.url_open(
+            "/integration_hub/v1/webhooks/" + self.channel.webhook_token, data=body, headers=headers
+        )
+        self.assertEqual(response.status_code, 200, response.text)
+        self.env["integration.event"]._cron_process_inbox()
+        return self.env["integration.channel.order"].search(
+            [("channel_id", "=", self.channel.id), ("external_id", "=", data["id"])]
+        )
+
+    def test_canary_islands_order_is_flagged_and_never_given_a_mainland_service(self):
+        self.rule("next_day", self.dhl, "V01PAK", country_ids=[(6, 0, self.env.ref("base.es").ids)])
+        tenerife = {"zip": "38003", "city": "Santa Cruz de Tenerife", "state": "Santa Cruz de Tenerife"}
+        order = self.send(self.order_data("TER-1", service_level="next_day", shipping_address=tenerife))
+        self.assertEqual(order.state, "accepted")
+        self.assertEqual(order.territory_id.code, "ES-CN")
+        self.assertTrue(order.customs_documents_required)
+        self.assertIn("Canary Islands is outside the EU VAT area", order.customs_reason)
+        picking = order._chain()["out"]
+        self.assertFalse(picking.carrier_id, "no domestic DHL label for Tenerife")
+        exception = self.exceptions_of(picking, "carrier_rule_missing")
+        self.assertIn("Canary Islands", exception.description)
+        self.assertIn("customs documents", exception.description)
+
+    def test_ceuta_and_melilla_too(self):
+        self.rule("next_day", self.dhl, "V01PAK", country_ids=[(6, 0, self.env.ref("base.es").ids)])
+        for number, (zip_code, city, code) in enumerate((("51001", "Ceuta", "ES-CE"), ("52001", "Melilla", "ES-ML"))):
+            address = {"zip": zip_code, "city": city, "state": city}
+            order = self.send(self.order_data(f"TER-2{number}", service_level="next_day", shipping_address=address))
+            self.assertEqual(order.territory_id.code, code)
+            self.assertIn("customs union", order.customs_reason)
+            self.assertFalse(order._chain()["out"].carrier_id)
+
+    def test_rules_can_name_territories_and_zip_prefixes(self):
+        canaries = self.env.ref("integration_hub.territory_es_canary_islands")
+        self.rule("next_day", self.dhl, "V01PAK", country_ids=[(6, 0, self.env.ref("base.es").ids)], sequence=20)
+        self.rule("next_day", self.correos, "S0132", territory_ids=[(6, 0, canaries.ids)], sequence=10)
+        self.rule("ground", self.correos, "S0133", zip_prefixes="51,52", sequence=10)
+        tenerife = {"zip": "38003", "city": "Santa Cruz de Tenerife", "state": "Santa Cruz de Tenerife"}
+        order = self.send(self.order_data("TER-3", service_level="next_day", shipping_address=tenerife))
+        self.assertEqual(order._chain()["out"].carrier_id, self.correos, "the rule naming the territory")
+        ceuta = {"zip": "51001", "city": "Ceuta", "state": "Ceuta"}
+        order = self.send(self.order_data("TER-4", service_level="ground", shipping_address=ceuta))
+        self.assertEqual(order._chain()["out"].hub_service_code, "S0133", "the rule naming the ZIP prefixes")
+        order = self.send(self.order_data("TER-5", service_level="next_day"))  # Valencia
+        self.assertEqual(order._chain()["out"].carrier_id, self.dhl, "the territory rule is not for the mainland")
+        self.assertFalse(order.customs_documents_required)
+
+    def test_a_country_outside_the_eu_needs_customs_documents(self):
+        london = {"country_code": "GB", "zip": "SW1A 1AA", "city": "London", "state": "", "phone": "+447911123456"}
+        order = self.send(self.order_data("TER-6", shipping_address=london))
+        self.assertTrue(order.customs_documents_required)
+        self.assertFalse(order.territory_id)
