@@ -7,7 +7,7 @@
     "author": "3PL Spain",
     "license": "LGPL-3",
     "depends": ["integration_hub", "stock_delivery"],
-    "external_dependencies": {"python": ["requests", "lxml"]},
+    "external_dependencies": {"python": ["requests", "lxml", "anyascii"]},
     "data": [
         "security/ir.model.access.csv",
         "security/integration_hub_carriers_security.xml",

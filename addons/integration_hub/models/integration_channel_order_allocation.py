@@ -204,9 +204,14 @@ class IntegrationChannelOrderAllocation(models.Model):
 
         shipping = customer.child_ids.filtered(same_address)[:1]
         if not shipping:
+            company_name = address.pop("company_name")
             shipping = Partner.create(
                 {**address, "type": "delivery", "parent_id": customer.id, "phone": self.phone_e164}
             )
+            # Odoo clears company_name on a contact created under a parent; written after, it stays: the
+            # company at this delivery address ("Cerámica García S.L.") travels to every label
+            if company_name:
+                shipping.company_name = company_name
         elif self.phone_e164 and shipping.phone != self.phone_e164:
             shipping.phone = self.phone_e164
         return customer, shipping

@@ -31,6 +31,9 @@ PUBLIC_TRACKING_URL = "https://www.correos.es/es/es/herramientas/localizador/env
 MAX_PARCEL_KG = 30.0
 # Correos' tracking gives peninsular Spanish time (fecEvento / horEvento) without an offset.
 TIME_ZONE = "Europe/Madrid"
+# Preregistro lengths: Nombre / Empresa 50, Direccion 100, Numero 5, Localidad 100, Provincia 40.
+LABEL = {"charset": "latin", "name": 50, "company": 50, "street": 100, "number": 5, "supplement_lines": 0,
+         "city": 100, "state": 40}  # fmt: skip
 PRODUCTS = {"S0132": "Paq Premium", "S0133": "Paq Estándar", "S0235": "Paq Ligero"}
 
 # Correos tracking event codes (codEvento) -> hub tracking status. Unknown codes are never guessed.
@@ -46,6 +49,8 @@ STATUS_TABLE = {
 
 
 def _party(address):
+    street, number, supplement = address.parts()
+    street = ", ".join([street, *supplement])  # floor and door follow the street in Direccion
     return [
         (
             "Identificacion",
@@ -58,8 +63,8 @@ def _party(address):
         (
             "DatosDireccion",
             [
-                ("Direccion", address.street[:100]),
-                ("Numero", address.street_and_number()[1] or None),
+                ("Direccion", street[:100]),
+                ("Numero", number or None),
                 ("Localidad", address.city[:100]),
                 ("Provincia", address.state[:40] if address.state else None),
             ],

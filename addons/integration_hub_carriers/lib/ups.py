@@ -31,6 +31,9 @@ TOKEN_PATH = "/security/v1/oauth/token"
 DEFAULT_VERSION = "v2409"
 PUBLIC_TRACKING_URL = "https://www.ups.com/track?loc=en_US&tracknum={tracking}"
 MAX_PARCEL_KG = 70.0
+# UPS prints ASCII; Name / AttentionName / AddressLine 35, City 30, up to 3 address lines (number on line 1).
+LABEL = {"charset": "ascii", "name": 35, "company": 35, "street": 35, "number": None, "supplement": 35,
+         "supplement_lines": 2, "city": 30, "state": 35}  # fmt: skip
 SERVICES = {"11": "UPS Standard", "07": "UPS Worldwide Express", "65": "UPS Worldwide Saver", "08": "Expedited"}
 
 # UPS tracking activity status.type -> hub tracking status. Unknown types are never guessed.
@@ -77,7 +80,8 @@ def _errors(response):
 
 
 def _party(address, shipper_number=None):
-    lines = [line for line in (address.street, address.street2) if line]
+    street, number, supplement = address.parts()
+    lines = [" ".join(part for part in (street, number) if part), *supplement][:3]
     party = {
         "Name": (address.company or address.name)[:35],
         "AttentionName": address.name[:35],

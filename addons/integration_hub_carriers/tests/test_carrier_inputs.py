@@ -300,3 +300,71 @@ class TestCarrierInputs(CarrierMixin, OrderCase, HttpCase):
         order = self.send(self.order_data("TER-6", shipping_address=london))
         self.assertTrue(order.customs_documents_required)
         self.assertFalse(order.territory_id)
+
+    # --- 5. addresses on labels --------------------------------------------------------------------------
+    def address_order(self, external_id, carrier):
+        address = {
+            "name": "Núria «la Ceramista» Puig 🏺",
+            "company": "Cerámica García & Hijos, S.L.",
+            "street": "C/ de Sant Miquel, nº 12, 3º 2ª",
+            "zip": "46003",
+        }
+        order = self.send(self.order_data(external_id, shipping_address=address))
+        self.assertEqual(order.ship_company, "Cerámica García & Hijos, S.L.", "the company travels in the order")
+        picking = order._chain()["out"]
+        picking.carrier_id = carrier
+        self.validate_picking(picking)
+        self.assertEqual(picking.partner_id.company_name, "Cerámica García & Hijos, S.L.", "and on the partner")
+        return order, picking
+
+    def test_dhl_label_has_house_number_supplement_and_company(self):
+        from .common import DHL_ORDERS
+
+        _order, picking = self.address_order("ADR-1", self.dhl)
+        with self.stub() as mock:
+            call = mock.add(responses.POST, DHL_ORDERS, json=F.DHL_ORDER_OK)
+            picking.send_to_shipper()
+        consignee = json.loads(call.calls[0].request.body)["shipments"][0]["consignee"]
+        self.assertEqual((consignee["addressStreet"], consignee["addressHouse"]), ("C/ de Sant Miquel", "12"))
+        self.assertEqual(consignee["additionalAddressInformation1"], "3º 2ª")
+        self.assertEqual(consignee["name1"], "Cerámica García & Hijos, S.L.")
+        self.assertEqual(consignee["name2"], 'Núria "la Ceramista" Puig')
+        self.assertIn("Label text adapted", " ".join(picking.message_ids.mapped("body")), "a note on the shipment")
+
+    def test_ups_label_is_transliterated_with_a_note(self):
+        _order, picking = self.address_order("ADR-2", self.ups)
+        with self.stub() as mock:
+            mock.add(responses.POST, UPS_TOKEN_URL, json=F.UPS_TOKEN)
+            ship = mock.add(responses.POST, UPS_SHIP_URL, json=F.UPS_SHIP_OK)
+            picking.send_to_shipper()
+        ship_to = json.loads(ship.calls[0].request.body)["ShipmentRequest"]["Shipment"]["ShipTo"]
+        self.assertEqual(ship_to["Name"], "Ceramica Garcia & Hijos, S.L.")
+        self.assertEqual(ship_to["AttentionName"], 'Nuria "la Ceramista" Puig')
+        self.assertEqual(ship_to["Address"]["AddressLine"], ["C/ de Sant Miquel 12", "3o 2a"])
+        self.assertNotIn("?", json.dumps(ship_to))
+        note = next(body for body in picking.message_ids.mapped("body") if "Label text adapted" in body)
+        self.assertIn("Cerámica García &amp; Hijos, S.L.", note)
+
+    def test_correos_label_number_is_the_house_number(self):
+        from .common import CORREOS_URL
+
+        _order, picking = self.address_order("ADR-3", self.correos)
+        with self.stub() as mock:
+            call = mock.add(responses.POST, CORREOS_URL, body=F.CORREOS_OK)
+            picking.send_to_shipper()
+        body = call.calls[0].request.body.decode()
+        self.assertIn("<Numero>12</Numero>", body)
+        self.assertIn("<Empresa>Cerámica García &amp; Hijos, S.L.</Empresa>", body)
+
+    def test_a_line_too_long_for_the_carrier_is_refused_before_the_call(self):
+        address = {"company": "Cooperativa Agrícola y Ganadera de la Ribera Alta del Xúquer"}
+        order = self.send(self.order_data("ADR-4", shipping_address=address))
+        picking = order._chain()["out"]
+        picking.carrier_id = self.ups
+        self.validate_picking(picking)
+        with self.stub() as mock:
+            picking.send_to_shipper()
+            self.assertFalse(mock.calls, "refused before any call")
+        exception = self.exceptions_of(picking, "shipment_incomplete_data")
+        self.assertIn("does not fit UPS", exception.name)
+        self.assertIn("has 60 characters, UPS prints at most 35", exception.description)
