@@ -11,7 +11,7 @@ class IntegrationChannelOrderServiceLevel(models.Model):
         readonly=True,
         index=True,
         tracking=True,
-        help="What the shipping method sent (Service level as sent) means for the warehouse, from the channel's table.",
+        help="What the shipping method sent means for the warehouse, from the channel's table of shipping methods.",
     )
 
     def _resolve_service_level(self):
