@@ -38,7 +38,12 @@ if "integration.carrier.rule" in env and not env["integration.carrier.rule"].sea
         {"name": "Bench carrier", "delivery_type": "fixed", "product_id": service.id}
     )
     env["integration.carrier.rule"].create(
-        {"channel_id": channel.id, "service_level": "ground", "carrier_id": carrier.id, "service_code": "STD"}
+        {
+            "channel_id": channel.id,
+            "service_level_id": env.ref("integration_hub.service_level_ground").id,
+            "carrier_id": carrier.id,
+            "service_code": "STD",
+        }
     )
 env.cr.commit()
 

@@ -46,7 +46,7 @@ class TestShipmentAcceptance(CarrierMixin, HubFactoryMixin, CatalogMixin, HttpCa
         cls.channel.api_base_url = SHOP_API
         cls.env["integration.carrier.rule"].create(
             {
-                "service_level": "next_day",
+                "service_level_id": cls.env.ref("integration_hub.service_level_next_day").id,
                 "country_ids": [(6, 0, cls.env.ref("base.es").ids)],
                 "weight_max": 30,
                 "carrier_id": cls.dhl.id,
@@ -137,6 +137,8 @@ class TestShipmentAcceptance(CarrierMixin, HubFactoryMixin, CatalogMixin, HttpCa
             "trackingNumber": "1Z12345E0205271688",
             "localActivityDate": "20261122",
             "localActivityTime": "101500",
+            "gmtActivityDate": "20261122",
+            "gmtActivityTime": "091500",
             "activityStatus": {"type": "D", "code": "FS", "description": "DELIVERED"},
         }
         url = f"/integration_hub/v1/carriers/{self.ups.hub_push_token}/tracking"
@@ -167,6 +169,8 @@ class TestShipmentAcceptance(CarrierMixin, HubFactoryMixin, CatalogMixin, HttpCa
             "trackingNumber": "1Z12345E020527",  # a prefix of the real number: another shipment
             "localActivityDate": "20261122",
             "localActivityTime": "101500",
+            "gmtActivityDate": "20261122",
+            "gmtActivityTime": "091500",
             "activityStatus": {"type": "D", "code": "FS", "description": "DELIVERED"},
         }
         response = self.url_open(url, data=json.dumps(push), headers=headers)

@@ -1,13 +1,13 @@
 {
     "name": "Integration Hub - Carriers",
     "summary": "DHL, UPS, DPD and Correos through delivery.carrier, closing shipments only with carrier proof",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Inventory/Delivery",
     "website": "https://github.com/3pl-spain/integration-hub",
     "author": "3PL Spain",
     "license": "LGPL-3",
     "depends": ["integration_hub", "stock_delivery"],
-    "external_dependencies": {"python": ["requests", "lxml"]},
+    "external_dependencies": {"python": ["requests", "lxml", "anyascii"]},
     "data": [
         "security/ir.model.access.csv",
         "security/integration_hub_carriers_security.xml",

@@ -28,12 +28,42 @@ def _text(value):
     return "" if value is None else str(value).strip()
 
 
+def _flag(value, default):
+    """A JSON boolean, also when a partner sends it as text ("false", "0", "no")."""
+    if value is None or value == "":
+        return default
+    if isinstance(value, str):
+        return value.strip().lower() not in ("false", "0", "no", "n")
+    return bool(value)
+
+
+def _price(value):
+    """A unit price as a number; None when not sent or unreadable (the price is shown, never used to ship)."""
+    try:
+        return None if value in (None, "") else float(value)
+    except (TypeError, ValueError):
+        return None
+
+
 @dataclass
 class OrderLine:
+    """One line of the order document.
+
+    ``ships``: False for a line that is not goods to send (a tip, a digital gift card): the hub keeps
+    it with its price and never picks, reserves or holds it. ``fulfilled_by``: the location or
+    fulfillment service that ships the line instead of this warehouse ("" = this warehouse).
+    ``variant_id``: the channel's own product/variant id, used to resolve a line whose SKU is empty.
+    """
+
     external_id: str
     sku: str
     quantity: object  # as sent: validated later
     cancelled: bool = False
+    name: str = ""
+    price: float | None = None
+    ships: bool = True
+    fulfilled_by: str = ""
+    variant_id: str = ""
 
 
 @dataclass
@@ -77,6 +107,11 @@ def parse_order(data):
                 sku=_text(line.get("sku")),
                 quantity=line.get("quantity"),
                 cancelled=bool(line.get("cancelled")),
+                name=_text(line.get("name")),
+                price=_price(line.get("price")),
+                ships=_flag(line.get("ships"), default=True),
+                fulfilled_by=_text(line.get("fulfilled_by")),
+                variant_id=_text(line.get("variant_id")),
             )
         )
     customer = data.get("customer") if isinstance(data.get("customer"), dict) else {}

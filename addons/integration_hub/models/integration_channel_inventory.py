@@ -62,12 +62,7 @@ class IntegrationChannelInventory(models.Model):
         A kit has no stock of its own: it is the MIN over its components. ``held_demand`` also keeps
         back what validated or held orders will need. Also used by order allocation (stock check).
         """
-        kits = self.env["mrp.bom"].sudo()._bom_find(products, bom_type="phantom", company_id=self.company_id.id)
-        per_kit = {
-            kit.id: {line.product_id.id: line.product_qty / (bom.product_qty or 1.0) for line in bom.bom_line_ids}
-            for kit, bom in kits.items()
-            if bom
-        }
+        per_kit = self._kit_components(products)
         component_ids = {component for lines in per_kit.values() for component in lines}
         all_ids = list(set(products.ids) | component_ids)
         on_hand, reserved = self._stock_totals(all_ids)
@@ -84,6 +79,15 @@ class IntegrationChannelInventory(models.Model):
             if product_id in per_kit
             else free(product_id)
             for product_id in products.ids
+        }
+
+    def _kit_components(self, products):
+        """{kit product id: {component product id: units per kit}} for the kits among ``products`` (one BoM query)."""
+        kits = self.env["mrp.bom"].sudo()._bom_find(products, bom_type="phantom", company_id=self.company_id.id)
+        return {
+            kit.id: {line.product_id.id: line.product_qty / (bom.product_qty or 1.0) for line in bom.bom_line_ids}
+            for kit, bom in kits.items()
+            if bom
         }
 
     def _stock_totals(self, product_ids):
@@ -114,7 +118,7 @@ class IntegrationChannelInventory(models.Model):
                 [
                     ("order_id.channel_id.warehouse_id", "=", self.warehouse_id.id),
                     ("order_id.state", "in", HOLDING_STATES),
-                    ("state", "=", "open"),
+                    ("for_warehouse", "=", True),
                     ("product_id", "!=", False),
                 ],
                 ["product_id"],

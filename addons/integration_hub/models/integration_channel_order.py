@@ -58,6 +58,7 @@ class IntegrationChannelOrder(models.Model):
     customer_phone = fields.Char(readonly=True)
     vat = fields.Char(string="VAT id", readonly=True)
     ship_name = fields.Char(string="Ship to", readonly=True)
+    ship_company = fields.Char(string="Company (ship to)", readonly=True, help="The company at the delivery address.")
     ship_street = fields.Char(readonly=True, tracking=True)
     ship_street2 = fields.Char(readonly=True)
     ship_zip = fields.Char(readonly=True, tracking=True)
@@ -66,7 +67,9 @@ class IntegrationChannelOrder(models.Model):
     ship_country_code = fields.Char(readonly=True, tracking=True)
     ship_phone = fields.Char(string="Phone as sent", readonly=True)
     phone_e164 = fields.Char(string="Phone (E.164)", readonly=True)
-    service_level = fields.Char(readonly=True)
+    service_level = fields.Char(
+        string="Shipping method as sent", readonly=True, help="The channel's shipping method or service, as sent."
+    )
     special_handling = fields.Text(readonly=True, tracking=True)
     cancel_reason = fields.Char(readonly=True)
 
@@ -304,6 +307,7 @@ class IntegrationChannelOrderPrivacy(models.Model):
         "customer_phone",
         "vat",
         "ship_name",
+        "ship_company",
         "ship_street",
         "ship_street2",
         "ship_phone",

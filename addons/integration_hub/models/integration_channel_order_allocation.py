@@ -13,6 +13,10 @@ class IntegrationChannelOrderAllocation(models.Model):
 
     _inherit = "integration.channel.order"
 
+    def _warehouse_lines(self):
+        """The open lines of goods this warehouse ships (not tips, gift cards or lines fulfilled elsewhere)."""
+        return self.line_ids.filtered(lambda line: line._is_warehouse_line())
+
     # --- valid to pick ------------------------------------------------------
     def _valid_to_pick_missing(self):
         """ "Paid" is not "ready to pick": the channel's trigger must be met, and stock must exist."""
@@ -22,8 +26,9 @@ class IntegrationChannelOrderAllocation(models.Model):
         return []
 
     def _needed_quantities(self):
+        """{product: units} of the lines this warehouse ships (a kit counts as itself here)."""
         needed = defaultdict(float)
-        for line in self.line_ids.filtered(lambda line: line.state == "open" and line.product_id):
+        for line in self._warehouse_lines().filtered("product_id"):
             needed[line.product_id] += line._quantity_value() or 0.0
         return needed
 
@@ -34,22 +39,63 @@ class IntegrationChannelOrderAllocation(models.Model):
         """
         return self.channel_id.sudo()._free_stock(products)
 
+    def _component_demand(self):
+        """What the order takes from stock per stored product: {product id: [(line, units)]}.
+
+        A kit line is exploded into its components (units per kit x kits) and added to the loose
+        lines of the same components: kits and loose lines compete for one stock (seed: "components
+        are allocated from their respective inventory locations, not from a phantom bundle inventory").
+        """
+        lines = self._warehouse_lines().filtered("product_id")
+        per_kit = self.channel_id.sudo()._kit_components(lines.product_id)
+        demand = defaultdict(list)
+        for line in lines:
+            quantity = line._quantity_value() or 0.0
+            for product_id, per_unit in per_kit.get(line.product_id.id, {line.product_id.id: 1.0}).items():
+                demand[product_id].append((line, quantity * per_unit))
+        return demand
+
+    def _shortages(self):
+        """{product: (units needed, units free, [(line, units)])} for each stocked product that is short."""
+        demand = self._component_demand()
+        if not demand:
+            return {}
+        products = self.env["product.product"].browse(list(demand))
+        free = self._free_quantities(products)
+        short = {}
+        for product in products:
+            needed = sum(units for _line, units in demand[product.id])
+            if float_compare(free[product.id], needed, precision_rounding=product.uom_id.rounding) < 0:
+                short[product] = (needed, free[product.id], demand[product.id])
+        return short
+
     def _stock_problems(self):
-        """Lines the warehouse cannot serve in full right now."""
-        needed = self._needed_quantities()
-        if not needed:
-            return []
-        free = self._free_quantities(self.env["product.product"].concat(*needed))
-        return [
-            _(
-                "not enough stock of %(sku)s: %(need)s needed, %(free)s free",
-                sku=product.default_code or product.display_name,
-                need=qty,
-                free=free[product.id],
+        """Each stocked product the warehouse cannot serve in full right now, with the figures.
+
+        e.g. "not enough stock of MUG-001: 1000 needed (500 loose, 500 in 500 x KIT-GIFT), 700 free".
+        """
+        problems = []
+        for product, (needed, free, parts) in self._shortages().items():
+            kits = [(line, units) for line, units in parts if line.product_id != product]
+            detail = ""
+            if kits:
+                loose = sum(units for line, units in parts if line.product_id == product)
+                pieces = [_("%g loose", loose)] if loose else []
+                pieces += [
+                    _("%(units)g in %(kits)g × %(kit)s", units=units, kits=line.quantity, kit=line.sku)
+                    for line, units in kits
+                ]
+                detail = f" ({', '.join(pieces)})"
+            problems.append(
+                _(
+                    "not enough stock of %(sku)s: %(need)g needed%(detail)s, %(free)g free",
+                    sku=product.default_code or product.display_name,
+                    need=needed,
+                    detail=detail,
+                    free=free,
+                )
             )
-            for product, qty in needed.items()
-            if float_compare(free[product.id], qty, precision_rounding=product.uom_id.rounding) < 0
-        ]
+        return problems
 
     def _try_accept(self):
         """validated -> accepted once the trigger is met and the stock is allocated."""
@@ -68,7 +114,7 @@ class IntegrationChannelOrderAllocation(models.Model):
             return
         if shortages and policy == "cancel_lines":
             self._cancel_unavailable_lines()
-            if not self.line_ids.filtered(lambda line: line.state == "open"):
+            if not self._warehouse_lines():
                 self._cancel(_("no line could be served"))
                 return
         if shortages and policy == "backorder" and not self._any_stock():
@@ -95,10 +141,11 @@ class IntegrationChannelOrderAllocation(models.Model):
         return any(free[product.id] > 0 for product in needed)
 
     def _cancel_unavailable_lines(self):
-        needed = self._needed_quantities()
-        free = self._free_quantities(self.env["product.product"].concat(*needed))
-        short_products = {product.id for product, qty in needed.items() if free[product.id] < qty}
-        lines = self.line_ids.filtered(lambda line: line.state == "open" and line.product_id.id in short_products)
+        """Every line that takes a short product (itself or, for a kit, one of its components)."""
+        lines = self.env["integration.channel.order.line"]
+        for _product, (_needed, _free, parts) in self._shortages().items():
+            for line, _units in parts:
+                lines |= line
         lines.write({"state": "cancelled"})
         self.message_post(
             body=_("Cancelled for lack of stock: %s", ", ".join(lines.mapped("sku"))), subtype_xmlid="mail.mt_note"
@@ -143,6 +190,7 @@ class IntegrationChannelOrderAllocation(models.Model):
             )
         address = {
             "name": self.ship_name,
+            "company_name": self.ship_company or False,
             "street": self.ship_street,
             "street2": self.ship_street2 or False,
             "zip": self.ship_zip,
@@ -156,9 +204,14 @@ class IntegrationChannelOrderAllocation(models.Model):
 
         shipping = customer.child_ids.filtered(same_address)[:1]
         if not shipping:
+            company_name = address.pop("company_name")
             shipping = Partner.create(
                 {**address, "type": "delivery", "parent_id": customer.id, "phone": self.phone_e164}
             )
+            # Odoo clears company_name on a contact created under a parent; written after, it stays: the
+            # company at this delivery address ("Cerámica García S.L.") travels to every label
+            if company_name:
+                shipping.company_name = company_name
         elif self.phone_e164 and shipping.phone != self.phone_e164:
             shipping.phone = self.phone_e164
         return customer, shipping
@@ -166,7 +219,7 @@ class IntegrationChannelOrderAllocation(models.Model):
     def _allocate(self):
         """Create and confirm the sale order: Odoo reserves the delivery (kits explode into components)."""
         customer, shipping = self._partners()
-        lines = self.line_ids.filtered(lambda line: line.state == "open")
+        lines = self._warehouse_lines()
         order = (
             self.env["sale.order"]
             .sudo()
@@ -219,10 +272,10 @@ class IntegrationChannelOrderAllocation(models.Model):
         by_line = {sale_line.integration_line_id: sale_line for sale_line in sale.order_line}
         for line in self.line_ids:
             sale_line = by_line.get(line)
-            quantity = line._quantity_value() if line.state == "open" else 0.0
+            quantity = line._quantity_value() if line._is_warehouse_line() else 0.0
             if sale_line and sale_line.product_uom_qty != quantity:
                 sale_line.product_uom_qty = quantity
-            elif not sale_line and line.state == "open" and line.product_id:
+            elif not sale_line and line._is_warehouse_line() and line.product_id:
                 sale.order_line = [
                     (
                         0,

@@ -67,6 +67,8 @@ class IntegrationChannelOrderIntake(models.Model):
                 )
         except IntegrityError:
             return None
+        order._resolve_service_level()
+        order._resolve_territory()
         return order
 
     @api.model
@@ -82,6 +84,7 @@ class IntegrationChannelOrderIntake(models.Model):
             "customer_phone": doc.customer.get("phone"),
             "vat": doc.vat,
             "ship_name": address.get("name") or doc.customer.get("name"),
+            "ship_company": address.get("company") or doc.customer.get("company"),
             "ship_street": address.get("street"),
             "ship_street2": address.get("street2"),
             "ship_zip": address.get("zip"),
@@ -97,18 +100,30 @@ class IntegrationChannelOrderIntake(models.Model):
 
     @api.model
     def _line_values(self, channel, doc):
-        resolutions = self.env["integration.sku.equivalence"]._resolve_codes(channel, [line.sku for line in doc.lines])
+        """Line values, each resolved by SKU or, without one, by the channel's own product id.
+
+        A line that needs no shipping is resolved when it can be (to show the product) but an
+        unresolved one is no problem: it is never picked.
+        """
+        resolutions = self.env["integration.channel.product"]._resolve_lines(
+            channel, [(line.sku, line.variant_id) for line in doc.lines]
+        )
         values = []
-        for line in doc.lines:
-            found = resolutions.get(line.sku, {})
+        for line, found in zip(doc.lines, resolutions, strict=True):
+            warehouse_line = line.ships and not line.fulfilled_by
             values.append(
                 {
                     "external_line_id": line.external_id,
+                    "name": line.name or False,
                     "sku": line.sku,
+                    "external_product_id": line.variant_id or False,
                     "quantity_sent": str(line.quantity) if line.quantity is not None else False,
+                    "price_unit": line.price or 0.0,
+                    "ships": line.ships,
+                    "fulfilled_by": line.fulfilled_by or False,
                     "product_id": found.get("product_id", False),
                     "resolution": found.get("how", False),
-                    "resolution_note": found.get("warning") or found.get("problem") or False,
+                    "resolution_note": found.get("warning") or (found.get("problem") if warehouse_line else False),
                     "state": "cancelled" if line.cancelled else "open",
                 }
             )
@@ -120,14 +135,28 @@ class IntegrationChannelOrderIntake(models.Model):
         self.ensure_one()
         problems = []
         open_lines = self.line_ids.filtered(lambda line: line.state == "open")
+        goods = self._warehouse_lines()
         if not open_lines:
             problems.append(_("the order has no line to ship"))
-        for line in open_lines:
-            if not line.sku:
-                problems.append(_("line %s has no SKU", line.external_line_id))
-            elif not line.product_id:
-                problems.append(line.resolution_note or _("SKU %s does not match any catalog product", line.sku))
-            problems += V.check_quantity(line.sku or line.external_line_id, line.quantity_sent or None)
+        elif not goods:
+            problems.append(
+                _(
+                    "nothing for this warehouse to ship: every line needs no shipping or is fulfilled elsewhere (%s)",
+                    ", ".join(line._label() for line in open_lines),
+                )
+            )
+        # only goods this warehouse ships are checked: a tip, a gift card or a line fulfilled elsewhere never holds
+        for line in goods:
+            if not line.product_id:
+                problems.append(
+                    line.resolution_note
+                    or (
+                        _("SKU %s does not match any catalog product", line.sku)
+                        if line.sku
+                        else _("line %s has no SKU", line._label())
+                    )
+                )
+            problems += V.check_quantity(line.sku or line._label(), line.quantity_sent or None)
         problems += V.check_address(
             {
                 "street": self.ship_street,
@@ -294,15 +323,30 @@ class IntegrationChannelOrderIntake(models.Model):
                     new if new is not None else _("not stated"),
                 ]
         sent = {line.external_id: line for line in doc.lines}
+
+        def described(sku, quantity, ships, fulfilled_by):
+            text = f"{sku} x {quantity}"
+            if not ships:
+                text += _(" (needs no shipping)")
+            elif fulfilled_by:
+                text += _(" (fulfilled by %s)", fulfilled_by)
+            return text
+
         for line in self.line_ids:
             new = sent.get(line.external_line_id)
+            old = described(line.sku, line.quantity_sent, line.ships, line.fulfilled_by)
             if new is None or new.cancelled:
                 if line.state == "open":
-                    changes[f"line {line.external_line_id}"] = [f"{line.sku} x {line.quantity_sent}", "cancelled"]
-            elif (new.sku, str(new.quantity)) != (line.sku, line.quantity_sent):
+                    changes[f"line {line.external_line_id}"] = [old, "cancelled"]
+            elif (new.sku, str(new.quantity), new.ships, new.fulfilled_by) != (
+                line.sku,
+                line.quantity_sent,
+                line.ships,
+                line.fulfilled_by or "",
+            ):
                 changes[f"line {line.external_line_id}"] = [
-                    f"{line.sku} x {line.quantity_sent}",
-                    f"{new.sku} x {new.quantity}",
+                    old,
+                    described(new.sku, new.quantity, new.ships, new.fulfilled_by),
                 ]
         known = set(self.line_ids.mapped("external_line_id"))
         for line in doc.lines:
@@ -316,6 +360,8 @@ class IntegrationChannelOrderIntake(models.Model):
         was_allocated = bool(self.sale_order_id)
         self.write(self._values_from_document(doc))
         self._replace_lines(doc)
+        self._resolve_service_level()
+        self._resolve_territory()
         summary = "; ".join(f"{key}: {old} → {new}" for key, (old, new) in changes.items())
         self.message_post(body=_("Channel edit applied: %s", summary), subtype_xmlid="mail.mt_note")
         if self.state == S.PICKING:
@@ -420,6 +466,8 @@ class IntegrationChannelOrderIntake(models.Model):
         else:
             order.write(order._values_from_document(doc))
             order._replace_lines(doc)
+            order._resolve_service_level()
+            order._resolve_territory()
             order._sync_released_sale_order()
         self.env["integration.audit.log"]._log(
             "forced_state",

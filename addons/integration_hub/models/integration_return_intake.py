@@ -29,26 +29,82 @@ class IntegrationReturnIntake(models.Model):
         return record
 
     @api.model
+    def _resolve_return_lines(self, channel, order, lines):
+        """One (product id, original order line, problem) per line sent, in order.
+
+        Resolution, the same for every source: the original order line (``line_id``, the channel's id
+        of the order line), else the SKU, else the channel's product/variant id (``variant_id``), as
+        for order lines (``integration.channel.product._resolve_lines``). Never a KeyError: a line
+        nothing resolves carries a problem that names it.
+        """
+        by_line_id = {line.external_line_id: line for line in order.line_ids} if order else {}
+        results = [None] * len(lines)
+        todo = []
+        for index, line in enumerate(lines):
+            original = by_line_id.get(str(line.get("line_id") or "").strip())
+            if original and original.product_id:
+                results[index] = (original.product_id.id, original, None)
+            else:
+                todo.append(index)
+        resolved = self.env["integration.channel.product"]._resolve_lines(
+            channel,
+            [(str(lines[i].get("sku") or "").strip(), str(lines[i].get("variant_id") or "").strip()) for i in todo],
+        )
+        for index, found in zip(todo, resolved, strict=True):
+            product_id = found.get("product_id")
+            original = order.line_ids.filtered(lambda ol, pid=product_id: ol.product_id.id == pid)[:1]
+            problem = None
+            if not product_id:
+                line = lines[index]
+                label = (
+                    str(line.get("sku") or "").strip()
+                    or str(line.get("name") or "").strip()
+                    or _("line %s", line.get("line_id") or index + 1)
+                )
+                problem = _("%(line)s: %(why)s", line=label, why=found.get("problem"))
+            results[index] = (product_id, original, problem)
+        return results
+
+    @staticmethod
+    def _return_quantity(line):
+        """A positive quantity (1 when not sent), or None when what was sent is not one."""
+        value = line.get("quantity")
+        try:
+            quantity = float(value) if value not in (None, "") else 1.0
+        except (TypeError, ValueError):
+            return None
+        return quantity if quantity > 0 else None
+
+    @api.model
     def _create_from_data(self, channel, external_id, data):
+        """Create the return with every line that resolves; the others are named in an exception.
+
+        Only when no line at all can be stored is the message refused (PayloadError: it stays in the inbox).
+        """
         order = self.env["integration.channel.order"].search(
             [("channel_id", "=", channel.id), ("external_id", "=", str(data.get("order_id") or ""))], limit=1
         )
-        lines = data.get("lines") or []
-        resolved = self.env["integration.sku.equivalence"]._resolve_codes(
-            channel, [str(line.get("sku") or "") for line in lines]
-        )
-        problems = [resolved.get(str(line.get("sku") or ""), {}).get("problem") for line in lines]
-        problems = [problem for problem in problems if problem]
-        if not lines or problems:
+        lines = [line for line in data.get("lines") or [] if isinstance(line, dict)]
+        values, problems = [], []
+        for line, (product_id, original, problem) in zip(
+            lines, self._resolve_return_lines(channel, order, lines), strict=True
+        ):
+            quantity = self._return_quantity(line)
+            if problem:
+                problems.append(problem)
+            elif quantity is None:
+                problems.append(
+                    _(
+                        "%(line)s: quantity %(qty)r is not a positive number",
+                        line=line.get("sku"),
+                        qty=line.get("quantity"),
+                    )
+                )
+            else:
+                values.append({"product_id": product_id, "quantity": quantity, "order_line_id": original.id})
+        if not values:
             raise PayloadError(
                 _("return %(id)s cannot be stored: %(why)s", id=external_id, why="; ".join(problems) or _("no lines"))
-            )
-        values = []
-        for line in lines:
-            product_id = resolved[str(line.get("sku"))]["product_id"]
-            order_line = order.line_ids.filtered(lambda ol, pid=product_id: ol.product_id.id == pid)[:1]
-            values.append(
-                {"product_id": product_id, "quantity": float(line.get("quantity") or 1), "order_line_id": order_line.id}
             )
         record = self.create(
             {
@@ -62,7 +118,32 @@ class IntegrationReturnIntake(models.Model):
             }
         )
         record.message_post(body=_("Return received from %s.", channel.name), subtype_xmlid="mail.mt_note")
+        if problems:
+            record._report_unresolved_lines(problems)
         return record
+
+    def _report_unresolved_lines(self, problems):
+        """The lines left out of the return, named, for a manager (the rest of the return goes on)."""
+        self.ensure_one()
+        self.message_post(
+            body=_("Lines not taken into the return: %s", "; ".join(problems)), subtype_xmlid="mail.mt_note"
+        )
+        self.env["integration.sync.exception"]._open(
+            "return_line_unresolved",
+            _(
+                "Return %(name)s: %(count)s line(s) could not be matched to a product",
+                name=self.name,
+                count=len(problems),
+            ),
+            _(
+                "These returned lines match no catalog product, so they are not part of the return:\n- %(lines)s\n\n"
+                "The other lines were kept. Map the product (Configuration > SKU equivalences or Channel product "
+                "ids), then receive the missing goods with the rest or add them by hand, and decide here.",
+                lines="\n- ".join(problems),
+            ),
+            record=self,
+            dedupe_key=f"return-lines:{self.id}",
+        )
 
     def _apply_status(self, data):
         status = data.get("status")
@@ -79,8 +160,12 @@ class IntegrationReturnIntake(models.Model):
                 self._transition(target, _("status from %s", self.channel_id.name))
 
     def _apply_instructions(self, lines):
-        """Disposition instructions from the returns system (it owns the return until triage)."""
-        by_code = {}
+        """Disposition instructions from the returns system (it owns the return until triage).
+
+        Each instruction line is matched like a return line (original line, SKU, channel product id).
+        """
+        lines = [line for line in lines if isinstance(line, dict)]
+        graded = []
         for line in lines:
             grade = (line.get("disposition") or "").strip().lower()
             if not grade:
@@ -93,11 +178,17 @@ class IntegrationReturnIntake(models.Model):
                         known=", ".join(sorted(GRADE_KEYS)),
                     )
                 )
-            by_code[str(line.get("sku"))] = grade
-        if not by_code:
+            graded.append((line, grade))
+        if not graded:
             return
+        resolved = self._resolve_return_lines(self.channel_id, self.order_id, [line for line, _grade in graded])
+        by_product = {
+            product_id: grade
+            for (_line, grade), (product_id, _original, _problem) in zip(graded, resolved, strict=True)
+            if product_id
+        }
         for line in self.line_ids:
-            grade = by_code.get(line.product_id.default_code) or by_code.get(line.product_id.barcode or "")
+            grade = by_product.get(line.product_id.id)
             if grade:
                 line.instructed_grade = grade
         if self.channel_id.return_owner == "warehouse":

@@ -1,6 +1,7 @@
 from . import (
     test_audit_log,
     test_channel,
+    test_csv_files,
     test_exception,
     test_inbox,
     test_inventory,
@@ -10,6 +11,7 @@ from . import (
     test_order_validation,
     test_returns,
     test_outbox,
+    test_real_inputs,
     test_queue_resilience,
     test_security,
     test_tour,

@@ -7,3 +7,4 @@ from . import (
     integration_order_manual_entry,
     integration_return_wizards,
 )
+from . import integration_shipping_method_map

@@ -1,9 +1,9 @@
 import base64
 
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
-from ..lib.csv_counts import parse_counts
+from ..lib import csv_reader
 
 REASONS = [("damage", "Damage"), ("theft", "Theft / loss"), ("miscount", "Miscount"), ("system_error", "System error")]
 
@@ -122,20 +122,56 @@ class IntegrationInventoryImport(models.TransientModel):
     reason = fields.Selection(REASONS, required=True, default="miscount")
     result = fields.Text(readonly=True)
 
+    COLUMNS = ("sku", "location", "counted")
+
     def action_import(self):
+        """Read the file (lib/csv_reader.py), check every row, apply the good ones once, list the others.
+
+        A row is rejected, with its line number and the reason, for: a wrong number of fields, an SKU a
+        spreadsheet turned into scientific notation, an unknown SKU or location, a kit (it has no stock of
+        its own), a count that is not a number, negative or not whole for a product counted in units, and
+        the same SKU and location counted twice with different figures (both rows: never last-wins).
+        """
         self.ensure_one()
         _check_manager(self.env)
         try:
-            text = base64.b64decode(self.file).decode("utf-8-sig")
-            rows, errors = parse_counts(text)
-        except (ValueError, UnicodeDecodeError) as error:
+            table = csv_reader.read_table(base64.b64decode(self.file or b""), self.COLUMNS)
+        except (csv_reader.CsvFileError, ValueError) as error:
             raise UserError(_("The file cannot be imported: %s", error)) from None
+        errors = list(table.rejected)
+        rows = []
+        for row in table.rows:
+            try:
+                sku = csv_reader.check_code(row.values["sku"], "SKU")
+                location = row.values["location"]
+                if not sku or not location:
+                    raise ValueError("sku and location are required")
+                csv_reader.parse_number(row.values["counted"])  # the unit rule is checked per product below
+            except ValueError as error:
+                errors.append((row.line, str(error)))
+                continue
+            rows.append(row)
+        conflicting, repeats = csv_reader.conflicts(
+            rows,
+            key=lambda row: (row.values["sku"], row.values["location"]),
+            value=lambda row: csv_reader.parse_number(row.values["counted"]),
+        )
+        errors += sorted({**conflicting, **repeats}.items())
+        rows = [row for row in rows if row.line not in conflicting and row.line not in repeats]
         products = {
             p.default_code: p
-            for p in self.env["product.product"].search([("default_code", "in", list({row[1] for row in rows}))])
+            for p in self.env["product.product"].search(
+                [("default_code", "in", list({row.values["sku"] for row in rows}))]
+            )
         }
+        kits = (
+            self.env["mrp.bom"]
+            .sudo()
+            ._bom_find(self.env["product.product"].concat(*products.values()), bom_type="phantom")
+        )
+        units = self.env.ref("uom.product_uom_categ_unit")
         Location = self.env["stock.location"]
-        names = list({row[2] for row in rows})
+        names = list({row.values["location"] for row in rows})
         candidates = Location.search(
             [
                 "|",
@@ -157,32 +193,49 @@ class IntegrationInventoryImport(models.TransientModel):
             elif len(matches) > 1:
                 ambiguous.add(name)
         applied, touched = [], {}
-        for number, sku, location_name, counted in rows:
+        for row in rows:
+            sku, location_name = row.values["sku"], row.values["location"]
             product, location = products.get(sku), locations.get(location_name)
             if not product:
-                errors.append((number, f"unknown SKU {sku}"))
-            elif location_name in ambiguous:
-                errors.append((number, f"location {location_name} is ambiguous: use its full name or barcode"))
-            elif not location:
-                errors.append((number, f"unknown location {location_name}"))
-            else:
-                variance = self.env["integration.inventory.reconcile"]._apply_count(
-                    product,
-                    location,
-                    counted,
-                    self.reason,
-                    republish=False,
-                    source=_("CSV import %(file)s, line %(line)s", file=self.filename or "", line=number),
-                )
-                applied.append(f"{sku} @ {location.complete_name}: {counted:g} (variance {variance:+g})")
-                touched.setdefault(location.warehouse_id, self.env["product.product"])
-                touched[location.warehouse_id] |= product
+                errors.append((row.line, f"unknown SKU {sku}"))
+                continue
+            if kits.get(product):
+                errors.append((row.line, f"{sku} is a kit: it has no stock of its own, count its components"))
+                continue
+            if location_name in ambiguous:
+                errors.append((row.line, f"location {location_name} is ambiguous: use its full name or barcode"))
+                continue
+            if not location:
+                errors.append((row.line, f"unknown location {location_name}"))
+                continue
+            try:
+                counted = csv_reader.parse_count(row.values["counted"], whole_units=product.uom_id.category_id == units)
+                with self.env.cr.savepoint():
+                    variance = self.env["integration.inventory.reconcile"]._apply_count(
+                        product,
+                        location,
+                        counted,
+                        self.reason,
+                        republish=False,
+                        source=_("CSV import %(file)s, line %(line)s", file=self.filename or "", line=row.line),
+                    )
+            except (ValueError, UserError, ValidationError) as error:
+                errors.append((row.line, str(error)))
+                continue
+            applied.append(f"{sku} @ {location.complete_name}: {counted:g} (variance {variance:+g})")
+            touched.setdefault(location.warehouse_id, self.env["product.product"])
+            touched[location.warehouse_id] |= product
         for warehouse, counted_products in touched.items():  # one publication per warehouse, not per row
             self.env["integration.inventory.reconcile"]._republish(
                 warehouse, counted_products, _("counts imported from %s", self.filename or _("a spreadsheet"))
             )
         errors.sort()
-        report = _("%(applied)s row(s) applied, %(rejected)s rejected.", applied=len(applied), rejected=len(errors))
+        report = _(
+            "%(applied)s row(s) applied, %(rejected)s rejected (%(how)s).",
+            applied=len(applied),
+            rejected=len(errors),
+            how=table.describe(),
+        )
         details = "\n".join([report, ""] + applied + [""] + [f"line {n}: {problem}" for n, problem in errors])
         self.env["integration.sync.exception"]._open(
             "inventory_mismatch" if errors else "manual_entry",

@@ -29,8 +29,10 @@ class IntegrationOrderManualEntry(models.TransientModel):
     zip = fields.Char(required=True)
     city = fields.Char(required=True)
     country_id = fields.Many2one("res.country", required=True, default=lambda self: self.env.ref("base.es"))
-    service_level = fields.Selection(
-        [("next_day", "Next day"), ("ground", "Ground"), ("economy", "Economy")], default="ground"
+    service_level_id = fields.Many2one(
+        "integration.service.level",
+        string="Service level",
+        default=lambda self: self.env["integration.service.level"]._by_code("ground", self.env.company),
     )
     special_handling = fields.Char(help="Lane, delivery window or packing requirement. Empty: none.")
     source_note = fields.Char(string="How did it arrive?", required=True, help="e.g. email from buyer@acme.es, 10:42")
@@ -60,7 +62,7 @@ class IntegrationOrderManualEntry(models.TransientModel):
                 "country_code": self.country_id.code,
                 "phone": self.phone,
             },
-            "service_level": self.service_level,
+            "service_level": self.service_level_id.code or "",
             "special_handling": self.special_handling or "",
             "lines": [
                 {

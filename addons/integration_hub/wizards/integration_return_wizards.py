@@ -1,10 +1,9 @@
 import base64
-import csv
-import io
 
 from odoo import _, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from ..lib import csv_reader
 from ..lib import return_states as R
 
 
@@ -36,74 +35,97 @@ class IntegrationReturnImport(models.TransientModel):
     REQUIRED = ("return-id", "original-order-id", "reason", "disposition")
 
     def action_import(self):
+        """Read the file (lib/csv_reader.py); each good row becomes one return through the inbox, once.
+
+        Rejected with line number and reason: a wrong number of fields, an empty return-id, an unknown
+        order (with a hint when the id was typed with '#' or as the order's name), an unknown disposition,
+        the same return-id twice with different data (both rows).
+        """
         self.ensure_one()
         if not self.env.user.has_group("integration_hub.group_hub_manager"):
             raise AccessError(_("Only Integration Hub managers can import returns."))
         try:
-            reader = csv.DictReader(io.StringIO(base64.b64decode(self.file).decode("utf-8-sig")))
-            header = [column.strip().lower() for column in reader.fieldnames or []]
-        except (ValueError, UnicodeDecodeError) as error:
+            table = csv_reader.read_table(base64.b64decode(self.file or b""), self.REQUIRED)
+        except (csv_reader.CsvFileError, ValueError) as error:
             raise UserError(_("The file cannot be read: %s", error)) from None
-        missing = [column for column in self.REQUIRED if column not in header]
-        if missing:
-            raise UserError(
-                _(
-                    "The header must contain %(required)s; missing: %(missing)s",
-                    required=", ".join(self.REQUIRED),
-                    missing=", ".join(missing),
-                )
-            )
         Return = self.env["integration.return"].sudo()
         Event = self.env["integration.event"].sudo()
-        done, errors = [], []
-        for number, raw_row in enumerate(reader, start=2):
-            row = {(key or "").strip().lower(): (value or "").strip() for key, value in raw_row.items()}
-            order = (
-                self.env["integration.channel.order"]
-                .sudo()
-                .search(
-                    [("channel_id", "=", self.channel_id.id), ("external_id", "=", row["original-order-id"])], limit=1
-                )
-            )
-            if not row["return-id"]:
-                errors.append(f"line {number}: return-id is empty")
+        Order = self.env["integration.channel.order"].sudo()
+        errors = [(line, reason) for line, reason in table.rejected]
+        conflicting, repeats = csv_reader.conflicts(
+            table.rows,
+            key=lambda row: row.values["return-id"],
+            value=lambda row: tuple(sorted(row.values.items())),
+        )
+        errors += sorted({**conflicting, **repeats}.items())
+        rows = [row for row in table.rows if row.line not in conflicting and row.line not in repeats]
+        wanted = list({row.values["original-order-id"] for row in rows})
+        orders = {
+            order.external_id: order
+            for order in Order.search([("channel_id", "=", self.channel_id.id), ("external_id", "in", wanted)])
+        }
+        done = []
+        for row in rows:
+            values = row.values
+            if not values["return-id"]:
+                errors.append((row.line, "return-id is empty"))
                 continue
+            order = orders.get(values["original-order-id"])
             if not order:
-                errors.append(f"line {number}: original order {row['original-order-id']} is unknown")
+                errors.append((row.line, self._unknown_order(values["original-order-id"])))
                 continue
-            disposition = row["disposition"].lower()
+            disposition = values["disposition"].lower()
             if disposition and disposition not in dict(R.GRADES):
                 errors.append(
-                    f"line {number}: disposition '{row['disposition']}' is not sellable, rework or nonconforming"
+                    (row.line, f"disposition '{values['disposition']}' is not sellable, rework or nonconforming")
                 )
                 continue
             lines = [
-                {"sku": line.product_id.default_code, "quantity": line.quantity, "disposition": disposition}
-                for line in order.line_ids.filtered(lambda line: line.state == "open")
+                {
+                    "line_id": line.external_line_id,
+                    "sku": line.product_id.default_code,
+                    "quantity": line.quantity,
+                    "disposition": disposition,
+                }
+                for line in order._warehouse_lines()
             ]
             data = {
-                "id": row["return-id"],
+                "id": values["return-id"],
                 "order_id": order.external_id,
-                "reason": row["reason"],
+                "reason": values["reason"],
                 "status": "authorized",
                 "lines": lines,
             }
             event_id, _created = Event._receive(
-                self.channel_id, f"csv-return:{row['return-id']}:{disposition}", "return.created", data, source="file"
+                self.channel_id,
+                f"csv-return:{values['return-id']}:{disposition}",
+                "return.created",
+                data,
+                source="file",
             )
             Event.browse(event_id)._process()
-            if Return.search([("channel_id", "=", self.channel_id.id), ("external_id", "=", row["return-id"])]):
-                done.append(row["return-id"])
+            if Return.search([("channel_id", "=", self.channel_id.id), ("external_id", "=", values["return-id"])]):
+                done.append(values["return-id"])
             else:
-                errors.append(f"line {number}: {Event.browse(event_id).error or 'not stored'}")
+                errors.append((row.line, Event.browse(event_id).error or "not stored"))
+        errors.sort()
+        problems = [f"line {line}: {reason}" for line, reason in errors]
         self.result = "\n".join(
-            [_("%(done)s return(s) imported, %(bad)s row(s) rejected.", done=len(done), bad=len(errors))] + errors
+            [
+                _(
+                    "%(done)s return(s) imported, %(bad)s row(s) rejected (%(how)s).",
+                    done=len(done),
+                    bad=len(errors),
+                    how=table.describe(),
+                )
+            ]
+            + problems
         )
         if errors:
             self.env["integration.sync.exception"]._open(
                 "other",
                 _("Returns file %s: rows rejected", self.filename or ""),
-                _("These rows were not imported; correct them and import again:\n%s", "\n".join(errors)),
+                _("These rows were not imported; correct them and import again:\n%s", "\n".join(problems)),
                 channel=self.channel_id,
             )
         return {
@@ -113,3 +135,17 @@ class IntegrationReturnImport(models.TransientModel):
             "view_mode": "form",
             "target": "new",
         }
+
+    def _unknown_order(self, typed):
+        """Why the order id does not match, with a hint when a near form of it does (never a guess)."""
+        reason = f"original order {typed} is unknown on {self.channel_id.name}"
+        Order = self.env["integration.channel.order"].sudo()
+        domain = [("channel_id", "=", self.channel_id.id)]
+        bare = typed.strip().lstrip("#").strip()
+        near = bare != typed and Order.search(domain + [("external_id", "=", bare)], limit=1)
+        if near:
+            return f"{reason}: did you mean {near.external_id} (order {near.name})?"
+        named = Order.search(domain + [("name", "in", [typed, f"#{bare}"])], limit=2)
+        if len(named) == 1:
+            return f"{reason}: the order named {named.name} has the id {named.external_id}, use the id"
+        return reason

@@ -11,6 +11,7 @@ Bulto.CodEnvio (the tracking number), Bulto.Etiqueta.Etiqueta_pdf.Fichero.
 """
 
 import base64
+from datetime import datetime
 
 from odoo.addons.integration_hub.lib.errors import PermanentError
 
@@ -28,6 +29,11 @@ TRACKING_URL = "https://localizador.correos.es/canonico/eventos_envio_servicio_a
 NS = "http://www.correos.es/iris6/services/preregistroetiquetas"
 PUBLIC_TRACKING_URL = "https://www.correos.es/es/es/herramientas/localizador/envios/detalle?tracking-number={tracking}"
 MAX_PARCEL_KG = 30.0
+# Correos' tracking gives peninsular Spanish time (fecEvento / horEvento) without an offset.
+TIME_ZONE = "Europe/Madrid"
+# Preregistro lengths: Nombre / Empresa 50, Direccion 100, Numero 5, Localidad 100, Provincia 40.
+LABEL = {"charset": "latin", "name": 50, "company": 50, "street": 100, "number": 5, "supplement_lines": 0,
+         "city": 100, "state": 40}  # fmt: skip
 PRODUCTS = {"S0132": "Paq Premium", "S0133": "Paq Estándar", "S0235": "Paq Ligero"}
 
 # Correos tracking event codes (codEvento) -> hub tracking status. Unknown codes are never guessed.
@@ -43,6 +49,8 @@ STATUS_TABLE = {
 
 
 def _party(address):
+    street, number, supplement = address.parts()
+    street = ", ".join([street, *supplement])  # floor and door follow the street in Direccion
     return [
         (
             "Identificacion",
@@ -55,8 +63,8 @@ def _party(address):
         (
             "DatosDireccion",
             [
-                ("Direccion", address.street[:100]),
-                ("Numero", address.street_and_number()[1] or None),
+                ("Direccion", street[:100]),
+                ("Numero", number or None),
                 ("Localidad", address.city[:100]),
                 ("Provincia", address.state[:40] if address.state else None),
             ],
@@ -160,7 +168,7 @@ def parse_tracking(document):
             at = None
             if day:
                 dd, mm, yyyy = day.split("/")
-                at = utc_naive(f"{yyyy}-{mm}-{dd}T{hour}")
+                at = utc_naive(f"{yyyy}-{mm}-{dd}T{hour}", zone=TIME_ZONE)
             events.append(
                 {
                     "tracking": tracking,
@@ -171,4 +179,4 @@ def parse_tracking(document):
                     "carrier_event_id": f"{tracking}:{code}:{day} {hour}",
                 }
             )
-    return sorted(events, key=lambda e: e["at"] or utc_naive("1970-01-01T00:00:00"))
+    return sorted(events, key=lambda e: e["at"] or datetime.min)

@@ -25,6 +25,11 @@ TRACKING_URL = "https://api-eu.dhl.com/track/shipments"
 PUBLIC_TRACKING_URL = "https://www.dhl.de/de/privatkunden/pakete-empfangen/verfolgen.html?piececode={tracking}"
 PROFILE = "STANDARD_GRUPPENPROFIL"
 MAX_PARCEL_KG = 31.5
+# Tracking timestamps normally carry an offset; one without is German local time.
+TIME_ZONE = "Europe/Berlin"
+# What a label prints (GKP Shipping API v2 field lengths); see shipment.fit_for_carrier.
+LABEL = {"charset": "latin", "name": 50, "company": 50, "street": 50, "number": 10, "supplement": 60,
+         "supplement_lines": 2, "city": 40, "state": 20}  # fmt: skip
 
 # DHL unified tracking statusCode -> hub tracking status. Anything else is unknown: never guessed.
 STATUS_TABLE = {
@@ -36,7 +41,7 @@ STATUS_TABLE = {
 
 
 def _party(address, with_contact=True):
-    street, number = address.street_and_number()
+    street, number, supplement = address.parts()
     party = {
         "name1": address.company or address.name,
         "addressStreet": street,
@@ -47,8 +52,8 @@ def _party(address, with_contact=True):
     }
     if address.company and address.name and address.company != address.name:
         party["name2"] = address.name
-    if address.street2:
-        party["additionalAddressInformation1"] = address.street2
+    for index, line in enumerate(supplement[:2], start=1):  # floor, door, the address's second line
+        party[f"additionalAddressInformation{index}"] = line
     if address.state:
         party["state"] = address.state
     if with_contact:
@@ -151,7 +156,7 @@ def parse_tracking(document):
                     "tracking": tracking,
                     "code": code,
                     "status": STATUS_TABLE.get(code),
-                    "at": utc_naive(event.get("timestamp")),
+                    "at": utc_naive(event.get("timestamp"), zone=TIME_ZONE),
                     "description": event.get("description") or event.get("status") or "",
                     "carrier_event_id": f"{tracking}:{code}:{event.get('timestamp')}",
                 }

@@ -27,6 +27,11 @@ NS_SHIPMENT = "http://dpd.com/common/service/types/ShipmentService/4.4"
 NS_TRACKING = "http://dpd.com/common/service/types/ParcelLifeCycleService/2.0"
 PUBLIC_TRACKING_URL = "https://tracking.dpd.de/status/en_US/parcel/{tracking}"
 MAX_PARCEL_KG = 31.5
+# ParcelLifeCycle dates have no offset: DPD Germany's local time.
+TIME_ZONE = "Europe/Berlin"
+# Web Connect address lengths: name1 50, name2 35, street 50, houseNo 8, city 50; no supplement field.
+LABEL = {"charset": "latin", "name": 35, "company": 50, "street": 50, "number": 8, "supplement_lines": 0,
+         "city": 50, "state": 50}  # fmt: skip
 PRODUCTS = {"CL": "DPD Classic", "E830": "DPD 8:30", "E10": "DPD 10:00", "E12": "DPD 12:00", "E18": "DPD 18:00"}
 
 # DPD ParcelLifeCycle statusInfo.status -> hub tracking status. Unknown codes are never guessed.
@@ -63,7 +68,8 @@ def parse_login(response):
 
 
 def _party(address):
-    street, number = address.street_and_number()
+    street, number, supplement = address.parts()
+    street = ", ".join([street, *supplement])  # DPD has no supplement field: floor and door follow the street
     return [
         ("name1", (address.company or address.name)[:50]),
         ("name2", address.name[:35] if address.company and address.company != address.name else None),
@@ -179,7 +185,7 @@ def parse_tracking(content, parcel_number):
         at = None
         if when:
             try:
-                at = utc_naive(when)
+                at = utc_naive(when, zone=TIME_ZONE)
             except ValueError:
                 at = None
         events.append(
@@ -189,7 +195,7 @@ def parse_tracking(content, parcel_number):
                 "status": STATUS_TABLE.get(code),
                 "at": at,
                 "description": soap.text(node, "label/content") or soap.text(node, "description/content"),
-                "carrier_event_id": f"{parcel_number}:{code}",
+                "carrier_event_id": f"{parcel_number}:{code}:{when}",
             }
         )
     return events

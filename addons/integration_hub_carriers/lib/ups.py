@@ -7,15 +7,22 @@ client_id:client_secret, grant_type=client_credentials); POST
 Package.PackageWeight.UnitOfMeasurement.Code 'KGS'; the answer's
 ShipmentResults.PackageResults.TrackingNumber and ShippingLabel.GraphicImage.
 Tracking activity status.type: M, P, I, O, D, X, RS.
+
+Times: a tracking activity carries the local ``date``/``time`` of the scan and its
+``gmtDate``/``gmtTime``/``gmtOffset``; a Track Alert push carries ``localActivityDate``/
+``localActivityTime`` and ``gmtActivityDate``/``gmtActivityTime``. Events are compared in UTC,
+so the GMT fields win: a scan at 10:15 in Madrid (09:15 UTC) is earlier than one at 09:45 in
+Lisbon (09:45 UTC).
 """
 
 import base64
 import time
+from datetime import datetime
 
 from odoo.addons.integration_hub.lib.errors import PermanentError
 
 from . import shipment_states as S
-from .shipment import utc_naive
+from .shipment import utc_from_parts
 from .transport import AuthError, CarrierRejected
 
 NAME = "UPS"
@@ -24,6 +31,9 @@ TOKEN_PATH = "/security/v1/oauth/token"
 DEFAULT_VERSION = "v2409"
 PUBLIC_TRACKING_URL = "https://www.ups.com/track?loc=en_US&tracknum={tracking}"
 MAX_PARCEL_KG = 70.0
+# UPS prints ASCII; Name / AttentionName / AddressLine 35, City 30, up to 3 address lines (number on line 1).
+LABEL = {"charset": "ascii", "name": 35, "company": 35, "street": 35, "number": None, "supplement": 35,
+         "supplement_lines": 2, "city": 30, "state": 35}  # fmt: skip
 SERVICES = {"11": "UPS Standard", "07": "UPS Worldwide Express", "65": "UPS Worldwide Saver", "08": "Expedited"}
 
 # UPS tracking activity status.type -> hub tracking status. Unknown types are never guessed.
@@ -70,7 +80,8 @@ def _errors(response):
 
 
 def _party(address, shipper_number=None):
-    lines = [line for line in (address.street, address.street2) if line]
+    street, number, supplement = address.parts()
+    lines = [" ".join(part for part in (street, number) if part), *supplement][:3]
     party = {
         "Name": (address.company or address.name)[:35],
         "AttentionName": address.name[:35],
@@ -207,11 +218,7 @@ def parse_tracking(document):
                 status = activity.get("status") or {}
                 code = (status.get("type") or "").strip()
                 date, hour = activity.get("date") or "", activity.get("time") or "000000"
-                at = (
-                    utc_naive(f"{date[:4]}-{date[4:6]}-{date[6:8]}T{hour[:2]}:{hour[2:4]}:{hour[4:6]}")
-                    if len(date) == 8
-                    else None
-                )
+                at = activity_utc(activity)
                 events.append(
                     {
                         "tracking": tracking,
@@ -222,15 +229,26 @@ def parse_tracking(document):
                         "carrier_event_id": f"{tracking}:{code}:{date}{hour}",
                     }
                 )
-    return sorted(events, key=lambda e: e["at"] or utc_naive("1970-01-01T00:00:00"))
+    return sorted(events, key=lambda e: e["at"] or datetime.min)
+
+
+def activity_utc(activity):
+    """A tracking activity's moment in UTC: gmtDate/gmtTime, else the local date/time with gmtOffset.
+
+    None when neither says where the scan was (a local time alone is never taken as UTC).
+    """
+    at = utc_from_parts(activity.get("gmtDate"), activity.get("gmtTime"))
+    if at is None and activity.get("gmtOffset"):
+        at = utc_from_parts(activity.get("date"), activity.get("time"), offset=activity["gmtOffset"])
+    return at
 
 
 def parse_push(document):
-    """A UPS Track Alert push (one activity per message) as hub events."""
+    """A UPS Track Alert push (one activity per message) as hub events, timed by its GMT fields."""
     status = document.get("activityStatus") or {}
     code = (status.get("type") or "").strip()
     date, hour = document.get("localActivityDate") or "", document.get("localActivityTime") or "000000"
-    at = utc_naive(f"{date[:4]}-{date[4:6]}-{date[6:8]}T{hour[:2]}:{hour[2:4]}:{hour[4:6]}") if len(date) == 8 else None
+    at = utc_from_parts(document.get("gmtActivityDate"), document.get("gmtActivityTime"))
     return [
         {
             "tracking": document["trackingNumber"],

@@ -200,7 +200,10 @@ class DeliveryCarrier(models.Model):
         commercial = partner.commercial_partner_id
         return shipment_lib.Address(
             name=partner.name or commercial.name or "",
-            company=commercial.name if commercial.is_company else "",
+            # a company customer, or the company typed at a person's delivery address ("Cerámica García S.L.")
+            company=commercial.name
+            if commercial.is_company
+            else (partner.company_name or commercial.company_name or ""),
             street=partner.street or "",
             street2=partner.street2 or "",
             zip=(partner.zip or "").strip(),
@@ -250,6 +253,7 @@ class DeliveryCarrier(models.Model):
         # the channel's own words fill what the partner record does not hold (province, phone)
         recipient.state = recipient.state or order.ship_state or ""
         recipient.phone = recipient.phone or order.phone_e164 or order.ship_phone or ""
+        recipient.company = recipient.company or order.ship_company or ""
         return shipment_lib.Shipment(
             reference=picking.name,
             shipper=self._hub_address(warehouse_partner, vat=True),
@@ -271,9 +275,17 @@ class DeliveryCarrier(models.Model):
 
     # --- Odoo's contract, shared by the four connectors -----------------------
     def _hub_send_shipping(self, pickings):
+        """Odoo's contract: [{exact_price, tracking_number}] per picking (no tracking number: no label).
+
+        Inside ``send_to_shipper`` (context ``hub_label_must_exist``) a failed label raises
+        ``LabelNotCreated`` instead, so that Odoo never posts "Shipment sent to carrier" for it.
+        """
         results = []
         for picking in pickings:
-            results.append(self._hub_send_one(picking))
+            result = self._hub_send_one(picking)
+            if not result["tracking_number"] and self.env.context.get("hub_label_must_exist"):
+                raise shipment_lib.LabelNotCreated(picking.name)
+            results.append(result)
         return results
 
     def _hub_send_one(self, picking):
@@ -294,6 +306,33 @@ class DeliveryCarrier(models.Model):
                 key="data",
             )
             return nothing
+        module = self._hub_lib()
+        notes, problems = shipment_lib.fit_for_carrier(shipment, module.LABEL, module.NAME)
+        if problems:
+            picking._hub_open_exception(
+                "shipment_incomplete_data",
+                _(
+                    "%(picking)s: no label — the address does not fit %(carrier)s",
+                    picking=picking.name,
+                    carrier=self.name,
+                ),
+                _(
+                    "The label was not requested from %(carrier)s: %(what)s. Shorten the text on the customer's "
+                    "delivery address (or the warehouse's address) and create the label again.",
+                    carrier=self.name,
+                    what="; ".join(problems),
+                ),
+                key="fit",
+            )
+            return nothing
+        if notes:
+            picking.message_post(
+                body=_(
+                    "Label text adapted to what %(carrier)s can print: %(changes)s.",
+                    carrier=self.name,
+                    changes="; ".join(notes),
+                )
+            )
         try:
             labels, price = getattr(self, f"_{self.delivery_type}_create_labels")(shipment)
         except HubError as error:

@@ -5,11 +5,6 @@ from odoo.exceptions import UserError
 class IntegrationChannelOrder(models.Model):
     _inherit = "integration.channel.order"
 
-    def _allocate(self):
-        result = super()._allocate()
-        self._hub_select_carrier()
-        return result
-
     def _hub_shipment_weight(self):
         weight = sum(line.product_id.weight * line.product_uom_qty for line in self.sale_order_id.order_line)
         return self.env["delivery.carrier"]._hub_weight_kg(weight)
@@ -20,28 +15,44 @@ class IntegrationChannelOrder(models.Model):
             outgoing = order._chain()["out"].filtered(lambda p: p.state not in ("done", "cancel"))
             if not outgoing:
                 continue
-            level = (order.service_level or "").strip().lower()
+            level = order.service_level_id
+            if not level and order.service_level:
+                # the channel's method is unmapped: its own exception says so; no carrier is guessed meanwhile
+                order._note_transition(
+                    _("No carrier yet: shipping method '%s' is not mapped to a service level.", order.service_level),
+                    False,
+                )
+                continue
             country = order._country()
             weight = order._hub_shipment_weight()
             rule = (
                 self.env["integration.carrier.rule"]
                 .sudo()
-                ._select(order.channel_id, level, country, order.ship_zip, weight)
+                ._select(order.channel_id, level, country, order.ship_zip, weight, territory=order.territory_id)
             )
             if not rule:
                 self.env["integration.sync.exception"].sudo()._open(
                     "carrier_rule_missing",
                     _("Order %s: no carrier rule matches", order.name),
                     _(
-                        "No service selection rule matches channel %(channel)s, delivery requirement '%(level)s', "
-                        "destination %(country)s %(zip)s and %(weight).2f kg. The hub does not guess a carrier: add a "
-                        "rule (Integration Hub > Configuration > Carrier rules) or set the carrier on %(pickings)s.",
+                        "No service selection rule matches channel %(channel)s, service level '%(level)s', "
+                        "destination %(country)s %(zip)s%(territory)s and %(weight).2f kg. The hub does not guess a "
+                        "carrier: add a rule (Integration Hub > Configuration > Carrier rules) or set the carrier on "
+                        "%(pickings)s.",
                         channel=order.channel_id.name,
-                        level=level or "-",
+                        level=level.name or _("none (the order names no shipping method)"),
                         country=country.code or order.ship_country_code or "-",
                         zip=order.ship_zip or "",
                         weight=weight,
                         pickings=", ".join(outgoing.mapped("name")),
+                        territory=_(
+                            " (%(territory)s: %(reason)s; customs documents needed, and a rule by country alone is "
+                            "for the mainland: the rule must name the territory or its postal code prefixes)",
+                            territory=order.territory_id.name,
+                            reason=order.customs_reason,
+                        )
+                        if order.territory_id
+                        else "",
                     ),
                     # the carrier belongs to the shipment: the exception points at the outgoing transfer
                     record=outgoing[:1],
@@ -62,8 +73,22 @@ class IntegrationChannelOrder(models.Model):
                 False,
             )
 
+    def _on_service_level_set(self):
+        """A shipping method was mapped: orders already reserved get their carrier now."""
+        super()._on_service_level_set()
+        waiting = self.filtered(
+            lambda o: (
+                o.state in ("accepted", "picking", "picked", "packed")
+                and o._chain()["out"].filtered(lambda p: p.state not in ("done", "cancel") and not p.carrier_id)
+            )
+        )
+        waiting._hub_select_carrier()
+
     def _transition(self, target, reason=None, forced=False):
         result = super()._transition(target, reason=reason, forced=forced)
+        if target == "accepted":
+            # only once the stock is reserved: an order that cannot be reserved never gets a carrier
+            self._hub_select_carrier()
         if target in ("picked", "packed"):
             # two- and three-step routes create the delivery only after the pick: choose its carrier then
             self.filtered(lambda o: o._chain()["out"].filtered(lambda p: not p.carrier_id))._hub_select_carrier()

@@ -7,6 +7,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.addons.integration_hub.lib import order_states as OS
 
 from ..lib import shipment_states as S
+from ..lib.shipment import LabelNotCreated
 
 # shipment state -> the channel order state it asks for (the channel is told once per step)
 ORDER_STEP = {S.HANDED_TO_CARRIER: OS.DISPATCHED, S.IN_TRANSIT: OS.IN_TRANSIT, S.DELIVERED: OS.DELIVERED}
@@ -66,6 +67,20 @@ class StockPicking(models.Model):
         index="btree_not_null",
         help="The channel of the hub order this transfer delivers; empty for ordinary Odoo deliveries.",
     )
+
+    def send_to_shipper(self):
+        """Odoo posts "Shipment sent to carrier … tracking number …" whatever the carrier answered.
+
+        For the hub's connectors a failed label posts nothing of the kind: the failure is already
+        an exception and a note on the transfer, and no message may claim a shipment that did not happen.
+        """
+        self.ensure_one()
+        if not self.carrier_id.hub_connector:
+            return super().send_to_shipper()
+        try:
+            return super(StockPicking, self.with_context(hub_label_must_exist=True)).send_to_shipper()
+        except LabelNotCreated:
+            return False
 
     def _hub_shipments(self):
         """The outgoing transfers of hub channel orders: the only ones in the shipment lifecycle."""
@@ -524,15 +539,20 @@ class StockPicking(models.Model):
         return stored
 
     def _hub_store_tracking_event(self, carrier, event, source):
-        """One carrier event into the inbox, deduplicated on carrier + tracking + code + time; True if new."""
+        """One carrier event into the inbox, deduplicated on carrier + tracking + code + UTC time; True if new.
+
+        The time is the carrier's moment in UTC (each carrier's parser converts it), so a push and a
+        poll of the same scan collapse; an event without a known moment keys on the carrier's own id.
+        """
         self.ensure_one()
         at = fields.Datetime.to_string(event["at"]) if event["at"] else ""
+        moment = at or f"local:{event.get('carrier_event_id') or ''}"
         _id, created = (
             self.env["integration.event"]
             .sudo()
             ._receive(
                 self.hub_channel_id,
-                f"{carrier.delivery_type}:{event['tracking']}:{event['code']}:{at}",
+                f"{carrier.delivery_type}:{event['tracking']}:{event['code']}:{moment}",
                 "shipment.tracking",
                 {
                     "carrier": carrier.delivery_type,

@@ -1,5 +1,6 @@
 from . import (
     test_carrier_connectors,
+    test_carrier_inputs,
     test_control_points,
     test_hub_scope,
     test_secrets,

@@ -12,18 +12,26 @@ class TestServiceRules(CarrierCase):
         super().setUpClass()
         spain = cls.env.ref("base.es")
         Rule = cls.env["integration.carrier.rule"]
-        Rule.create({"sequence": 10, "service_level": "next_day", "country_ids": [(6, 0, spain.ids)],
+        Rule.create({"sequence": 10, "service_level_id": cls.level("next_day"), "country_ids": [(6, 0, spain.ids)],
                      "weight_max": 30, "carrier_id": cls.dhl.id, "service_code": "V01PAK"})  # fmt: skip
-        Rule.create({"sequence": 5, "service_level": "next_day", "country_ids": [(6, 0, spain.ids)],
+        Rule.create({"sequence": 5, "service_level_id": cls.level("next_day"), "country_ids": [(6, 0, spain.ids)],
                      "zip_prefixes": "07,35,38", "carrier_id": cls.correos.id, "service_code": "S0132"})  # fmt: skip
-        Rule.create({"sequence": 10, "service_level": "economy", "carrier_id": cls.correos.id,
+        Rule.create({"sequence": 10, "service_level_id": cls.level("economy"), "carrier_id": cls.correos.id,
                      "service_code": "S0133"})  # fmt: skip
-        Rule.create({"sequence": 10, "service_level": "ground", "weight_min": 0, "weight_max": 31.5,
+        Rule.create({"sequence": 10, "service_level_id": cls.level("ground"), "weight_min": 0, "weight_max": 31.5,
                      "carrier_id": cls.dpd.id, "service_code": "CL", "channel_id": cls.channel.id})  # fmt: skip
+
+    @classmethod
+    def level(cls, code):
+        return cls.env.ref(f"integration_hub.service_level_{code}").id
 
     def select(self, level, country="ES", zip_code="46004", weight=1.0, channel=None):
         return self.env["integration.carrier.rule"]._select(
-            channel or self.channel, level, self.env.ref(f"base.{country.lower()}"), zip_code, weight
+            channel or self.channel,
+            self.env["integration.service.level"].browse(self.level(level)),
+            self.env.ref(f"base.{country.lower()}"),
+            zip_code,
+            weight,
         )
 
     def test_rules_table(self):
@@ -44,12 +52,13 @@ class TestServiceRules(CarrierCase):
         self.assertFalse(self.exceptions_of(picking, "carrier_rule_missing"))
 
     def test_no_matching_rule_is_an_exception_not_a_guess(self):
+        self.env["integration.service.level"].create({"name": "Same day", "code": "same_day"})  # sold, no rule yet
         _event, order = self.ingest(self.order_data("R-2", service_level="same_day"))
         picking = order._chain()["out"]
         self.assertFalse(picking.carrier_id)
         exception = self.exceptions_of(picking, "carrier_rule_missing")
         self.assertEqual(len(exception), 1)
-        self.assertIn("same_day", exception.description)
+        self.assertIn("Same day", exception.description)
 
     def test_two_step_route_gets_its_carrier_once_the_delivery_exists(self):
         self.warehouse.delivery_steps = "pick_ship"

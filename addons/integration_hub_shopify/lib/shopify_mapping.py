@@ -24,9 +24,6 @@ TOPIC_TO_HUB_TYPE = {
 }
 WEBHOOK_TOPICS = tuple(TOPIC_TO_HUB_TYPE)
 
-# A line item without SKU is resolved through this code (an SKU equivalence can map it).
-VARIANT_CODE_PREFIX = "shopify-variant:"
-
 # The hub's own order-status tags (``hub-dispatched``, ``hub-cancel-acknowledged``...), set by
 # the adapter: they echo back in orders/updated and must not look like a customer edit.
 HUB_TAG_PREFIX = "hub-"
@@ -99,18 +96,33 @@ def service_level(order):
     )
 
 
-def line_code(line):
-    """The code to resolve: the SKU, else the variant id for the equivalence resolver, else ''."""
-    sku = _text(line.get("sku"))
-    if sku:
-        return sku
-    if line.get("variant_id"):
-        return VARIANT_CODE_PREFIX + legacy_id(line["variant_id"])
-    return ""
+def line_ships(line):
+    """Does the line need shipping? A tip or a digital gift card does not (``requires_shipping`` false)."""
+    if isinstance(line.get("tip"), dict) or line.get("is_tip"):
+        return False
+    return line.get("requires_shipping") is not False
 
 
-def to_generic_order(order):
-    """Map a Shopify REST order to the generic order dict ``parse_order`` reads."""
+def line_fulfilled_by(line, assignments=None):
+    """Who fulfils the line when it is not the channel's warehouse ('' = the warehouse).
+
+    ``assignments``: {line item id: '' for a fulfillment order assigned to one of the channel's
+    mapped locations, else the location or fulfillment service's name} (see the adapter's
+    fulfillment-order lookup). Without it, a line handled by a fulfillment service app
+    (``fulfillment_service`` other than 'manual') is someone else's.
+    """
+    line_id = legacy_id(line.get("id"))
+    if assignments is not None and line_id in assignments:
+        return assignments[line_id]
+    service = _text(line.get("fulfillment_service"))
+    return service if service and service != "manual" else ""
+
+
+def to_generic_order(order, assignments=None):
+    """Map a Shopify REST order to the generic order dict ``parse_order`` reads.
+
+    ``assignments``: see ``line_fulfilled_by``.
+    """
     address = order.get("shipping_address") if isinstance(order.get("shipping_address"), dict) else {}
     customer = order.get("customer") if isinstance(order.get("customer"), dict) else {}
     # The order's phone first, else the shipping address's phone (the carrier calls it).
@@ -128,10 +140,14 @@ def to_generic_order(order):
         lines.append(
             {
                 "id": legacy_id(line.get("id")),
-                "sku": line_code(line),
-                "quantity": current if current else ordered,
-                "cancelled": current == 0,
+                "name": _text(line.get("name") or line.get("title")),
+                "sku": _text(line.get("sku")),
                 "variant_id": legacy_id(line.get("variant_id")),
+                "quantity": current if current else ordered,
+                "price": line.get("price"),
+                "cancelled": current == 0,
+                "ships": line_ships(line),
+                "fulfilled_by": line_fulfilled_by(line, assignments),
             }
         )
     return {
@@ -147,6 +163,7 @@ def to_generic_order(order):
         },
         "shipping_address": {
             "name": ship_name or customer_name,
+            "company": _text(address.get("company")),
             "street": _text(address.get("address1")),
             "street2": _text(address.get("address2")),
             "zip": _text(address.get("zip")),
@@ -197,6 +214,7 @@ def rest_order_from_graphql(node):
         else None,
         "shipping_address": {
             "name": address.get("name"),
+            "company": address.get("company"),
             "address1": address.get("address1"),
             "address2": address.get("address2"),
             "zip": address.get("zip"),
@@ -213,14 +231,45 @@ def rest_order_from_graphql(node):
         "line_items": [
             {
                 "id": int(legacy_id(line.get("id"))),
+                "title": line.get("title") or line.get("name"),
                 "sku": line.get("sku"),
                 "quantity": line.get("quantity"),
                 "current_quantity": line.get("currentQuantity", line.get("quantity")),
                 "variant_id": int(legacy_id(line["variant"]["id"])) if line.get("variant") else None,
+                "requires_shipping": line.get("requiresShipping"),
+                "gift_card": line.get("isGiftCard"),
+                "price": ((line.get("originalUnitPriceSet") or {}).get("shopMoney") or {}).get("amount"),
             }
             for line in _nodes(node.get("lineItems"))
         ],
     }
+
+
+RESTOCKED_TYPES = ("return", "legacy_restock")
+
+
+def refund_return_lines(refund):
+    """The refund lines whose goods come back to the warehouse, as return lines for the hub.
+
+    Each carries what identifies it even without an SKU: the original line item id (the hub finds
+    the order line and its product), the SKU and the variant id (``refunds/create`` payload:
+    ``refund_line_items[].line_item_id``, ``.line_item.sku`` (may be null), ``.line_item.variant_id``).
+    """
+    lines = []
+    for item in refund.get("refund_line_items") or []:
+        if not isinstance(item, dict) or item.get("restock_type") not in RESTOCKED_TYPES:
+            continue
+        line_item = item.get("line_item") if isinstance(item.get("line_item"), dict) else {}
+        lines.append(
+            {
+                "line_id": legacy_id(item.get("line_item_id") or line_item.get("id")),
+                "sku": _text(line_item.get("sku")),
+                "variant_id": legacy_id(line_item.get("variant_id")),
+                "name": _text(line_item.get("name") or line_item.get("title")),
+                "quantity": item.get("quantity") or 0,
+            }
+        )
+    return lines
 
 
 def is_cancelled(order):

@@ -25,7 +25,10 @@ ORDER_PAGE_SIZE = 250
 # with more lines says so (pageInfo.hasNextPage) and the rest is read by cursor (LINE_ITEMS_PAGE).
 LINE_ITEMS_PER_ORDER = 50
 LINE_ITEMS_PAGE = 250  # the remaining line items of one order, per query
-LINE_FIELDS = "id sku quantity currentQuantity variant { id }"
+LINE_FIELDS = (
+    "id title sku quantity currentQuantity variant { id } requiresShipping isGiftCard "
+    "originalUnitPriceSet { shopMoney { amount } }"
+)
 
 ORDER_FIELDS = (
     (
@@ -33,7 +36,7 @@ ORDER_FIELDS = (
   id legacyResourceId name createdAt updatedAt cancelledAt cancelReason displayFinancialStatus
   email phone note tags
   customer { firstName lastName email phone }
-  shippingAddress { name address1 address2 zip city provinceCode countryCodeV2 phone }
+  shippingAddress { name company address1 address2 zip city provinceCode countryCodeV2 phone }
   shippingLines(first: 5) { nodes { title code } }
   lineItems(first: LINES) { pageInfo { hasNextPage endCursor } nodes { LINE_FIELDS } }
 """
@@ -115,7 +118,10 @@ query HubFulfillmentOrders($id: ID!) {
     id
     fulfillments(first: 50) { id status trackingInfo { number company url } }
     fulfillmentOrders(first: 20) {
-      nodes { id status lineItems(first: 100) { nodes { id remainingQuantity lineItem { id } } } }
+      nodes {
+        id status assignedLocation { name location { id } }
+        lineItems(first: 100) { nodes { id remainingQuantity lineItem { id } } }
+      }
     }
   }
 }"""
@@ -142,6 +148,8 @@ mutation HubTagsAdd($id: ID!, $tags: [String!]!) {
 }"""
 
 OPEN_FULFILLMENT_ORDER_STATES = {"OPEN", "IN_PROGRESS"}
+# Fulfillment orders still to be worked on somewhere (a closed or cancelled one only tells the past).
+LIVE_FULFILLMENT_ORDER_STATES = {"OPEN", "IN_PROGRESS", "SCHEDULED", "ON_HOLD", "INCOMPLETE"}
 
 
 def _header(headers, name):
@@ -227,7 +235,10 @@ class IntegrationAdapterShopify(models.AbstractModel):
             if not edit.get("order_id"):
                 raise PayloadError("orders/edited without order_edit.order_id")
             order = self._fetch_order(event.channel_id, edit["order_id"])
-        data = M.to_generic_order(order)
+        assignments = None
+        if hub_type != "order.cancelled" and not (hub_type == "order.updated" and M.is_cancelled(order)):
+            assignments = self._fulfillment_assignments(event.channel_id, order.get("id"))
+        data = M.to_generic_order(order, assignments)
         if not data.get("updated_at") and event.source_timestamp:
             data["updated_at"] = event.source_timestamp.replace(tzinfo=UTC).isoformat()
         if hub_type == "order.updated" and M.is_cancelled(order):
@@ -235,6 +246,47 @@ class IntegrationAdapterShopify(models.AbstractModel):
         return hub_type, data
 
     # --- reads ------------------------------------------------------------
+    @api.model
+    def _fulfillment_orders(self, channel, order_id):
+        """The order's fulfillment orders and fulfillments (one query), or None when Shopify has no such order."""
+        data = self._client(channel).execute(
+            FULFILLMENT_ORDERS_QUERY, {"id": M.gid("Order", order_id)}, "Fulfillment orders"
+        )
+        return data.get("order")
+
+    @api.model
+    def _fulfillment_assignments(self, channel, order_id):
+        """{line item id: '' if ours, else who fulfils it}: which lines this warehouse ships.
+
+        A line is the warehouse's when its fulfillment order is assigned to one of the channel's mapped
+        Shopify locations; a line assigned to another location or a fulfillment service (e.g. a
+        print-on-demand app) is shown as fulfilled elsewhere, never picked. Live fulfillment orders
+        decide; a line whose fulfillment orders are all closed goes by those. None when the channel maps
+        no location or Shopify does not know the order (the payload's ``fulfillment_service`` then decides).
+        """
+        ours = {location._normalized_gid() for location in channel.shopify_location_ids}
+        if not ours or not order_id:
+            return None
+        try:
+            remote = self._fulfillment_orders(channel, order_id)
+        except PermanentError:
+            return None
+        if not remote:
+            return None
+        live, past = {}, {}
+        for fulfillment_order in (remote.get("fulfillmentOrders") or {}).get("nodes") or []:
+            if fulfillment_order.get("status") == "CANCELLED":
+                continue
+            assigned = fulfillment_order.get("assignedLocation") or {}
+            location = (assigned.get("location") or {}).get("id")
+            who = "" if location in ours else (assigned.get("name") or location or _("another location"))
+            bucket = live if fulfillment_order.get("status") in LIVE_FULFILLMENT_ORDER_STATES else past
+            for item in (fulfillment_order.get("lineItems") or {}).get("nodes") or []:
+                line_id = M.legacy_id((item.get("lineItem") or {}).get("id"))
+                # a line split between our location and another is ours (we ship our part)
+                bucket[line_id] = "" if who == "" or bucket.get(line_id) == "" else who
+        return {**past, **live}
+
     @api.model
     def _fetch_shop(self, channel):
         return self._client(channel).execute(SHOP_QUERY, what="Shop query").get("shop") or {}
@@ -497,26 +549,32 @@ class IntegrationAdapterShopify(models.AbstractModel):
 
     @api.model
     def _create_fulfillment(self, job, payload):
+        """One fulfillmentCreate per fulfillment order of ours that the shipment covers.
+
+        Shopify takes one location's fulfillment orders per fulfillment, and only the fulfillment
+        orders assigned to the channel's mapped locations are the warehouse's: a line another location
+        or a fulfillment service ships is never fulfilled from here. Each fulfillment is recorded per
+        (shipment, fulfillment order), so a retried job never creates one twice.
+        """
         channel = job.channel_id
         Fulfillment = self.env["integration.shopify.fulfillment"].sudo()
         order = self.env["integration.channel.order"].browse(payload["order_id"])
-        if Fulfillment.search([("channel_id", "=", channel.id), ("shipment_key", "=", payload["shipment_key"])]):
-            return "already fulfilled"
-        client = self._client(channel)
+        recorded = Fulfillment.search([("channel_id", "=", channel.id), ("shipment_key", "=", payload["shipment_key"])])
+        if recorded and not all(recorded.mapped("fulfillment_order_gid")):
+            return "already fulfilled"  # recorded before fulfillments were kept per fulfillment order
         tracking = payload.get("tracking") or {}
-        data = client.execute(
-            FULFILLMENT_ORDERS_QUERY, {"id": M.gid("Order", payload["order_external_id"])}, "Fulfillment orders"
-        )
-        remote = data.get("order")
+        remote = self._fulfillment_orders(channel, payload["order_external_id"])
         if not remote:
             raise PermanentError(_("Shopify order %s was not found", payload["order_external_id"]))
+        ours = {location._normalized_gid() for location in channel.shopify_location_ids}
 
-        def record(fulfillment):
+        def record(fulfillment, fulfillment_order_gid):
             return Fulfillment.create(
                 {
                     "channel_id": channel.id,
                     "order_id": order.id,
                     "shipment_key": payload["shipment_key"],
+                    "fulfillment_order_gid": fulfillment_order_gid,
                     "fulfillment_gid": fulfillment["id"],
                     "tracking_number": tracking.get("number"),
                     "tracking_company": tracking.get("company"),
@@ -524,16 +582,14 @@ class IntegrationAdapterShopify(models.AbstractModel):
                 }
             )
 
-        # A previous attempt may have created it and lost the answer: never a second fulfillment.
-        for fulfillment in remote.get("fulfillments") or []:
-            numbers = {info.get("number") for info in fulfillment.get("trackingInfo") or []}
-            if fulfillment.get("status") != "CANCELLED" and tracking.get("number") in numbers:
-                record(fulfillment)
-                return "already fulfilled in Shopify"
+        done = set(recorded.mapped("fulfillment_order_gid"))
         wanted = {str(line["line_id"]): int(line["quantity"]) for line in payload["lines"] if line["quantity"] > 0}
         by_fulfillment_order = {}
         for fulfillment_order in (remote.get("fulfillmentOrders") or {}).get("nodes") or []:
-            if fulfillment_order.get("status") not in OPEN_FULFILLMENT_ORDER_STATES:
+            location = ((fulfillment_order.get("assignedLocation") or {}).get("location") or {}).get("id")
+            if fulfillment_order.get("status") not in OPEN_FULFILLMENT_ORDER_STATES or (ours and location not in ours):
+                continue
+            if fulfillment_order["id"] in done:
                 continue
             for item in (fulfillment_order.get("lineItems") or {}).get("nodes") or []:
                 line_id = M.legacy_id(item["lineItem"]["id"])
@@ -544,29 +600,45 @@ class IntegrationAdapterShopify(models.AbstractModel):
                         {"id": item["id"], "quantity": take}
                     )
         short = {line_id: qty for line_id, qty in wanted.items() if qty > 0}
-        if short:
+        # A previous attempt may have created a fulfillment and lost the answer: never a second one.
+        earlier = [
+            fulfillment
+            for fulfillment in remote.get("fulfillments") or []
+            if fulfillment.get("status") != "CANCELLED"
+            and tracking.get("number") in {info.get("number") for info in fulfillment.get("trackingInfo") or []}
+        ]
+        if not by_fulfillment_order and (earlier or done):
+            if earlier and not recorded:
+                record(earlier[0], "")
+            return "already fulfilled in Shopify"
+        if short and not earlier:
             raise PermanentError(
                 _(
                     "Shopify has nothing left to fulfil for line(s) %(lines)s of order %(order)s (already "
-                    "fulfilled, cancelled or on hold in Shopify).",
+                    "fulfilled, cancelled, on hold or assigned to another location in Shopify).",
                     lines=", ".join(f"{line_id} x {qty}" for line_id, qty in short.items()),
                     order=payload["order_external_id"],
                 )
             )
-        fulfillment_input = {
-            "lineItemsByFulfillmentOrder": [
-                {"fulfillmentOrderId": fo_id, "fulfillmentOrderLineItems": items}
-                for fo_id, items in by_fulfillment_order.items()
-            ],
-            "notifyCustomer": bool(payload.get("notify_customer")),
-            "trackingInfo": {key: tracking.get(key) for key in ("company", "number", "url") if tracking.get(key)},
-        }
-        result = client.mutate(
-            FULFILLMENT_CREATE, {"fulfillment": fulfillment_input}, "fulfillmentCreate", "Create fulfillment"
-        )
-        record(result["fulfillment"])
+        client = self._client(channel)
+        for fulfillment_order_gid, items in by_fulfillment_order.items():
+            fulfillment_input = {
+                "lineItemsByFulfillmentOrder": [
+                    {"fulfillmentOrderId": fulfillment_order_gid, "fulfillmentOrderLineItems": items}
+                ],
+                "notifyCustomer": bool(payload.get("notify_customer")),
+                "trackingInfo": {key: tracking.get(key) for key in ("company", "number", "url") if tracking.get(key)},
+            }
+            result = client.mutate(
+                FULFILLMENT_CREATE, {"fulfillment": fulfillment_input}, "fulfillmentCreate", "Create fulfillment"
+            )
+            record(result["fulfillment"], fulfillment_order_gid)
         order.message_post(
-            body=_("Shopify fulfillment created with tracking %s.", tracking.get("number")),
+            body=_(
+                "Shopify fulfillment created with tracking %(tracking)s (%(count)s fulfillment order(s)).",
+                tracking=tracking.get("number"),
+                count=len(by_fulfillment_order),
+            ),
             subtype_xmlid="mail.mt_note",
         )
         return "fulfillment created"
@@ -574,26 +646,28 @@ class IntegrationAdapterShopify(models.AbstractModel):
     @api.model
     def _update_tracking(self, job, payload):
         channel = job.channel_id
-        fulfillment = (
+        fulfillments = (
             self.env["integration.shopify.fulfillment"]
             .sudo()
-            .search([("channel_id", "=", channel.id), ("shipment_key", "=", payload["shipment_key"])], limit=1)
+            .search([("channel_id", "=", channel.id), ("shipment_key", "=", payload["shipment_key"])])
         )
-        if not fulfillment:
+        if not fulfillments:
             # the fulfillment job of this shipment has not gone out yet: try again later
             raise RetryableError(_("the shipment's fulfillment is not created in Shopify yet"))
         tracking = payload.get("tracking") or {}
-        self._client(channel).mutate(
-            TRACKING_UPDATE,
-            {
-                "id": fulfillment.fulfillment_gid,
-                "tracking": {key: tracking.get(key) for key in ("company", "number", "url") if tracking.get(key)},
-                "notify": bool(payload.get("notify_customer")),
-            },
-            "fulfillmentTrackingInfoUpdate",
-            "Update tracking",
-        )
-        fulfillment.write(
+        client = self._client(channel)
+        for fulfillment in fulfillments:  # one per fulfillment order of the shipment
+            client.mutate(
+                TRACKING_UPDATE,
+                {
+                    "id": fulfillment.fulfillment_gid,
+                    "tracking": {key: tracking.get(key) for key in ("company", "number", "url") if tracking.get(key)},
+                    "notify": bool(payload.get("notify_customer")),
+                },
+                "fulfillmentTrackingInfoUpdate",
+                "Update tracking",
+            )
+        fulfillments.write(
             {
                 "tracking_number": tracking.get("number"),
                 "tracking_company": tracking.get("company"),

@@ -30,12 +30,12 @@ class IntegrationEvent(models.Model):
         return result
 
     def _handle_shopify_refund_created(self, data):
-        """A refund whose lines go back to stock ("return") is a return authorized by the shop."""
-        lines = [
-            {"sku": (item.get("line_item") or {}).get("sku") or "", "quantity": item.get("quantity") or 0}
-            for item in data.get("refund_line_items") or []
-            if item.get("restock_type") in ("return", "legacy_restock")
-        ]
+        """A refund whose lines go back to stock ("return") is a return authorized by the shop.
+
+        Lines resolve through the original line item, the SKU or the variant id; a line none of them
+        resolves is named in an exception and the rest of the return is kept.
+        """
+        lines = M.refund_return_lines(data)
         if not lines:
             # money only (no_restock) or an unfulfilled line cancelled: nothing comes back to the warehouse
             return self._shopify_order(data.get("order_id")) or True
@@ -46,7 +46,7 @@ class IntegrationEvent(models.Model):
                 self.channel_id,
                 {
                     "id": f"refund-{data.get('id')}",
-                    "order_id": str(data.get("order_id") or ""),
+                    "order_id": M.legacy_id(data.get("order_id")),
                     "reason": data.get("note") or _("Shopify refund"),
                     "status": "authorized",
                     "lines": lines,

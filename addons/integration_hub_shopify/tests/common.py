@@ -39,20 +39,32 @@ class ShopifyMixin(HubFactoryMixin, CatalogMixin):
         cls.shop_channel.shopify_access_token = ACCESS_TOKEN
 
     def fake_shopify(self, version=None):
-        """Shopify's API stubbed for this test (responses refuses any other URL)."""
+        """Shopify's API stubbed for this test (responses refuses any other URL); one per test."""
+        current = getattr(self, "_shop", None)
+        if current is not None and current.version == (version or self.shop_channel.shopify_api_version):
+            return current
         mock = responses.RequestsMock(assert_all_requests_are_fired=False)
         mock.add_passthru("http://127.0.0.1")  # the test's own Odoo server (url_open)
         mock.start()
         self.addCleanup(mock.stop)
         self.addCleanup(mock.reset)
-        shop = FakeShopify(SHOP, version or self.shop_channel.shopify_api_version, ACCESS_TOKEN).install(mock)
+        shop = FakeShopify(
+            SHOP, version or self.shop_channel.shopify_api_version, ACCESS_TOKEN, location=(LOCATION, "Valencia")
+        ).install(mock)
         # the client never really sleeps in tests: time passes in the fake
         patcher = __import__("unittest.mock", fromlist=["patch"]).patch(
             "odoo.addons.integration_hub_shopify.lib.shopify_client.time.sleep", shop.advance
         )
         patcher.start()
         self.addCleanup(patcher.stop)
+        self._shop = shop
+        self.addCleanup(setattr, self, "_shop", None)
         return shop
+
+    def know_order(self, payload):
+        """Shopify knows the orders it sends: the hub reads their fulfillment orders at intake."""
+        if isinstance(payload, dict) and "line_items" in payload and payload.get("id"):
+            self.fake_shopify().add_rest_order(payload)
 
     @staticmethod
     def shopify_order(order_id=9999, **changes):
@@ -79,6 +91,7 @@ class ShopifyMixin(HubFactoryMixin, CatalogMixin):
         }
 
     def post_webhook(self, topic, payload, **header_options):
+        self.know_order(payload)
         body = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
         headers = self.shopify_headers(body, topic, **header_options)
         return self.url_open(ROUTE + self.shop_channel.webhook_token, data=body, headers=headers)

@@ -12,7 +12,9 @@ the real API enforces and the hub must cope with —
   ``lineItems(first: N)`` inside an order returns N lines and says whether more follow;
 - inventorySetQuantities' rules per API version (250 quantities at most,
   ``ignoreCompareQuantity``/``changeFromQuantity``, ``@idempotent`` key);
-- fulfillment orders with remaining quantities, fulfillments with tracking;
+- fulfillment orders with remaining quantities, assigned to locations (one per location; by default
+  the channel's warehouse location, ``assign()`` moves lines elsewhere), fulfillments with tracking;
+  one fulfillment takes the fulfillment orders of one location only;
 - scripted failures (``fail_next``): 5xx, 429 + Retry-After, timeouts.
 """
 
@@ -32,8 +34,16 @@ def gid(kind, number):
 
 
 class FakeShopify:
-    def __init__(self, domain="hub-test.myshopify.com", version="2025-10", token="shpat_test_token"):
+    def __init__(
+        self,
+        domain="hub-test.myshopify.com",
+        version="2025-10",
+        token="shpat_test_token",
+        location=("gid://shopify/Location/655441491", "Valencia"),
+    ):
         self.domain = domain
+        self.location = location  # (gid, name) where fulfillment orders are assigned by default
+        self.assignments = {}  # line item gid -> (location gid, name) when not the default location
         self.version = version
         self.token = token
         self.url = f"https://{domain}/admin/api/{version}/graphql.json"
@@ -111,6 +121,30 @@ class FakeShopify:
         node.update(fields)
         self.orders[str(legacy_id)] = node
         return node
+
+    def add_rest_order(self, order):
+        """Know an order posted as a webhook (REST shape), so its fulfillment orders can be read."""
+        lines = []
+        for line in order.get("line_items") or []:
+            lines.append(
+                {
+                    "id": gid("LineItem", line["id"]),
+                    "title": line.get("title"),
+                    "sku": line.get("sku"),
+                    "quantity": line.get("quantity"),
+                    "currentQuantity": line.get("current_quantity", line.get("quantity")),
+                    "variant": {"id": gid("ProductVariant", line["variant_id"])} if line.get("variant_id") else None,
+                    "requiresShipping": line.get("requires_shipping") is not False,
+                }
+            )
+        legacy_id = str(order["id"])
+        node = self.orders.get(legacy_id) or self.add_order(legacy_id, order.get("updated_at") or "", lines=())
+        node["lineItems"] = {"nodes": lines}
+        return node
+
+    def assign(self, line_item_id, location_gid, name):
+        """Move a line's fulfillment order to another location (another warehouse, a fulfillment service)."""
+        self.assignments[gid("LineItem", line_item_id)] = (location_gid, name)
 
     # --- the HTTP side ----------------------------------------------------
     def _callback(self, request):
@@ -265,18 +299,34 @@ class FakeShopify:
             self.levels[(row["inventoryItemId"], row["locationId"])] = row["quantity"]
         return {"inventorySetQuantities": {"inventoryAdjustmentGroup": {"id": "gid://shopify/Adj/1"}, "userErrors": []}}
 
-    def _fulfillment_order(self, legacy_id):
+    def _fulfillment_orders(self, legacy_id):
+        """One fulfillment order per location the order's lines are assigned to (the default location first)."""
         order = self.orders[legacy_id]
-        items = [
-            {
-                "id": line["id"].replace("LineItem", "FulfillmentOrderLineItem"),
-                "remainingQuantity": line["currentQuantity"] - self.fulfilled.get(line["id"], 0),
-                "lineItem": {"id": line["id"]},
-            }
-            for line in order["lineItems"]["nodes"]
-        ]
-        status = "OPEN" if any(i["remainingQuantity"] for i in items) else "CLOSED"
-        return {"id": gid("FulfillmentOrder", legacy_id), "status": status, "lineItems": {"nodes": items}}
+        groups = {}
+        for line in order["lineItems"]["nodes"]:
+            if not line.get("requiresShipping", True):
+                continue  # a tip or a digital gift card has no fulfillment order to ship
+            location = self.assignments.get(line["id"], self.location)
+            groups.setdefault(location, []).append(line)
+        result = []
+        for number, (location, lines) in enumerate(sorted(groups.items(), key=lambda g: g[0] != self.location)):
+            items = [
+                {
+                    "id": line["id"].replace("LineItem", "FulfillmentOrderLineItem"),
+                    "remainingQuantity": line["currentQuantity"] - self.fulfilled.get(line["id"], 0),
+                    "lineItem": {"id": line["id"]},
+                }
+                for line in lines
+            ]
+            result.append(
+                {
+                    "id": gid("FulfillmentOrder", legacy_id if number == 0 else f"{legacy_id}-{number}"),
+                    "status": "OPEN" if any(i["remainingQuantity"] for i in items) else "CLOSED",
+                    "assignedLocation": {"name": location[1], "location": {"id": location[0]}},
+                    "lineItems": {"nodes": items},
+                }
+            )
+        return result
 
     def _op_HubFulfillmentOrders(self, variables, query):
         legacy_id = variables["id"].rsplit("/", 1)[-1]
@@ -286,16 +336,29 @@ class FakeShopify:
             "order": {
                 "id": variables["id"],
                 "fulfillments": self.fulfillments.get(legacy_id, []),
-                "fulfillmentOrders": {"nodes": [self._fulfillment_order(legacy_id)]},
+                "fulfillmentOrders": {"nodes": self._fulfillment_orders(legacy_id)},
             }
         }
 
     def _op_HubFulfillmentCreate(self, variables, query):
         data = variables["fulfillment"]
+        fulfillment_orders = {
+            fo["id"]: (legacy_id, fo)
+            for legacy_id in self.orders
+            for fo in self._fulfillment_orders(legacy_id)
+            if any(group["fulfillmentOrderId"] == fo["id"] for group in data["lineItemsByFulfillmentOrder"])
+        }
+        locations = {fo["assignedLocation"]["location"]["id"] for _legacy, fo in fulfillment_orders.values()}
+        if len(locations) > 1:
+            error = {
+                "field": ["fulfillment"],
+                "message": "All fulfillment orders must be assigned to the same location",
+            }
+            return {"fulfillmentCreate": {"fulfillment": None, "userErrors": [error]}}
         created = None
         for group in data["lineItemsByFulfillmentOrder"]:
-            legacy_id = group["fulfillmentOrderId"].rsplit("/", 1)[-1]
-            remaining = {i["id"]: i for i in self._fulfillment_order(legacy_id)["lineItems"]["nodes"]}
+            legacy_id, fulfillment_order = fulfillment_orders[group["fulfillmentOrderId"]]
+            remaining = {i["id"]: i for i in fulfillment_order["lineItems"]["nodes"]}
             for item in group["fulfillmentOrderLineItems"]:
                 if item["quantity"] > remaining[item["id"]]["remainingQuantity"]:
                     error = {"field": ["fulfillment"], "message": "Invalid fulfillment order line item quantity"}
@@ -309,6 +372,7 @@ class FakeShopify:
                 "trackingInfo": [data.get("trackingInfo") or {}],
                 "notifyCustomer": data.get("notifyCustomer"),
                 "lines": group["fulfillmentOrderLineItems"],
+                "fulfillmentOrderId": group["fulfillmentOrderId"],
             }
             self.fulfillments.setdefault(legacy_id, []).append(created)
         return {"fulfillmentCreate": {"fulfillment": created, "userErrors": []}}

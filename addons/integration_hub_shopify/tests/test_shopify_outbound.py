@@ -23,6 +23,7 @@ class TestShopifyOutbound(ShopifyMixin, TransactionCase):
 
     # --- helpers ----------------------------------------------------------
     def receive(self, topic, order_json):
+        self.know_order(order_json)
         Event = self.env["integration.event"]
         event_id, _new = Event._receive(self.shop_channel, f"{topic}:{uuid.uuid4()}", topic, order_json, "webhook")
         Event.browse(event_id)._process()

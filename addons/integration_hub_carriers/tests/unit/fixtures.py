@@ -1,6 +1,7 @@
 """Scrubbed payloads in the shapes the carriers document (no credentials)."""
 
 import base64
+from datetime import datetime, timedelta
 
 from odoo.addons.integration_hub_carriers.lib.shipment import Address, Parcel, Shipment
 
@@ -113,8 +114,19 @@ UPS_ERROR_400 = {"response": {"errors": [{"code": "120100", "message": "Missing 
 UPS_ERROR_401 = {"response": {"errors": [{"code": "250002", "message": "Invalid Authentication Information."}]}}
 
 
-def _ups_activity(kind, description, code, date, time):
-    return {"status": {"type": kind, "description": description, "code": code}, "date": date, "time": time}
+def _ups_activity(kind, description, code, date, time, offset="+01:00"):
+    """An activity as the Track API returns it: local date/time plus the GMT moment and offset."""
+    local = datetime.strptime(date + time, "%Y%m%d%H%M%S")
+    sign = -1 if offset.startswith("-") else 1
+    gmt = local - sign * timedelta(hours=int(offset[1:3]), minutes=int(offset[4:6]))
+    return {
+        "status": {"type": kind, "description": description, "code": code},
+        "date": date,
+        "time": time,
+        "gmtDate": gmt.strftime("%Y%m%d"),
+        "gmtTime": gmt.strftime("%H%M%S").lstrip("0") or "0",  # UPS drops the leading zero ('74700')
+        "gmtOffset": offset,
+    }
 
 
 UPS_TRACKING = {
@@ -216,3 +228,22 @@ CORREOS_TRACKING = [
         ],
     }
 ]
+
+
+def ups_push(code, kind, local_date, local_time, gmt_date, gmt_time, tracking="1Z12345E0205271688"):
+    """A UPS Track Alert push message (UPSTrackAlert webhook TrackingEvent), scrubbed."""
+    return {
+        "trackingNumber": tracking,
+        "localActivityDate": local_date,
+        "localActivityTime": local_time,
+        "gmtActivityDate": gmt_date,
+        "gmtActivityTime": gmt_time,
+        "activityLocation": {"city": "", "stateProvince": "", "postalCode": "", "country": ""},
+        "activityStatus": {"type": kind, "code": code, "description": code, "descriptionCode": ""},
+        "scheduledDeliveryDate": "",
+        "actualDeliveryDate": "",
+        "actualDeliveryTime": "",
+        "deliveryStartTime": "",
+        "deliveryEndTime": "",
+        "deliveryTimeDescription": "",
+    }

@@ -57,15 +57,64 @@ def test_no_note_and_no_tags_means_nothing_special_not_unknown():
     assert parse_order(data).special_handling == ""
 
 
-def test_line_without_sku_resolves_through_its_variant_and_removed_lines_are_cancelled():
+def test_line_without_sku_carries_its_variant_and_removed_lines_are_cancelled():
     source = order()
     source["line_items"][0]["sku"] = ""
     source["line_items"][1]["current_quantity"] = 0
     lines = M.to_generic_order(source)["lines"]
-    assert lines[0]["sku"] == "shopify-variant:808950810"
+    assert (lines[0]["sku"], lines[0]["variant_id"]) == ("", "808950810"), "the hub resolves the variant id"
     assert lines[1]["cancelled"] is True and lines[1]["quantity"] == 1
-    source["line_items"][0]["variant_id"] = None
-    assert M.to_generic_order(source)["lines"][0]["sku"] == ""
+    document = parse_order(M.to_generic_order(source))
+    assert (document.lines[0].sku, document.lines[0].variant_id) == ("", "808950810")
+
+
+def test_tip_and_digital_gift_card_need_no_shipping():
+    """A mug, a tip (no SKU, no variant) and a digital gift card: only the mug ships."""
+    source = order()
+    source["line_items"] = [
+        dict(source["line_items"][0], requires_shipping=True),
+        {"id": 11, "title": "Tip", "sku": None, "variant_id": None, "quantity": 1, "price": "3.00",
+         "requires_shipping": False, "tip": {}},
+        {"id": 12, "title": "Gift card", "sku": "", "variant_id": 44000000000199, "quantity": 1, "price": "25.00",
+         "requires_shipping": False, "gift_card": True},
+    ]  # fmt: skip
+    document = parse_order(M.to_generic_order(source))
+    assert [(line.sku, line.ships, line.price) for line in document.lines] == [
+        ("MUG-001", True, 9.95),
+        ("", False, 3.0),
+        ("", False, 25.0),
+    ]
+    assert document.lines[1].name == "Tip"
+    physical_card = dict(source["line_items"][2], requires_shipping=True)
+    assert M.line_ships(physical_card), "a gift card sent by post is goods"
+
+
+def test_lines_of_another_fulfillment_service_or_location_are_fulfilled_elsewhere():
+    source = order()
+    source["line_items"][1]["fulfillment_service"] = "printful"
+    lines = M.to_generic_order(source)["lines"]
+    assert [line["fulfilled_by"] for line in lines] == ["", "printful"], "no assignment known: the payload's service"
+    line_ids = [str(line["id"]) for line in source["line_items"]]
+    assigned = {line_ids[0]: "Madrid store", line_ids[1]: ""}
+    lines = M.to_generic_order(source, assigned)["lines"]
+    assert [line["fulfilled_by"] for line in lines] == ["Madrid store", ""], "the fulfillment orders decide"
+
+
+def test_refund_lines_carry_line_item_sku_and_variant():
+    refund = {
+        "id": 509562971,
+        "order_id": 1016,
+        "refund_line_items": [
+            {"line_item_id": 1, "quantity": 1, "restock_type": "return", "line_item": {"sku": "MUG-001"}},
+            {"line_item_id": 2, "quantity": 1, "restock_type": "return",
+             "line_item": {"sku": None, "variant_id": 49148385, "title": "T-shirt - S"}},
+            {"line_item_id": 3, "quantity": 1, "restock_type": "no_restock", "line_item": {"sku": "X"}},
+        ],
+    }  # fmt: skip
+    assert M.refund_return_lines(refund) == [
+        {"line_id": "1", "sku": "MUG-001", "variant_id": "", "name": "", "quantity": 1},
+        {"line_id": "2", "sku": "", "variant_id": "49148385", "name": "T-shirt - S", "quantity": 1},
+    ]
 
 
 def test_cancelled_order_carries_its_reason():
@@ -83,7 +132,19 @@ def test_graphql_node_maps_like_the_webhook_of_the_same_order():
     assert data["id"] == "5001"
     assert data["financial_status"] == "paid"
     assert data["special_handling"] == "Ring twice\nTags: vip"
-    assert data["lines"] == [{"id": "50011", "sku": "MUG-001", "quantity": 2, "cancelled": False, "variant_id": "91"}]
+    assert data["lines"] == [
+        {
+            "id": "50011",
+            "name": "",
+            "sku": "MUG-001",
+            "variant_id": "91",
+            "quantity": 2,
+            "price": None,
+            "cancelled": False,
+            "ships": True,
+            "fulfilled_by": "",
+        }
+    ]
     assert data["shipping_address"]["phone"] == "+34612345678"
     assert parse_order(data).external_id == "5001"
 
