@@ -1,11 +1,14 @@
 # Order matters: a model is defined before the files that extend it.
 from . import (
+    integration_hub_record,
+    integration_personal_data,
     integration_secret,
     integration_channel,
     integration_audit_log,
     integration_guarded_state,
     integration_sync_exception,
     integration_event,
+    integration_event_privacy,
     integration_event_order_handlers,
     integration_job,
     integration_adapter,

@@ -24,12 +24,13 @@ class IntegrationChannelHealth(models.Model):
         """One upsert, whatever the number of rejections (called from the webhook endpoint)."""
         now = fields.Datetime.now()
         self.env.cr.execute(
-            """INSERT INTO integration_channel_health (channel_id, hour, webhooks_rejected, create_uid, create_date,
-                                                       write_uid, write_date)
-               VALUES (%s, date_trunc('hour', %s::timestamp), 1, %s, %s, %s, %s)
+            """INSERT INTO integration_channel_health (channel_id, company_id, hour, webhooks_rejected, create_uid,
+                                                       create_date, write_uid, write_date)
+               SELECT c.id, c.company_id, date_trunc('hour', %s::timestamp), 1, %s, %s, %s, %s
+                 FROM integration_channel c WHERE c.id = %s
                ON CONFLICT (channel_id, hour) DO UPDATE
                   SET webhooks_rejected = integration_channel_health.webhooks_rejected + 1""",
-            [channel.id, now, self.env.uid, now, self.env.uid, now],
+            [now, self.env.uid, now, self.env.uid, now, channel.id],
         )
 
 

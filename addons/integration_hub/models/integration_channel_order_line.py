@@ -9,6 +9,7 @@ class IntegrationChannelOrderLine(models.Model):
     _order = "order_id, id"
 
     order_id = fields.Many2one("integration.channel.order", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one(related="order_id.company_id", store=True, index=True)
     external_line_id = fields.Char(string="Line id")
     sku = fields.Char(string="SKU as sent", index=True)
     quantity_sent = fields.Char(string="Quantity as sent")

@@ -47,7 +47,7 @@ class IntegrationReturnIntake(models.Model):
             values.append(
                 {"product_id": product_id, "quantity": float(line.get("quantity") or 1), "order_line_id": order_line.id}
             )
-        record = self.create(
+        record = self._hub_create(
             {
                 "channel_id": channel.id,
                 "external_id": external_id,
@@ -96,7 +96,7 @@ class IntegrationReturnIntake(models.Model):
         for line in self.line_ids:
             grade = by_code.get(line.product_id.default_code) or by_code.get(line.product_id.barcode or "")
             if grade:
-                line.instructed_grade = grade
+                line._hub_write({"instructed_grade": grade})
         if self.channel_id.return_owner == "warehouse":
             return  # the warehouse owns returns: instructions are kept as advice, a manager triages
         if self.state == R.RECEIVED and all(line.instructed_grade for line in self.line_ids):

@@ -39,6 +39,7 @@ class IntegrationReturnImport(models.TransientModel):
         self.ensure_one()
         if not self.env.user.has_group("integration_hub.group_hub_manager"):
             raise AccessError(_("Only Integration Hub managers can import returns."))
+        self.channel_id.check_access("read")  # a channel of the user's own companies
         try:
             reader = csv.DictReader(io.StringIO(base64.b64decode(self.file).decode("utf-8-sig")))
             header = [column.strip().lower() for column in reader.fieldnames or []]
