@@ -2,6 +2,7 @@ from . import (
     test_carrier_connectors,
     test_control_points,
     test_hub_scope,
+    test_role_matrix,
     test_secrets,
     test_service_rules,
     test_shipment_lifecycle,
