@@ -9,6 +9,8 @@ from . import (
     test_order_policies,
     test_order_validation,
     test_returns,
+    test_role_guards,
+    test_role_matrix,
     test_outbox,
     test_security,
     test_tour,
