@@ -85,19 +85,18 @@ class TestOutbox(HubFactoryMixin, TransactionCase):
         self.assertEqual(len(responses.calls), 5)
 
     def test_jitter_spreads_retries_across_jobs(self):
-        with responses.RequestsMock() as stub:
+        with responses.RequestsMock() as stub, freeze_time("2026-11-27 10:00:00"):
             stub.post(PARTNER_URL, status=500)
-            jobs = [self.enqueue(f"spread-{n}") for n in range(12)]
-            with freeze_time("2026-11-27 10:00:00"):
-                self.run_due()
-                delays = {(job.next_attempt_at - fields.Datetime.now()).total_seconds() for job in jobs}
+            jobs = [self.enqueue(f"spread-{n}") for n in range(12)]  # due at the frozen time, whatever today is
+            self.run_due()
+            delays = {(job.next_attempt_at - fields.Datetime.now()).total_seconds() for job in jobs}
         self.assertGreater(len(delays), 6, "full jitter: retries do not all land at the same second")
 
     @responses.activate
     def test_retry_after_from_a_429_is_honoured(self):
         responses.post(PARTNER_URL, status=429, headers={"Retry-After": "120"})
-        job = self.enqueue()
         with freeze_time("2026-11-27 10:00:00"):
+            job = self.enqueue()  # due at the frozen time, whatever today is
             self.run_due()
             self.assertEqual(job.state, "pending")
             self.assertEqual((job.next_attempt_at - fields.Datetime.now()).total_seconds(), 120)
