@@ -129,9 +129,7 @@ class IntegrationReturn(models.Model):
             self._check_manager(_("change a return's reason, claim or tracking"))
         return super().write(vals)
 
-    # --- state machine (see integration.guarded.state) --------------------------------------
-
-    # --- guards ----------------------------------------------------------------------
+    # --- guards of the state machine (see integration.guarded.state) --------------------------
     def _guard_authorized_received(self):
         return [] if self.receipt_id.state == "done" else [_("a validated receipt into quarantine")]
 
