@@ -48,15 +48,18 @@ def check_address(address):
 
 
 def normalize_phone(number, country_code):
-    """E.164 form of ``number`` for deliveries to ``country_code``, or raise ValueError with a reason."""
+    """E.164 form of ``number`` for deliveries to ``country_code``, or raise ValueError with a reason.
+
+    The reason never repeats the number: it goes into hold notes and exceptions, and a phone is personal data.
+    """
     if not (number or "").strip():
         raise ValueError("no contact phone for delivery coordination")
     try:
         parsed = phonenumbers.parse(number, (country_code or "").upper() or None)
     except phonenumbers.NumberParseException as error:
-        raise ValueError(f"contact phone '{number}' cannot be read ({error})") from None
+        raise ValueError(f"the contact phone cannot be read ({error})") from None
     if not phonenumbers.is_valid_number(parsed):
-        raise ValueError(f"contact phone '{number}' is not a valid number for {country_code or 'the destination'}")
+        raise ValueError(f"the contact phone is not a valid number for {country_code or 'the destination'}")
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 

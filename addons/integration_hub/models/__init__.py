@@ -1,5 +1,7 @@
 # Order matters: a model is defined before the files that extend it.
 from . import (
+    integration_hub_record,
+    integration_personal_data,
     integration_secret,
     integration_channel,
     integration_audit_log,
@@ -9,6 +11,7 @@ from . import (
     integration_queue,
     integration_event,
     integration_event_redelivery,
+    integration_event_privacy,
     integration_event_order_handlers,
     integration_job,
     integration_adapter,

@@ -3,6 +3,8 @@ import json
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
+from ..lib.hub_privilege import HUB_WRITE, granted, is_granted
+
 AUDIT_ACTIONS = [
     ("forced_state", "Forced state change"),
     ("credential_change", "Credential change"),
@@ -46,8 +48,36 @@ class IntegrationAuditLog(models.Model):
     @api.model
     def _log(self, action, record=None, reason=None, before=None, after=None):
         """Append one entry; the author is the real user even when called under sudo()."""
-        record = record or self.env["integration.channel"]
-        record = record[:1]
+        values = self._entry_values(action, (record or self.env["integration.channel"])[:1], reason, before, after)
+        with granted(HUB_WRITE):
+            return self.sudo().create(values)
+
+    @api.model
+    def _log_personal_data_access(self, records, reason):
+        """'Personal data access' of ``records`` by the current user: once a day per record, in two queries."""
+        since = fields.Datetime.to_datetime(fields.Date.context_today(self))
+        seen = set(
+            self.sudo()
+            .search(
+                [
+                    ("action", "=", "pii_access"),
+                    ("res_model", "=", records._name),
+                    ("res_id", "in", records.ids),
+                    ("user_id", "=", self.env.uid),
+                    ("date", ">=", since),
+                ]
+            )
+            .mapped("res_id")
+        )
+        values = [
+            self._entry_values("pii_access", record.sudo(), reason) for record in records if record.id not in seen
+        ]
+        if values:
+            with granted(HUB_WRITE):
+                self.sudo().create(values)
+
+    @api.model
+    def _entry_values(self, action, record, reason=None, before=None, after=None):
         channel = False
         if record._name == "integration.channel":
             channel = record
@@ -70,11 +100,12 @@ class IntegrationAuditLog(models.Model):
             "before": json.dumps(before, default=str, sort_keys=True) if before is not None else False,
             "after": json.dumps(after, default=str, sort_keys=True) if after is not None else False,
         }
-        return self.sudo().with_context(integration_audit_append=True).create(values)
+        return values
 
     @api.model_create_multi
     def create(self, vals_list):
-        if not self.env.context.get("integration_audit_append"):
+        # only the hub's own path appends (see lib/hub_privilege.py): no context key opens this door
+        if not is_granted(HUB_WRITE):
             raise AccessError(self.env._("Audit entries are written by the hub itself, not by hand."))
         return super().create(vals_list)
 

@@ -2,6 +2,7 @@ import secrets
 
 from odoo import _, api, fields, models, tools
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools.translate import LazyTranslate
 
 from ..lib import ip_allowlist
 
@@ -20,13 +21,19 @@ OWNED_OBJECTS = {
 }
 
 
+_lt = LazyTranslate(__name__)
+
+
 class IntegrationChannel(models.Model):
     """A connected system: a shop, a marketplace, an ERP, a file drop or a mailbox."""
 
     _name = "integration.channel"
     _description = "Integration channel"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["integration.hub.record", "mail.thread", "mail.activity.mixin"]
     _order = "sequence, name"
+    # a new webhook URL only through 'Rotate webhook URL' (audited)
+    _hub_fields = frozenset({"webhook_token"})
+    _hub_fields_hint = _lt("Use 'Rotate webhook URL' (administrators, audited).")
 
     # Write-only secrets: field name -> label. Platform addons extend the dict.
     _secret_fields = {
@@ -221,7 +228,7 @@ class IntegrationChannel(models.Model):
                 reason=f"{self._secret_fields[name]} set or replaced",
                 after={"secret": name},
             )
-            channel.message_post(body=_("%s was set or replaced.", self._secret_fields[name]))
+            channel._hub_note(_("%s was set or replaced.", self._secret_fields[name]))
 
     def _inverse_webhook_secret(self):
         self._inverse_secret("webhook_secret")
@@ -248,9 +255,11 @@ class IntegrationChannel(models.Model):
         return self.env["integration.secret"]._reveal(self, name)
 
     def _check_hub_admin(self, what):
-        # sudo: the hub itself acting (e.g. pausing a channel whose app was uninstalled)
+        """Administrators of the channels' own companies only (sudo: the hub itself acting, e.g. pausing a
+        channel whose app was uninstalled)."""
         if not self.env.su and not self.env.user.has_group("integration_hub.group_hub_admin"):
             raise AccessError(_("Only Integration Hub administrators can %s.", what))
+        self._check_hub_reachable()
 
     def action_clear_secret(self):
         self._check_hub_admin(_("clear channel secrets"))
@@ -260,6 +269,8 @@ class IntegrationChannel(models.Model):
         for channel in self:
             self.env["integration.secret"]._store(channel, name, False)
             self.env["integration.audit.log"]._log("credential_change", channel, reason=f"{name} cleared")
+            channel._hub_note(_("%s was cleared.", self._secret_fields[name]))
+        return True
 
     def _compute_counts(self):
         def count_by(model, domain):
@@ -339,17 +350,19 @@ class IntegrationChannel(models.Model):
     def action_go_live(self):
         self._check_hub_admin(_("put channels live"))
         self.write({"state": "live"})
+        return True
 
     def action_pause(self):
         self._check_hub_admin(_("pause channels"))
         self.write({"state": "paused"})
+        return True
 
     def action_rotate_webhook_token(self):
         """Issue a new webhook URL; the old one stops working at once."""
         self._check_hub_admin(_("rotate webhook URLs"))
         for channel in self:
-            old_suffix = (channel.webhook_token or "")[-4:]
-            channel.sudo().webhook_token = self._new_webhook_token()
+            old_suffix = (channel.sudo().webhook_token or "")[-4:]
+            channel._hub_write({"webhook_token": self._new_webhook_token()})
             self.env["integration.audit.log"]._log(
                 "token_rotation",
                 channel,
@@ -358,7 +371,7 @@ class IntegrationChannel(models.Model):
                 before={"token_suffix": old_suffix},
                 after={"token_suffix": channel.sudo().webhook_token[-4:]},
             )
-            channel.message_post(body=_("Webhook URL rotated: partners must use the new URL."))
+            channel._hub_note(_("Webhook URL rotated: partners must use the new URL."))
         return True
 
     def _adapter(self):

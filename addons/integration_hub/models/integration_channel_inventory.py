@@ -201,7 +201,7 @@ class IntegrationChannelInventory(models.Model):
         )
         Level.invalidate_model(["sku"])
         if reason:
-            self.message_post(body=_("Inventory republished: %s", reason), subtype_xmlid="mail.mt_note")
+            self._hub_note(_("Inventory republished: %s", reason))
         return job
 
     @api.model
@@ -232,8 +232,10 @@ class IntegrationChannelInventory(models.Model):
                 channel._publish_inventory(products, force=True, reason=reason)
 
     def action_publish_inventory_now(self):
+        """A manager's 'Publish now': every changed level of these channels, queued at once."""
         if not self.env.user.has_group("integration_hub.group_hub_manager"):
             raise AccessError(_("Only Integration Hub managers can publish inventory by hand."))
+        self._check_hub_reachable()
         jobs = self.env["integration.job"]
         for channel in self:
             jobs |= channel._publish_inventory(reason=_("published by hand by %s", self.env.user.name))

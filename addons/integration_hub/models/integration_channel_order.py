@@ -1,9 +1,18 @@
+from contextvars import ContextVar
 from datetime import timedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools.translate import LazyTranslate
 
 from ..lib import order_states as S
+from ..lib.hub_privilege import MANAGER_RELEASE, granted, is_granted
+
+_lt = LazyTranslate(__name__)
+
+# (order id, notes) of the pipeline run in progress: its steps become one chatter note (see _run_pipeline).
+# In-process only: a context key could be sent by an RPC client and swallow the notes.
+PIPELINE_NOTES = ContextVar("integration_order_pipeline_notes", default=(None, None))
 
 
 class IntegrationChannelOrder(models.Model):
@@ -15,12 +24,17 @@ class IntegrationChannelOrder(models.Model):
 
     _name = "integration.channel.order"
     _description = "Channel order"
-    _inherit = ["mail.thread", "mail.activity.mixin", "integration.guarded.state"]
+    # the guarded state first: its rules for who may post notes come before mail.thread's default
+    _inherit = ["integration.guarded.state", "mail.thread", "mail.activity.mixin"]
     _order = "id desc"
     _state_table = S
     _not_forceable = S.NOT_FORCEABLE  # validated / accepted: the hub validates and allocates itself
-    # nobody edits an order by hand (managers act through audited actions), but everyone may comment
-    _mail_post_access = "read"
+    # the carrier's proof of pickup is evidence of the packed -> dispatched guard
+    _hub_fields = frozenset({"state", "carrier_receipt_ref", "tracking_number", "dispatched_at", "delivered_at"})
+    _hub_fields_hint = _lt(
+        "An order moves on its evidence; managers use Release, Carrier pickup (manual) "
+        "or Force state (reason, audited)."
+    )
 
     name = fields.Char(string="Order", required=True, readonly=True, tracking=True)
     external_id = fields.Char(
@@ -58,13 +72,14 @@ class IntegrationChannelOrder(models.Model):
     customer_phone = fields.Char(readonly=True)
     vat = fields.Char(string="VAT id", readonly=True)
     ship_name = fields.Char(string="Ship to", readonly=True)
+    # personal data: never copied into chatter tracking (an edit's note names the fields, not the values)
     ship_company = fields.Char(string="Company (ship to)", readonly=True, help="The company at the delivery address.")
-    ship_street = fields.Char(readonly=True, tracking=True)
+    ship_street = fields.Char(readonly=True)
     ship_street2 = fields.Char(readonly=True)
-    ship_zip = fields.Char(readonly=True, tracking=True)
-    ship_city = fields.Char(readonly=True, tracking=True)
+    ship_zip = fields.Char(readonly=True)
+    ship_city = fields.Char(readonly=True)
     ship_state = fields.Char(readonly=True)
-    ship_country_code = fields.Char(readonly=True, tracking=True)
+    ship_country_code = fields.Char(readonly=True)
     ship_phone = fields.Char(string="Phone as sent", readonly=True)
     phone_e164 = fields.Char(string="Phone (E.164)", readonly=True)
     service_level = fields.Char(
@@ -76,8 +91,15 @@ class IntegrationChannelOrder(models.Model):
     line_ids = fields.One2many("integration.channel.order.line", "order_id", readonly=True)
     sale_order_id = fields.Many2one("sale.order", readonly=True, index=True, copy=False)
     picking_ids = fields.One2many(related="sale_order_id.picking_ids", string="Transfers")
-    validation_problems = fields.Text(readonly=True)
-    ready_to_release = fields.Boolean(readonly=True, help="The missing data arrived; a manager may release.")
+    validation_problems = fields.Text(readonly=True, help="Why the order was put on hold, as found then.")
+    hold_reasons = fields.Text(
+        compute="_compute_hold_reasons", help="Why an order on hold cannot be released now (data and stock)."
+    )
+    ready_to_release = fields.Boolean(
+        compute="_compute_hold_reasons",
+        search="_search_ready_to_release",
+        help="On hold, and the data and the stock are now there: a manager may release it.",
+    )
 
     last_pick_activity_at = fields.Datetime(readonly=True)
     carrier_receipt_ref = fields.Char(readonly=True, tracking=True)
@@ -110,6 +132,29 @@ class IntegrationChannelOrder(models.Model):
                 else 0.0
             )
 
+    def _compute_hold_reasons(self):
+        """The reasons as they stand now: the data as last received and today's free stock.
+
+        Release checks the same two lists (see action_release).
+        """
+        for order in self:
+            reasons = order._release_problems() if order.state == S.ON_HOLD else []
+            order.hold_reasons = "\n".join(reasons) or False
+            order.ready_to_release = order.state == S.ON_HOLD and not reasons
+
+    def _search_ready_to_release(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(_("Filter 'Ready to release' with = or != and a yes/no value."))
+        held = self.search([("state", "=", S.ON_HOLD)])
+        ready = held.filtered("ready_to_release")
+        positive = (operator == "=") == value
+        return [("id", "in", ready.ids)] if positive else [("id", "not in", ready.ids)]
+
+    def _release_problems(self):
+        """Everything that still stops this order: invalid data, then missing stock."""
+        problems = self._validation_problems()
+        return problems + self.sudo()._stock_problems()
+
     def _compute_exceptions(self):
         groups = self.env["integration.sync.exception"].search(
             [("res_model", "=", self._name), ("res_id", "in", self.ids)]
@@ -123,10 +168,12 @@ class IntegrationChannelOrder(models.Model):
     def _before_transition(self, current, target, forced):
         if forced and target == S.CANCELLED:
             self.sudo()._release_allocation()  # a cancelled order keeps no reserved stock
+        if current == S.ON_HOLD:
+            self.sudo().validation_problems = False  # held no more: the old reasons would mislead
 
     def _note_transition(self, body, forced):
-        notes = self.env.context.get("integration_order_notes")
-        if notes is not None and not forced:
+        order_id, notes = PIPELINE_NOTES.get()
+        if order_id == self.id and not forced:
             notes.append(body)  # the pipeline posts its steps as one note (see _run_pipeline)
         else:
             super()._note_transition(body, forced)
@@ -163,16 +210,18 @@ class IntegrationChannelOrder(models.Model):
         return missing
 
     def _guard_on_hold_received(self):
-        return [] if self.env.context.get("integration_release") else [_("a manager's release decision")]
+        # granted only inside action_release, after the manager's role and the re-validation
+        return [] if is_granted(MANAGER_RELEASE) else [_("a manager's release decision")]
 
     # --- manager actions --------------------------------------------------
     def action_release(self):
         """A manager's explicit decision: re-validate and, if clean, go on."""
         self._check_manager(_("release orders on hold"))
+        self._check_hub_reachable()
         for order in self:
             if order.state != S.ON_HOLD:
                 raise UserError(_("Order %s is not on hold.", order.name))
-            problems = order._validation_problems() + order.sudo()._stock_problems()
+            problems = order._release_problems()
             if problems:
                 raise UserError(
                     _(
@@ -181,8 +230,8 @@ class IntegrationChannelOrder(models.Model):
                         problems="; ".join(problems),
                     )
                 )
-            order.with_context(integration_release=True)._transition(S.RECEIVED, _("released by a manager"))
-            order.sudo().ready_to_release = False
+            with granted(MANAGER_RELEASE):
+                order._transition(S.RECEIVED, _("released by a manager"))
             order._close_hold_exceptions(_("Released by %s after re-validation.", self.env.user.name))
             # from here on the hub allocates stock itself, whatever the manager's own stock rights
             order.sudo()._run_pipeline()
@@ -207,18 +256,24 @@ class IntegrationChannelOrder(models.Model):
         }
 
     def action_view_sale_order(self):
+        """The sale order that allocates the stock: Odoo's own form for sales users, else the hub's
+        read-only one (the hub roles read sale orders, not their quotations, pricing or options)."""
         self.ensure_one()
-        return {
+        action = {
             "type": "ir.actions.act_window",
+            "name": _("Sale order"),
             "res_model": "sale.order",
             "res_id": self.sale_order_id.id,
             "view_mode": "form",
         }
+        if not self.env.user.has_group("sales_team.group_sale_salesman"):
+            action["views"] = [(self.env.ref("integration_hub.sale_order_view_form_hub").id, "form")]
+        return action
 
     def _record_carrier_pickup(self, receipt_ref, tracking_number, picked_up_at, source_note):
         """Carrier proof of pickup closes the warehouse's responsibility: packed -> dispatched."""
         for order in self:
-            order.sudo().write(
+            order._hub_write(
                 {
                     "carrier_receipt_ref": receipt_ref,
                     "tracking_number": tracking_number,
@@ -233,13 +288,12 @@ class IntegrationChannelOrder(models.Model):
         The order's own state follows its first shipment; platform adapters extend this to fulfil the lines.
         """
         for order in self:
-            order.message_post(
-                body=_(
+            order._hub_note(
+                _(
                     "Later shipment %(pickings)s handed to the carrier: tracking %(tracking)s.",
                     pickings=", ".join(pickings.mapped("name")),
                     tracking=tracking_number,
-                ),
-                subtype_xmlid="mail.mt_note",
+                )
             )
             shipment = "-".join(map(str, sorted(pickings.ids)))
             self.env["integration.job"].sudo()._enqueue(
@@ -265,7 +319,7 @@ class IntegrationChannelOrder(models.Model):
             if order_rank[status] <= order_rank[order.state]:
                 continue  # an old or repeated event
             if status == S.DELIVERED:
-                order.sudo().delivered_at = at or fields.Datetime.now()
+                order._hub_write({"delivered_at": at or fields.Datetime.now()})
             order._transition(status, note)
 
     # --- control point: stuck picking -------------------------------------
@@ -297,43 +351,26 @@ class IntegrationChannelOrder(models.Model):
 
 
 class IntegrationChannelOrderPrivacy(models.Model):
-    """Customers' addresses and phones are personal data: who opened them is logged (once a day per order)."""
+    """Customers' addresses, phones and e-mails are personal data: who read them is logged, and the
+    chatter never keeps a copy of them (README, "Personal data")."""
 
-    _inherit = "integration.channel.order"
+    _name = "integration.channel.order"
+    _inherit = ["integration.channel.order", "integration.personal.data"]
 
-    _PII_FIELDS = {
-        "customer_name",
-        "customer_email",
-        "customer_phone",
-        "vat",
-        "ship_name",
-        "ship_company",
-        "ship_street",
-        "ship_street2",
-        "ship_phone",
-        "phone_e164",
-    }
-
-    def web_read(self, specification):
-        result = super().web_read(specification)
-        if not self.env.su and self._PII_FIELDS & set(specification) and len(self) == 1:
-            self._log_pii_access()
-        return result
-
-    def _log_pii_access(self):
-        today = fields.Date.context_today(self)
-        seen = (
-            self.env["integration.audit.log"]
-            .sudo()
-            .search_count(
-                [
-                    ("action", "=", "pii_access"),
-                    ("res_model", "=", self._name),
-                    ("res_id", "=", self.id),
-                    ("user_id", "=", self.env.uid),
-                    ("date", ">=", fields.Datetime.to_datetime(today)),
-                ]
-            )
-        )
-        if not seen:
-            self.env["integration.audit.log"]._log("pii_access", self, reason=_("Opened the customer's delivery data"))
+    # delivery data: reading any of these is logged (names and cities show on cards and lists: not logged)
+    _personal_data_fields = frozenset(
+        {
+            "customer_email",
+            "customer_phone",
+            "vat",
+            "ship_name",
+            "ship_company",
+            "ship_street",
+            "ship_street2",
+            "ship_zip",
+            "ship_phone",
+            "phone_e164",
+        }
+    )
+    # personal data as a whole: never copied into chatter notes or tracking (an edit names the field)
+    _PERSONAL_FIELDS = _personal_data_fields | {"customer_name", "ship_city", "ship_state", "ship_country_code"}

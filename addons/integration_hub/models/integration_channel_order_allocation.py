@@ -1,7 +1,7 @@
 from collections import defaultdict
 
 from odoo import _, fields, models
-from odoo.tools import email_normalize, float_compare
+from odoo.tools import email_normalize, float_compare, plaintext2html
 
 from ..lib import order_states as S
 
@@ -165,8 +165,11 @@ class IntegrationChannelOrderAllocation(models.Model):
 
     # --- allocation through a sale order --------------------------------------
     def _partners(self):
-        """Customer (by email, else name) and a delivery address exactly as sent."""
-        Partner = self.env["res.partner"].sudo()
+        """Customer (by email, else name) and a delivery address exactly as sent.
+
+        Personal data: the contacts' own chatter keeps no tracked copy of old and new phones or addresses.
+        """
+        Partner = self.env["res.partner"].sudo().with_context(mail_notrack=True)
         email = email_normalize(self.customer_email) if self.customer_email else False
         # exact normalized address in this company: never a pattern match, never another company's customer
         customer = email and Partner.search(
@@ -232,7 +235,8 @@ class IntegrationChannelOrderAllocation(models.Model):
                     "client_order_ref": self.name,
                     "origin": f"{self.channel_id.code}/{self.name}",
                     "integration_order_id": self.id,
-                    "note": self.special_handling or False,
+                    # text from the channel, never markup: escaped into the HTML note
+                    "note": plaintext2html(self.special_handling) if self.special_handling else False,
                     "order_line": [
                         (
                             0,
@@ -262,7 +266,7 @@ class IntegrationChannelOrderAllocation(models.Model):
 
     def _sync_released_sale_order(self):
         """Forced edit after release: carry address and quantities over to the running sale order."""
-        sale = self.sale_order_id.sudo()
+        sale = self.sale_order_id.sudo().with_context(mail_notrack=True)
         if not sale:
             return
         customer, shipping = self._partners()

@@ -9,6 +9,7 @@ from ..lib import order_states as S
 from ..lib import order_validation as V
 from ..lib.errors import RetryableError
 from ..lib.order_payload import parse_order
+from .integration_channel_order import PIPELINE_NOTES
 
 DUPLICATE = "duplicate"  # the inbox marks such events as duplicates
 
@@ -193,7 +194,11 @@ class IntegrationChannelOrderIntake(models.Model):
         """
         for order in self:
             notes = [first_note] if first_note else []
-            order.with_context(integration_order_notes=notes)._run_pipeline_steps()
+            token = PIPELINE_NOTES.set((order.id, notes))
+            try:
+                order._run_pipeline_steps()
+            finally:
+                PIPELINE_NOTES.reset(token)
             if notes:
                 order.message_post(body=Markup("<br/>").join(notes), subtype_xmlid="mail.mt_note")
 
@@ -362,8 +367,7 @@ class IntegrationChannelOrderIntake(models.Model):
         self._replace_lines(doc)
         self._resolve_service_level()
         self._resolve_territory()
-        summary = "; ".join(f"{key}: {old} → {new}" for key, (old, new) in changes.items())
-        self.message_post(body=_("Channel edit applied: %s", summary), subtype_xmlid="mail.mt_note")
+        self.message_post(body=_("Channel edit applied: %s", self._edit_summary(changes)), subtype_xmlid="mail.mt_note")
         if self.state == S.PICKING:
             # allowed by the channel's cut-off: the running transfers follow the edit, if it is valid
             problems = self._validation_problems()
@@ -378,11 +382,10 @@ class IntegrationChannelOrderIntake(models.Model):
         if self.state == S.ON_HOLD:
             problems = self._validation_problems()
             if not problems:
-                self.ready_to_release = True
                 self.validation_problems = False
                 for exception in self._hold_exceptions():
-                    exception.message_post(body=_("Data now complete — ready to release. A manager decides."))
-                    exception.name = _("Order %s: data now complete — ready to release", self.name)
+                    exception._hub_note(_("Data now complete — ready to release. A manager decides."))
+                    exception._hub_write({"name": _("Order %s: data now complete — ready to release", self.name)})
             else:
                 self.validation_problems = "\n".join(problems)
             return
@@ -392,6 +395,13 @@ class IntegrationChannelOrderIntake(models.Model):
                 self._hold(problems, _("Order %s is on hold after a channel edit", self.name))
                 return
         self._run_pipeline()
+
+    def _edit_summary(self, changes):
+        """The changes for the chatter: personal data is named, never copied (old and new values)."""
+        return "; ".join(
+            _("%s changed", self._fields[key].string) if key in self._PERSONAL_FIELDS else f"{key}: {old} → {new}"
+            for key, (old, new) in changes.items()
+        )
 
     def _hold_edit_exception(self, problems):
         self.env["integration.sync.exception"]._open(
@@ -436,7 +446,8 @@ class IntegrationChannelOrderIntake(models.Model):
             pending_data=json.dumps({"kind": kind, "data": data}),
         )
         self.message_post(
-            body=_("Edit after release blocked, waiting for a manager:\n%s", summary), subtype_xmlid="mail.mt_note"
+            body=_("Edit after release blocked, waiting for a manager: %s", self._edit_summary(changes)),
+            subtype_xmlid="mail.mt_note",
         )
         return self
 
@@ -453,11 +464,13 @@ class IntegrationChannelOrderIntake(models.Model):
         """Forced: the warehouse applies the channel's late edit to the released order (audited)."""
         self.ensure_one()
         self._check_manager(_("apply an edit after release"))
+        self._check_hub_reachable()
         order = self.sudo()  # the manager's decision is checked; the hub carries it out
         doc = parse_order(pending["data"])
+        # the audit log names what changed; it keeps no copy of the customer's delivery data
+        delivery_data_before = order.read(sorted(self._PERSONAL_FIELDS), load=None)
         before = {
             "state": order.state,
-            "address": [order.ship_street, order.ship_zip, order.ship_city],
             "lines": [(line.sku, line.quantity_sent, line.state) for line in order.line_ids],
         }
         if pending["kind"] == "cancelled":
@@ -476,7 +489,7 @@ class IntegrationChannelOrderIntake(models.Model):
             before=before,
             after={
                 "state": order.state,
-                "address": [order.ship_street, order.ship_zip, order.ship_city],
+                "delivery_data_changed": order.read(sorted(self._PERSONAL_FIELDS), load=None) != delivery_data_before,
                 "lines": [(line.sku, line.quantity_sent, line.state) for line in order.line_ids],
             },
         )

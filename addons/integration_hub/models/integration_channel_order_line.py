@@ -20,6 +20,7 @@ class IntegrationChannelOrderLine(models.Model):
     _order = "order_id, id"
 
     order_id = fields.Many2one("integration.channel.order", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one(related="order_id.company_id", store=True, index=True)
     external_line_id = fields.Char(string="Line id")
     name = fields.Char(string="Description", help="The line's title as the channel sent it.")
     sku = fields.Char(string="SKU as sent", index=True)

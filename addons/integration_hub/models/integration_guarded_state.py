@@ -12,13 +12,20 @@ class IntegrationGuardedState(models.AbstractModel):
     """
 
     _name = "integration.guarded.state"
+    _inherit = "integration.hub.record"
     _description = "Guarded lifecycle"
+    _hub_fields = frozenset({"state"})
 
     _state_table = None  # the lib module holding the transitions table
     _not_forceable = frozenset()  # states only the hub itself may reach
 
     def _transition(self, target, reason=None, forced=False):
-        """Move to ``target`` if the table allows it and its guard finds the evidence."""
+        """Move to ``target`` if the table allows it and its guard finds the evidence.
+
+        Raises AccessError when the caller may not act on the record (role, company) and UserError
+        naming the missing evidence when the guard refuses.
+        """
+        self._check_hub_reachable()
         for record in self:
             current = record.state
             if current == target:
@@ -30,9 +37,7 @@ class IntegrationGuardedState(models.AbstractModel):
             record._before_transition(current, target, forced)
             # the caller's right was checked above: the hub records the step. The note below says
             # from/to/who/why, so Odoo's own tracking message would only say it twice.
-            record.sudo().with_context(integration_guarded_transition=True, tracking_disable=True).write(
-                {"state": target}
-            )
+            record.with_context(tracking_disable=True)._hub_write({"state": target})
             labels = {"from": record._state_label(current), "to": record._state_label(target)}
             body = _("%(from)s → %(to)s", **labels) + (" — " + reason if reason else "")
             if forced:
@@ -74,12 +79,7 @@ class IntegrationGuardedState(models.AbstractModel):
         """Hook: side effects a step needs before it is recorded."""
 
     def _note_transition(self, body, forced):
-        self.message_post(body=body, subtype_xmlid="mail.mt_note")
-
-    def write(self, vals):
-        if "state" in vals and not self.env.context.get("integration_guarded_transition"):
-            raise UserError(_("%s changes state only through its guarded transitions.", self._description))
-        return super().write(vals)
+        self._hub_note(body)
 
     @api.model
     def _group_expand_states(self, states, domain):
@@ -92,3 +92,7 @@ class IntegrationGuardedState(models.AbstractModel):
     def _check_manager(self, what):
         if not self.env.su and not self.env.user.has_group("integration_hub.group_hub_manager"):
             raise AccessError(_("Only Integration Hub managers can %s.", what))
+
+    def _check_operations(self, what):
+        if not self.env.su and not self.env.user.has_group("integration_hub.group_hub_operations"):
+            raise AccessError(_("Only Integration Hub operations users and managers can %s.", what))

@@ -1,9 +1,12 @@
 from datetime import timedelta
 
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import UserError
+from odoo.tools.translate import LazyTranslate
 
 from ..lib import return_states as R
+
+_lt = LazyTranslate(__name__)
 
 
 class IntegrationReturn(models.Model):
@@ -11,9 +14,32 @@ class IntegrationReturn(models.Model):
 
     _name = "integration.return"
     _description = "Customer return"
-    _inherit = ["mail.thread", "mail.activity.mixin", "integration.guarded.state"]
+    # the guarded state first: its rules for who may post notes come before mail.thread's default
+    _inherit = ["integration.guarded.state", "mail.thread", "mail.activity.mixin"]
     _order = "id desc"
     _state_table = R
+    # What the returns system sent and what the hub recorded (receipt, triage, disposition): written by
+    # the hub only. By hand: managers the reason, claim and return tracking; the bench its lines' inspection.
+    _hub_fields = frozenset(
+        {
+            "name",
+            "external_id",
+            "channel_id",
+            "order_id",
+            "state",
+            "receipt_id",
+            "disposition_picking_ids",
+            "received_at",
+            "triaged_at",
+            "completed_at",
+            "triage_source",
+            "credit_to_review",
+        }
+    )
+    _MANAGER_FIELDS = frozenset({"reason", "customer_claim", "return_tracking"})
+    _hub_fields_hint = _lt(
+        "Use the return's actions: Authorize, Prepare receipt, Triage and Execute disposition (managers)."
+    )
 
     name = fields.Char(required=True, readonly=True, default=lambda self: _("New"), copy=False)
     external_id = fields.Char(string="Return id in the channel", index=True, readonly=True)
@@ -50,6 +76,7 @@ class IntegrationReturn(models.Model):
         [("channel", "Returns system instruction"), ("manager", "Manager decision")], readonly=True
     )
     credit_to_review = fields.Boolean(string="Credit to review (accounting)", readonly=True, tracking=True)
+    user_is_manager = fields.Boolean(compute="_compute_user_is_manager", help="Shows what the current user may edit.")
     overdue = fields.Boolean(
         compute="_compute_overdue",
         search="_search_overdue",
@@ -70,6 +97,10 @@ class IntegrationReturn(models.Model):
             if vals.get("name", _("New")) == _("New"):
                 vals["name"] = self.env["ir.sequence"].next_by_code("integration.return") or _("New")
         return super().create(vals_list)
+
+    @api.depends_context("uid")
+    def _compute_user_is_manager(self):
+        self.user_is_manager = self.env.user.has_group("integration_hub.group_hub_manager")
 
     @api.depends("state")
     def _compute_owner(self):
@@ -92,24 +123,13 @@ class IntegrationReturn(models.Model):
         positive = (operator == "=") == bool(value)
         return [("id", "in" if positive else "not in", ids)]
 
-    # --- state machine (see integration.guarded.state) --------------------------------------
-    # Written by the hub itself (sudo), never by hand: they are evidence.
-    _EVIDENCE_FIELDS = {
-        "received_at",
-        "triaged_at",
-        "completed_at",
-        "triage_source",
-        "credit_to_review",
-        "receipt_id",
-        "disposition_picking_ids",
-    }
-
     def write(self, vals):
-        if self._EVIDENCE_FIELDS & set(vals) and not self.env.su:
-            raise AccessError(_("Receipt, triage and disposition facts are recorded by the hub, not by hand."))
+        # the bench saves its lines through the return form ("line_ids"): the lines check what changes
+        if self._MANAGER_FIELDS.intersection(vals) and not self.env.su:
+            self._check_manager(_("change a return's reason, claim or tracking"))
         return super().write(vals)
 
-    # --- guards ----------------------------------------------------------------------
+    # --- guards of the state machine (see integration.guarded.state) --------------------------
     def _guard_authorized_received(self):
         return [] if self.receipt_id.state == "done" else [_("a validated receipt into quarantine")]
 
@@ -131,8 +151,10 @@ class IntegrationReturn(models.Model):
     def action_authorize(self):
         self._check_manager(_("authorize returns"))
         self._transition(R.AUTHORIZED, _("authorized by %s", self.env.user.name))
+        return True
 
     def action_open_triage(self):
+        self.ensure_one()
         self._check_manager(_("triage returns"))
         return {
             "type": "ir.actions.act_window",
@@ -144,7 +166,12 @@ class IntegrationReturn(models.Model):
         }
 
     def action_create_receipt(self):
-        """The Odoo receipt that brings the goods into quarantine (never into sellable stock)."""
+        """The Odoo receipt that brings the goods into quarantine (never into sellable stock).
+
+        Operations and up, on returns they can see; the hub creates the receipt and records it.
+        """
+        self._check_operations(_("prepare return receipts"))
+        self._check_hub_reachable()
         for record in self:
             if record.state not in (R.AUTHORIZED, R.SHIPPED_BACK):
                 raise UserError(
@@ -155,7 +182,7 @@ class IntegrationReturn(models.Model):
             warehouse = record.warehouse_id
             customer = self.env.ref("stock.stock_location_customers")
             quarantine = warehouse.hub_quarantine_location_id
-            record.receipt_id = (
+            receipt = (
                 self.env["stock.picking"]
                 .sudo()
                 .create(
@@ -183,12 +210,14 @@ class IntegrationReturn(models.Model):
                     }
                 )
             )
-            record.receipt_id.action_confirm()
+            receipt.action_confirm()
+            record._hub_write({"receipt_id": receipt.id})
+            record._hub_note(_("Receipt %s prepared into quarantine.", receipt.name))
         return True
 
     def _on_receipt_done(self):
         for record in self.filtered(lambda r: r.state in (R.AUTHORIZED, R.SHIPPED_BACK)):
-            record.received_at = fields.Datetime.now()
+            record._hub_write({"received_at": fields.Datetime.now()})
             record._transition(
                 R.RECEIVED, _("received into %s", record.warehouse_id.hub_quarantine_location_id.complete_name)
             )
@@ -199,9 +228,8 @@ class IntegrationReturn(models.Model):
         """The returns system's disposition instruction grades the lines."""
         for record in self:
             for line in record.line_ids:
-                line.grade = line.instructed_grade
-            record.triage_source = "channel"
-            record.triaged_at = fields.Datetime.now()
+                line._hub_write({"grade": line.instructed_grade})
+            record._hub_write({"triage_source": "channel", "triaged_at": fields.Datetime.now()})
             record._transition(R.TRIAGED, _("disposition instruction from %s", record.channel_id.name))
             record._note_overdue_exceptions(
                 _("The returns system's instruction triaged the return: this can probably be closed.")
@@ -210,6 +238,7 @@ class IntegrationReturn(models.Model):
     def _triage_by_manager(self, reason):
         """A manager assigns the grades (the inspected ones): forced triage, audited."""
         self._check_manager(_("triage returns"))
+        self._check_hub_reachable()
         if not (reason or "").strip():
             raise UserError(_("A manager's triage needs a reason."))
         for record in self:
@@ -219,9 +248,9 @@ class IntegrationReturn(models.Model):
             if missing:
                 raise UserError(_("Grade every line first: %s", ", ".join(missing.mapped("product_id.display_name"))))
             before = {line.id: line.instructed_grade for line in record.line_ids}
-            for line in record.line_ids.sudo():
-                line.grade = line.inspected_grade or line.instructed_grade
-            record.sudo().write({"triage_source": "manager", "triaged_at": fields.Datetime.now()})
+            for line in record.line_ids:
+                line._hub_write({"grade": line.inspected_grade or line.instructed_grade})
+            record._hub_write({"triage_source": "manager", "triaged_at": fields.Datetime.now()})
             record.sudo()._transition(
                 R.TRIAGED, _("triaged by %(user)s: %(reason)s", user=self.env.user.name, reason=reason)
             )
@@ -237,12 +266,12 @@ class IntegrationReturn(models.Model):
     def action_complete(self):
         """Execute each line's disposition; the customer's credit is signalled back to the channel."""
         self._check_manager(_("complete returns"))
+        self._check_hub_reachable()
         for record in self.sudo():
             if record.state != R.TRIAGED:
                 raise UserError(_("Return %s is not triaged: nothing leaves quarantine before triage.", record.name))
             record._execute_dispositions()
-            record.completed_at = fields.Datetime.now()
-            record.credit_to_review = True
+            record._hub_write({"completed_at": fields.Datetime.now(), "credit_to_review": True})
             record._transition(R.COMPLETED)
             self.env["integration.job"]._enqueue(
                 record.channel_id,
@@ -315,15 +344,14 @@ class IntegrationReturn(models.Model):
             picking._action_done()
             pickings |= picking
         for line in self.line_ids:
-            line.outcome = R.OUTCOMES[line.grade]
-        self.disposition_picking_ids = pickings
+            line._hub_write({"outcome": R.OUTCOMES[line.grade]})
+        self._hub_write({"disposition_picking_ids": [(6, 0, pickings.ids)]})
         sellable = self.line_ids.filtered(lambda line: line.grade == "sellable").product_id
         if sellable:
             self.channel_id._republish_products(sellable, _("return %s restocked", self.name))
 
     def _note_overdue_exceptions(self, note):
-        for exception in self.env["integration.sync.exception"]._open_about(self, "return_triage"):
-            exception.message_post(body=note)
+        self.env["integration.sync.exception"]._open_about(self, "return_triage")._hub_note(note)
 
     def _close_overdue_exceptions(self, decision):
         exceptions = self.env["integration.sync.exception"]._open_about(self, "return_triage")

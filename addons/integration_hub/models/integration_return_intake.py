@@ -106,7 +106,7 @@ class IntegrationReturnIntake(models.Model):
             raise PayloadError(
                 _("return %(id)s cannot be stored: %(why)s", id=external_id, why="; ".join(problems) or _("no lines"))
             )
-        record = self.create(
+        record = self._hub_create(
             {
                 "channel_id": channel.id,
                 "external_id": external_id,
@@ -190,7 +190,7 @@ class IntegrationReturnIntake(models.Model):
         for line in self.line_ids:
             grade = by_product.get(line.product_id.id)
             if grade:
-                line.instructed_grade = grade
+                line._hub_write({"instructed_grade": grade})
         if self.channel_id.return_owner == "warehouse":
             return  # the warehouse owns returns: instructions are kept as advice, a manager triages
         if self.state == R.RECEIVED and all(line.instructed_grade for line in self.line_ids):

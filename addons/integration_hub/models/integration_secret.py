@@ -1,30 +1,41 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import config
 
 from ..lib import crypto
 from ..lib.errors import ConfigurationError
+from ..lib.hub_privilege import HUB_WRITE, granted, is_granted
 
 
 class IntegrationSecret(models.Model):
     """Encrypted credentials of a channel, one row per (channel, secret name).
 
     Kept apart from the channel so that no view, export or ``read()`` of the
-    channel can ever reach them: only the admin group has access to this model,
-    and even then the value column holds a Fernet token, never the plaintext.
+    channel can ever reach them: administrators may only list which are set (in
+    their own companies), the value column holds a Fernet token, never the
+    plaintext, and nobody writes or deletes a row by hand: a secret is set,
+    replaced or cleared through its channel, and that is audited.
     """
 
     _name = "integration.secret"
+    _inherit = "integration.hub.record"
     _description = "Integration Hub encrypted secret"
     _log_access = True
+    _hub_fields = frozenset({"channel_id", "name", "ciphertext"})
 
     channel_id = fields.Many2one("integration.channel", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one(related="channel_id.company_id", store=True, index=True)
     name = fields.Char(required=True, help="Technical name of the secret field, e.g. webhook_secret")
     ciphertext = fields.Text(required=True, groups="base.group_system")
 
     _sql_constraints = [
         ("channel_name_unique", "unique(channel_id, name)", "A channel stores each secret once."),
     ]
+
+    def unlink(self):
+        if not is_granted(HUB_WRITE):
+            raise AccessError(_("A secret is cleared or replaced on its channel (audited), never deleted by hand."))
+        return super().unlink()
 
     @api.model
     def _cipher(self):
@@ -37,14 +48,15 @@ class IntegrationSecret(models.Model):
     def _store(self, channel, name, plaintext):
         """Encrypt and store ``plaintext`` (empty = delete the secret)."""
         record = self.sudo().search([("channel_id", "=", channel.id), ("name", "=", name)])
-        if not plaintext:
-            record.unlink()
-            return
-        token = crypto.encrypt(self._cipher(), plaintext)
-        if record:
-            record.ciphertext = token
-        else:
-            self.sudo().create({"channel_id": channel.id, "name": name, "ciphertext": token})
+        with granted(HUB_WRITE):
+            if not plaintext:
+                record.unlink()
+                return
+            token = crypto.encrypt(self._cipher(), plaintext)
+            if record:
+                record.ciphertext = token
+            else:
+                self.sudo().create({"channel_id": channel.id, "name": name, "ciphertext": token})
 
     @api.model
     def _reveal(self, channel, name):
@@ -75,7 +87,8 @@ class IntegrationSecret(models.Model):
         cipher = self._cipher()
         for record in records:
             try:
-                record.ciphertext = crypto.rotate(cipher, record.ciphertext)
+                with granted(HUB_WRITE):
+                    record.ciphertext = crypto.rotate(cipher, record.ciphertext)
             except ConfigurationError as error:
                 raise UserError(
                     _(

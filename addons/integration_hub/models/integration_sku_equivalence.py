@@ -3,6 +3,8 @@ from datetime import timedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
+from ..lib.hub_privilege import HUB_WRITE, is_granted
+
 ACTIVE, LEGACY, RETIRED = "active", "legacy", "retired"
 DEFAULT_WINDOW_DAYS = 30
 
@@ -17,9 +19,10 @@ class IntegrationSkuEquivalence(models.Model):
 
     _name = "integration.sku.equivalence"
     _description = "SKU / barcode equivalence"
-    _inherit = ["mail.thread"]
+    _inherit = ["integration.hub.record", "mail.thread"]
     _order = "valid_from desc, id desc"
     _rec_name = "old_code"
+    _hub_fields = frozenset({"state"})  # the dates decide; the daily cron records the state
 
     old_code = fields.Char(required=True, index=True, tracking=True)
     code_type = fields.Selection(
@@ -192,7 +195,7 @@ class IntegrationSkuEquivalence(models.Model):
     def _cron_update_states(self):
         today = fields.Date.context_today(self)
         for record in self.search([("state", "=", ACTIVE), ("transition_end", "<", today)]):
-            record.with_context(integration_equivalence_cron=True).state = self._state_on(record, today)
+            record._hub_write({"state": self._state_on(record, today)})
 
     # --- audit every change ------------------------------------------------
     def _audit_values(self):
@@ -222,7 +225,7 @@ class IntegrationSkuEquivalence(models.Model):
                 "sku_change",
                 record,
                 reason=_("Transition window ended")
-                if self.env.context.get("integration_equivalence_cron")
+                if is_granted(HUB_WRITE) and set(vals) == {"state"}
                 else vals.get("reason") or _("Equivalence changed"),
                 before=before[record.id],
                 after=record._audit_values(),

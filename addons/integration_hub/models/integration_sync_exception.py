@@ -2,6 +2,7 @@ import json
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools.translate import LazyTranslate
 
 EXCEPTION_TYPES = [
     ("failed_event", "Inbound message failed"),
@@ -21,6 +22,9 @@ EXCEPTION_TYPES = [
 OPEN, RESOLVED, CANCELLED = "open", "resolved", "cancelled"
 
 
+_lt = LazyTranslate(__name__)
+
+
 class IntegrationSyncException(models.Model):
     """The exception queue: something the hub refused to guess about.
 
@@ -30,8 +34,32 @@ class IntegrationSyncException(models.Model):
 
     _name = "integration.sync.exception"
     _description = "Integration exception"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["integration.hub.record", "integration.personal.data", "mail.thread", "mail.activity.mixin"]
     _order = "state_sequence, severity_sequence, id desc"
+    # an edit after release carries the channel's new delivery data (its description and pending edit)
+    _personal_data_fields = frozenset({"description", "pending_data"})
+    # what the hub found and what a manager decided: only "Assigned to" is edited by hand
+    _hub_fields = frozenset(
+        {
+            "name",
+            "exception_type",
+            "severity",
+            "state",
+            "description",
+            "channel_id",
+            "company_id",
+            "res_model",
+            "res_id",
+            "event_id",
+            "job_id",
+            "dedupe_key",
+            "decision",
+            "decided_by_id",
+            "decided_at",
+            "occurrences",
+            "pending_data",
+        }
+    )
 
     name = fields.Char(string="Summary", required=True, tracking=True)
     exception_type = fields.Selection(EXCEPTION_TYPES, string="Type", required=True, index=True, tracking=True)
@@ -66,6 +94,11 @@ class IntegrationSyncException(models.Model):
     decided_at = fields.Datetime(readonly=True)
     occurrences = fields.Integer(default=1, readonly=True)
     pending_data = fields.Text(readonly=True, help="What the channel asked for (edits after release), as JSON.")
+
+    _hub_fields_hint = _lt("A manager closes an exception with 'Decide' and a written decision.")
+
+    def _personal_data_records(self):
+        return self.filtered(lambda exception: exception.sudo().exception_type == "edit_after_release")
 
     @api.depends("state", "severity")
     def _compute_sequences(self):
@@ -107,15 +140,14 @@ class IntegrationSyncException(models.Model):
         channel = channel or (record.channel_id if "channel_id" in record._fields else self.env["integration.channel"])
         if not channel and record._name == "integration.channel":
             channel = record
-        sudo = self.sudo()
         if dedupe_key:
             domain = [("dedupe_key", "=", dedupe_key)] + ([] if once else [("state", "=", OPEN)])
-            existing = sudo.search(domain, limit=1)
+            existing = self.sudo().search(domain, limit=1)
             if existing:
                 if existing.state == OPEN:
-                    existing.occurrences += 1
+                    existing._hub_write({"occurrences": existing.occurrences + 1})
                 return existing
-        return sudo.create(
+        return self._hub_create(
             {
                 "exception_type": exception_type,
                 "name": summary,
@@ -130,8 +162,6 @@ class IntegrationSyncException(models.Model):
             }
         )
 
-    _DECISION_FIELDS = {"state", "decision", "decided_by_id", "decided_at", "pending_data", "dedupe_key"}
-
     @api.model
     def _open_about(self, records, exception_type):
         """The open exceptions of ``exception_type`` that concern ``records``."""
@@ -144,15 +174,14 @@ class IntegrationSyncException(models.Model):
             ]
         )
 
-    def write(self, vals):
-        if self._DECISION_FIELDS & set(vals) and not self.env.context.get("integration_exception_decision"):
-            raise UserError(_("Exceptions are closed only with a written decision (use 'Decide')."))
-        return super().write(vals)
-
     def _decide(self, outcome, decision):
-        """Close with a decision: managers only; the decision text is mandatory."""
-        if not self.env.user.has_group("integration_hub.group_hub_manager"):
+        """Close with a decision: managers only, on exceptions they can see; the decision text is mandatory.
+
+        Raises AccessError for other roles or another company's exceptions, UserError without a decision.
+        """
+        if not self.env.su and not self.env.user.has_group("integration_hub.group_hub_manager"):
             raise AccessError(_("Only Integration Hub managers can resolve or cancel exceptions."))
+        self._check_hub_reachable()
         if outcome not in (RESOLVED, CANCELLED):
             raise UserError(_("An exception is closed as resolved or cancelled."))
         if not (decision or "").strip():
@@ -160,7 +189,7 @@ class IntegrationSyncException(models.Model):
         for record in self:
             if record.state != OPEN:
                 raise UserError(_("Exception '%s' is already closed.", record.name))
-            record.with_context(integration_exception_decision=True).write(
+            record._hub_write(
                 {
                     "state": outcome,
                     "decision": decision.strip(),

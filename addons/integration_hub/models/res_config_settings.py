@@ -1,5 +1,5 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError
 from odoo.tools import config
 
 from ..lib import crypto
@@ -14,7 +14,9 @@ class ResConfigSettings(models.TransientModel):
         string="Inbox batch size", config_parameter="integration_hub.inbox_batch_size", default=50
     )
 
-    @api.depends_context("uid")
+    # company_id: the settings form opens as a new record whose company comes by default; a field
+    # without a dependency would keep the empty initial value there (blank in the form)
+    @api.depends("company_id")
     def _compute_integration_hub_key_status(self):
         try:
             count = len(crypto.parse_keys(crypto.configured_keys(config.get(crypto.CONFIG_OPTION))))
@@ -26,7 +28,7 @@ class ResConfigSettings(models.TransientModel):
 
     def action_integration_hub_rotate_secrets(self):
         if not self.env.user.has_group("integration_hub.group_hub_admin"):
-            raise UserError(_("Only Integration Hub administrators can re-encrypt secrets."))
+            raise AccessError(_("Only Integration Hub administrators can re-encrypt secrets."))
         count = self.env["integration.secret"]._rotate_all()
         return {
             "type": "ir.actions.client",

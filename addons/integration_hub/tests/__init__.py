@@ -10,6 +10,8 @@ from . import (
     test_order_policies,
     test_order_validation,
     test_returns,
+    test_role_guards,
+    test_role_matrix,
     test_outbox,
     test_real_inputs,
     test_queue_resilience,

@@ -51,7 +51,7 @@ class TestOrderLifecycle(OrderCase):
             order._transition("picking")
         with self.assertRaisesRegex(UserError, "cannot go from Accepted to Packed"):
             order._transition("packed")
-        with self.assertRaisesRegex(UserError, "guarded transitions"):
+        with self.assertRaisesRegex(AccessError, "recorded by the Integration Hub itself"):
             order.write({"state": "delivered"})
 
     # --- warehouse evidence, per delivery route ---------------------------------------

@@ -52,6 +52,7 @@ class IntegrationInventoryReconcile(models.TransientModel):
     def action_apply(self):
         self.ensure_one()
         _check_manager(self.env)
+        self.location_id.check_access("read")  # a location of the user's own companies
         self._apply_count(self.product_id, self.location_id, self.counted_qty, self.reason, self.note)
         return {"type": "ir.actions.act_window_close"}
 

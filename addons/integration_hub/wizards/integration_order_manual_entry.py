@@ -1,7 +1,7 @@
 import uuid
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 
 class IntegrationOrderManualEntry(models.TransientModel):
@@ -41,7 +41,8 @@ class IntegrationOrderManualEntry(models.TransientModel):
     def action_confirm(self):
         self.ensure_one()
         if not self.env.user.has_group("integration_hub.group_hub_manager"):
-            raise UserError(_("Only Integration Hub managers can enter orders by hand."))
+            raise AccessError(_("Only Integration Hub managers can enter orders by hand."))
+        self.channel_id.check_access("read")  # a channel of the user's own companies
         if not self.line_ids:
             raise UserError(_("Add at least one line."))
         offset_time = fields.Datetime.to_string(self.placed_at or fields.Datetime.now()).replace(" ", "T") + "+00:00"

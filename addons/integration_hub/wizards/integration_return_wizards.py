@@ -44,6 +44,7 @@ class IntegrationReturnImport(models.TransientModel):
         self.ensure_one()
         if not self.env.user.has_group("integration_hub.group_hub_manager"):
             raise AccessError(_("Only Integration Hub managers can import returns."))
+        self.channel_id.check_access("read")  # a channel of the user's own companies
         try:
             table = csv_reader.read_table(base64.b64decode(self.file or b""), self.REQUIRED)
         except (csv_reader.CsvFileError, ValueError) as error:

@@ -254,6 +254,7 @@ class StockPicking(models.Model):
     def action_hub_open_handover(self):
         self.ensure_one()
         self._hub_check_manager(_("record a carrier handover by hand"))
+        self.check_access("read")
         return {
             "type": "ir.actions.act_window",
             "name": _("Handover to carrier"),
@@ -267,6 +268,7 @@ class StockPicking(models.Model):
         """A manager's entry when the carrier's own confirmation is unavailable: audited, and reviewed."""
         self.ensure_one()
         self._hub_check_manager(_("record a carrier handover by hand"))
+        self.check_access("read")  # a transfer of the manager's own companies
         if not (reason or "").strip():
             raise UserError(_("A manual handover needs a reason."))
         if not ((receipt_ref or "").strip() and (tracking_number or self.carrier_tracking_ref or "").strip()):

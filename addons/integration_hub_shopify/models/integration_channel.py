@@ -2,7 +2,7 @@ import logging
 from datetime import timedelta
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, ValidationError
 
 from odoo.addons.integration_hub.lib.errors import HubError
 from odoo.addons.integration_hub.models.integration_channel import IntegrationChannel as HubChannel
@@ -141,13 +141,14 @@ class IntegrationChannel(models.Model):
                 .search([("channel_id", "=", channel.id), ("state", "=", "pending"), ("next_attempt_at", "=", False)])
             )
             parked.write({"next_attempt_at": fields.Datetime.now()})
-            channel.message_post(body=_("Outbound work resumed (%s queued messages).", len(parked)))
+            channel._hub_note(_("Outbound work resumed (%s queued messages).", len(parked)))
         self.env["integration.job"].sudo()._queue_wake()
         return True
 
     def _check_admin(self):
         if not self.env.user.has_group("integration_hub.group_hub_admin"):
-            raise UserError(_("Only Integration Hub administrators can do this."))
+            raise AccessError(_("Only Integration Hub administrators can do this."))
+        self._check_hub_reachable()
 
     # --- buttons ----------------------------------------------------------
     def action_shopify_test_connection(self):

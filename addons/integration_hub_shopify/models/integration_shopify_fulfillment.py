@@ -9,6 +9,7 @@ class IntegrationShopifyFulfillment(models.Model):
     _order = "id desc"
 
     channel_id = fields.Many2one("integration.channel", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one(related="channel_id.company_id", store=True, index=True)
     order_id = fields.Many2one("integration.channel.order", required=True, ondelete="cascade", index=True)
     shipment_key = fields.Char(required=True, help="The hub's shipment (order and transfers) this fulfils.")
     fulfillment_order_gid = fields.Char(

@@ -19,6 +19,7 @@ class IntegrationShopifyInventoryItem(models.Model):
     _order = "channel_id, sku"
 
     channel_id = fields.Many2one("integration.channel", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one(related="channel_id.company_id", store=True, index=True)
     sku = fields.Char(required=True, index=True)
     inventory_item_gid = fields.Char(required=True, index=True)
     location_gid = fields.Char(required=True)

@@ -205,7 +205,7 @@ class TestShopifyOutbound(ShopifyMixin, TransactionCase):
         self.run_jobs()
         self.assertEqual(len(shop.fulfillments["2001"]), 1)
         # a later tracking change updates the same fulfillment
-        order.tracking_number = "1Z999AA10123456799"
+        order._hub_write({"tracking_number": "1Z999AA10123456799"})  # the carrier's new number, as the hub records it
         self.run_jobs()
         self.assertEqual(shop.fulfillments["2001"][0]["trackingInfo"][0]["number"], "1Z999AA10123456799")
         self.assertEqual(len(shop.fulfillments["2001"]), 1)
