@@ -42,6 +42,12 @@ def decide(case, env, exception, mode="decide", text="Checked with the client"):
     form.save().action_confirm()
 
 
+def set_aside(case, env):
+    form = wizard(env, case.event_waiting.with_env(env).action_open_set_aside())
+    form.reason = "A test order the shop sent by mistake"
+    form.save().action_confirm()
+
+
 def force_state(case, env):
     form = wizard(env, case.order_accepted.with_env(env).action_open_force_state())
     form.target_state = "cancelled"
@@ -347,6 +353,15 @@ HUB_MATRIX = [
         lambda t: t.event_failed.state != "failed",
     ),
     Row(
+        "Inbox: Set aside a waiting message, with a reason",
+        MANAGERS,
+        set_aside,
+        lambda t: t.event_waiting.state == "skipped",
+    ),
+    Row(
+        "Inbox: list a message's redeliveries", READERS, lambda t, env: t.open_list(env, t.event_waiting.redelivery_ids)
+    ),
+    Row(
         "Outbox: Retry a dead job",
         MANAGERS,
         lambda t, env: t.job_dead.with_env(env).action_retry(),
@@ -548,6 +563,9 @@ class TestRoleMatrix(RoleMatrixMixin, OrderCase):
         cls.exc_open = exceptions._open("other", "Check the B2B prices", "Ask the client.", record=cls.channel)
         # inbox and outbox
         cls.event_failed = cls.receive({"id": "x"}, "nonsense.type")
+        waiting_id, _created = env["integration.event"]._receive(cls.channel, "m-waiting", "order.created", {"id": "W"})
+        env["integration.event"]._receive(cls.channel, "m-waiting", "order.created", {"id": "W"})  # a redelivery
+        cls.event_waiting = env["integration.event"].browse(waiting_id)
         cls.job_dead = env["integration.job"]._enqueue(cls.channel, "inventory", "m-dead", {"MUG-001": 1})
         cls.job_dead._set_dead("HTTP 422: unknown SKU")
         # inventory: published once; then the shelf changes, so Publish now has something to send

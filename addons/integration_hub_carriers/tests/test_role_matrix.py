@@ -35,12 +35,12 @@ CARRIER_MATRIX = [
         lambda t, env: env["integration.carrier.rule"].create(
             {
                 "company_id": t.company.id,
-                "service_level": "economy",
+                "service_level_id": t.env.ref("integration_hub.service_level_economy").id,
                 "carrier_id": t.dpd.id,
                 "service_code": "CL",
             }
         ),
-        lambda t: bool(t.env["integration.carrier.rule"].search([("service_level", "=", "economy")])),
+        lambda t: bool(t.env["integration.carrier.rule"].search([("service_level_id.code", "=", "economy")])),
     ),
     Row(
         "Delivery methods: set carrier credentials",
@@ -96,7 +96,11 @@ class TestCarrierRoleMatrix(RoleMatrixMixin, CarrierCase):
         cls.setup_roles()
         (cls.dhl | cls.dpd).company_id = cls.company
         cls.rule = cls.env["integration.carrier.rule"].create(
-            {"service_level": "next_day", "carrier_id": cls.dhl.id, "service_code": "V01PAK"}
+            {
+                "service_level_id": cls.env.ref("integration_hub.service_level_next_day").id,
+                "carrier_id": cls.dhl.id,
+                "service_code": "V01PAK",
+            }
         )
         cls.carrier_secret = cls.env["integration.carrier.secret"].search([("carrier_id", "=", cls.dhl.id)], limit=1)
 
