@@ -63,8 +63,13 @@ def normalize_phone(number, country_code):
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
+# No order line of a warehouse is larger; beyond it a number is a typo or an attack (1e308 overflows).
+MAX_LINE_QUANTITY = 1_000_000
+
+
 def check_quantity(sku, quantity):
-    """A positive integer number of sellable units."""
+    """A positive integer number of sellable units, at most MAX_LINE_QUANTITY (seed: "Quantity:
+    positive integer matching the sellable unit definition"); a list of problems, empty when valid."""
     if isinstance(quantity, bool) or quantity is None:
         return [f"line {sku}: quantity is missing"]
     try:
@@ -73,6 +78,8 @@ def check_quantity(sku, quantity):
         return [f"line {sku}: quantity '{quantity}' is not a number"]
     if value <= 0 or not value.is_integer():
         return [f"line {sku}: quantity {quantity} is not a positive whole number of sellable units"]
+    if value > MAX_LINE_QUANTITY:
+        return [f"line {sku}: quantity {quantity} is more than any line the hub takes ({MAX_LINE_QUANTITY:,} units)"]
     return []
 
 

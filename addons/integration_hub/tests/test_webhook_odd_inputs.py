@@ -147,3 +147,12 @@ class TestWebhookOddInputs(HubFactoryMixin, CatalogMixin, HttpCase):
         event.with_user(self.user_manager).action_retry()
         self.process()
         self.assertEqual(self.order("ASIDE-1").state, "accepted")
+
+    def test_an_absurd_quantity_holds_the_order_with_the_reason(self):
+        document = self.order_payload("HUGE-1", lines=[{"id": "l1", "sku": "MUG-001", "quantity": 1e308}])
+        self.assertEqual(self.deliver(document), (200, "accepted"))
+        self.process()
+        self.assertEqual(self.events().state, "done", "a bad value is the order's problem, not a crash")
+        order = self.order("HUGE-1")
+        self.assertEqual(order.state, "on_hold")
+        self.assertIn("more than any line the hub takes", order.validation_problems)
