@@ -81,7 +81,8 @@ class IntegrationWebhookController(http.Controller):
 
     200 only once the event row is committed (duplicates too); 401 bad signature
     or replay; 403 source IP not allowed; 404 unknown or paused channel; 413 body
-    too large; 400 only when nothing at all can be stored.
+    too large; 503 (with Retry-After) when the message could not be stored: the
+    sender keeps it and sends it again.
     """
 
     @http.route(
@@ -112,7 +113,7 @@ class IntegrationWebhookController(http.Controller):
         declared = request.httprequest.content_length
         if declared is not None and declared > limit:
             return _rejected(env, channel, 413, f"body larger than {limit} bytes")
-        body = request.httprequest.get_data(cache=False)
+        body = request.httprequest.get_data()  # cached: a request Odoo retries reads the same body again
         if len(body) > limit:  # chunked bodies carry no Content-Length
             return _rejected(env, channel, 413, f"body larger than {limit} bytes")
 
@@ -144,6 +145,7 @@ class IntegrationWebhookController(http.Controller):
                 remote_ip=remote_ip,
                 source_timestamp=envelope.source_timestamp,
                 error=error,
+                compare_body=True,  # the sender's own message id: one id, one body
             )
             if created and not failed:
                 Event._queue_wake()  # processing starts right after the commit, in the cron
@@ -152,8 +154,14 @@ class IntegrationWebhookController(http.Controller):
         try:
             created, failed = store_in_own_transaction(env, store)
         except Exception as store_error:
-            # never the body: it holds personal data (and the database error would quote it)
-            _logger.error("Webhook for channel %s could not be stored: %s", channel.code, type(store_error).__name__)
+            # never the body nor the query: they hold personal data (the first line of a database
+            # error names the problem, its DETAIL would quote values)
+            reason = str(store_error).split("\n", 1)[0][:200]
+            _logger.error(
+                "Webhook for channel %s could not be stored: %s: %s", channel.code, type(store_error).__name__, reason
+            )
             env.cr.rollback()
-            return _reply(400, "message could not be stored")
+            response = _reply(503, "message could not be stored: send it again later")
+            response.headers["Retry-After"] = "30"
+            return response
         return _reply(200, "duplicate" if not created else ("stored as failed" if failed else "accepted"))

@@ -37,6 +37,12 @@ class CoalescingNotifier:
                 self._thread.start()
             self._condition.notify()
 
+    def poke_later(self, key, seconds):
+        """``poke(key)`` in ``seconds`` (a timer of this process: lost if the process ends first)."""
+        timer = threading.Timer(seconds, self.poke, args=(key,))
+        timer.daemon = True
+        timer.start()
+
     def _run(self):
         while True:
             with self._condition:

@@ -16,13 +16,18 @@ DEFAULT_BUDGET_SECONDS = 60.0
 LIMIT_SHARE = 0.25
 
 
-def budget_seconds(limit_time_cpu=0, limit_time_real=0, limit_time_real_cron=-1, share=LIMIT_SHARE):
+def budget_seconds(limit_time_cpu=0, limit_time_real=0, limit_time_real_cron=-1, threaded=False, share=LIMIT_SHARE):
     """Seconds a cron run may spend taking work, from Odoo's limit options.
 
-    ``limit_time_real_cron`` follows Odoo's convention: -1 means "as
-    ``limit_time_real``", 0 means no limit. Returns at least one second.
+    The real-time limit of a cron follows Odoo's rules: in prefork mode ``limit_time_real_cron`` -1
+    means "as ``limit_time_real``" and 0 means none; in threaded mode any value but a positive one
+    means ``limit_time_real`` (odoo/service/server.py). Returns at least one second.
     """
-    real = limit_time_real if limit_time_real_cron is None or limit_time_real_cron < 0 else limit_time_real_cron
+    cron = limit_time_real_cron if limit_time_real_cron is not None else -1
+    if threaded:
+        real = cron if cron > 0 else limit_time_real
+    else:
+        real = limit_time_real if cron < 0 else cron
     limits = [value for value in (limit_time_cpu, real) if value and value > 0]
     if not limits:
         return DEFAULT_BUDGET_SECONDS

@@ -14,6 +14,7 @@ AUDIT_ACTIONS = [
     ("inventory_correction", "Inventory correction"),
     ("exception_decision", "Exception decision"),
     ("job_retry", "Outbox job retried"),
+    ("job_cancel", "Outbox job cancelled"),
     ("event_retry", "Inbox event retried"),
     ("event_set_aside", "Inbox event set aside"),
     ("config_change", "Configuration change"),

@@ -2,6 +2,7 @@ import base64
 import hashlib
 import json
 import logging
+import random
 import traceback
 from datetime import UTC, datetime, timedelta
 
@@ -154,15 +155,18 @@ class IntegrationEvent(models.Model):
         remote_ip=None,
         source_timestamp=None,
         error=None,
+        compare_body=False,
     ):
         """Store one inbound message; return (event id, True if new, True if stored as failed).
 
         Never waits for a worker and never updates an existing event, so a
         redelivery arriving while its original is being processed answers at
         once: a new key inserts one row; a known key records a redelivery row.
-        A webhook that reuses a known id with a *different* body is kept as its
-        own failed event (key ``<id>#body-<sha256 prefix>``) with an exception,
-        never dropped as a duplicate.
+        With ``compare_body`` (the key is the sender's own message id, e.g. a
+        webhook-id), a known id with a *different* body is kept as its own
+        failed event (key ``<id>#body-<sha256 prefix>``) with an exception,
+        never dropped as a duplicate. Keys the hub builds itself (a poll's
+        order id + version, a carrier scan) are compared by key only.
 
         Under Odoo's REPEATABLE READ a concurrent delivery of the same key may
         raise a serialization failure (psycopg2 ``SerializationFailure``): the
@@ -187,6 +191,7 @@ class IntegrationEvent(models.Model):
             "now": datetime.now(UTC).replace(tzinfo=None),
             "sent_at": self._as_datetime(source_timestamp),
             "uid": self.env.uid,
+            "compare_body": compare_body,
         }
         event_id = self._insert_new(values)
         if event_id:
@@ -202,7 +207,7 @@ class IntegrationEvent(models.Model):
             [values["channel"], key],
         )
         event_id, known_digest = self.env.cr.fetchone()
-        if values["source"] == "webhook" and known_digest and known_digest != values["sha"]:
+        if values.get("compare_body") and known_digest and known_digest != values["sha"]:
             return self._intake_reused_key(values, event_id)
         self.env.cr.execute(
             """INSERT INTO integration_event_redelivery (event_id, received_at, remote_ip, source,
@@ -254,7 +259,7 @@ class IntegrationEvent(models.Model):
             self.browse(event_id)._open_failure_exception(reason)
             return event_id, True, True
         # that same other body again: a redelivery of the kept conflict
-        return self._record_redelivery({**conflict, "source": "conflict"}, conflict["key"])
+        return self._record_redelivery({**conflict, "compare_body": False}, conflict["key"])
 
     @staticmethod
     def _storable_payload(body):
@@ -316,8 +321,11 @@ class IntegrationEvent(models.Model):
         except RetryableError as error:
             self._schedule_retry(error)
         except CONCURRENCY_ERRORS as error:
-            # another worker touched the same rows: a later transaction will see its result
-            self._schedule_retry(RetryableError(f"concurrent update ({error.__class__.__name__})", seconds=0))
+            # another worker touched the same rows: a later transaction will see its result. Losing a
+            # race is not the message's fault, so it costs no attempt.
+            self.write({"attempts": self.attempts - 1})
+            retry = RetryableError(f"concurrent update ({error.__class__.__name__})", seconds=random.uniform(1, 5))
+            self._schedule_retry(retry)
         except (PermanentError, PayloadError) as error:
             self._set_failed(str(error))
         except Exception as error:  # a bug or an unforeseen input: keep the event, tell a manager
@@ -333,8 +341,7 @@ class IntegrationEvent(models.Model):
 
     def _max_attempts(self):
         """Attempts before an event is failed: ``integration_hub.inbox_max_attempts`` (default 6)."""
-        value = self.env["ir.config_parameter"].sudo().get_param("integration_hub.inbox_max_attempts")
-        return int(value) if value else INBOX_MAX_ATTEMPTS
+        return int(self._queue_param("integration_hub.inbox_max_attempts", INBOX_MAX_ATTEMPTS, minimum=1))
 
     def _queue_abandoned(self):
         """The worker died during this event (time limit, memory, crash): try again later, then give up."""
@@ -380,13 +387,9 @@ class IntegrationEvent(models.Model):
             if error.seconds is not None
             else full_jitter_delay(self.attempts, INBOX_RETRY_BASE, INBOX_RETRY_CAP)
         )
-        self.write(
-            {
-                "state": RECEIVED,
-                "error": str(error),
-                "next_attempt_at": fields.Datetime.now() + timedelta(seconds=delay),
-            }
-        )
+        next_attempt_at = fields.Datetime.now() + timedelta(seconds=delay)
+        self.write({"state": RECEIVED, "error": str(error), "next_attempt_at": next_attempt_at})
+        self._queue_wake(at=next_attempt_at)
 
     def _set_failed(self, reason):
         self.write({"state": FAILED, "error": reason, "processed_at": fields.Datetime.now()})
@@ -439,7 +442,9 @@ class IntegrationEvent(models.Model):
         if not reason:
             raise UserError(_("Say why the message is set aside: the reason is kept in the audit log."))
         for event in self:
-            if event.state not in (RECEIVED, FAILED):
+            if event.state == PROCESSING and not event._queue_unlocked():
+                raise UserError(_("Event %s is being processed right now: set it aside once it has stopped.", event.id))
+            if event.state not in (RECEIVED, FAILED, PROCESSING):
                 raise UserError(
                     _("Event %s is %s: only waiting or failed events can be set aside.", event.id, event.state)
                 )

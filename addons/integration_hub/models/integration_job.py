@@ -182,13 +182,9 @@ class IntegrationJob(models.Model):
         if self.attempts >= (self.max_attempts or self.channel_id.retry_max_attempts):
             self._set_dead(_("Gave up after %(n)s attempts. Last error: %(error)s", n=self.attempts, error=error))
             return
-        self.write(
-            {
-                "state": PENDING,
-                "last_error": str(error),
-                "next_attempt_at": fields.Datetime.now() + timedelta(seconds=self._retry_delay(error)),
-            }
-        )
+        next_attempt_at = fields.Datetime.now() + timedelta(seconds=self._retry_delay(error))
+        self.write({"state": PENDING, "last_error": str(error), "next_attempt_at": next_attempt_at})
+        self._queue_wake(at=next_attempt_at)
 
     def _set_dead(self, reason):
         self.write({"state": DEAD, "last_error": reason})
@@ -228,7 +224,7 @@ class IntegrationJob(models.Model):
             raise UserError(_("Only Integration Hub managers can cancel outbox jobs."))
         for job in self.filtered(lambda j: j.state in (PENDING, DEAD)):
             self.env["integration.audit.log"]._log(
-                "job_retry",
+                "job_cancel",
                 job,
                 reason=_("Cancelled by a manager: the message will never be sent"),
                 before={"state": job.state},

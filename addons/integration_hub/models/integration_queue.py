@@ -26,6 +26,8 @@ CONCURRENCY_ERRORS = (pg_errors.SerializationFailure, pg_errors.DeadlockDetected
 # instant between the attempt's commit and the work transaction's lock.
 ABANDONED_AFTER_SECONDS = 30
 CLAIM_RETRIES = 5
+# A retry sooner than this wakes the workers itself: they would otherwise see it at their next minute poll.
+SHORT_RETRY_SECONDS = 60
 
 
 def hub_may_commit(env):
@@ -112,6 +114,10 @@ class IntegrationQueue(models.AbstractModel):
         taken = 0
         while not budget.spent():
             item = self._queue_claim_next(commit)
+            if item is None:  # other workers kept winning the race for the next item: let a fresh run try
+                self._queue_wake()
+                self._queue_commit(commit)
+                return taken
             if not item:
                 return taken
             taken += 1
@@ -124,12 +130,34 @@ class IntegrationQueue(models.AbstractModel):
         return taken
 
     @api.model
+    def _queue_param(self, name, default, minimum):
+        """A numeric system parameter; a value that is not a number (or too small) falls back to ``default``."""
+        value = self.env["ir.config_parameter"].sudo().get_param(name)
+        if not value:
+            return default
+        try:
+            number = float(value)
+        except ValueError:
+            number = None
+        if number is None or number < minimum:
+            _logger.warning(
+                "System parameter %s = %r is not a number of at least %s: using %s", name, value, minimum, default
+            )
+            return default
+        return number
+
+    @api.model
     def _queue_time_budget(self):
-        configured = self.env["ir.config_parameter"].sudo().get_param("integration_hub.cron_time_budget_seconds")
-        if configured:
-            return float(configured)
-        return budget_seconds(
-            config.get("limit_time_cpu"), config.get("limit_time_real"), config.get("limit_time_real_cron", -1)
+        """Seconds a run may keep taking items: ``integration_hub.cron_time_budget_seconds``, else Odoo's limits."""
+        return self._queue_param(
+            "integration_hub.cron_time_budget_seconds",
+            budget_seconds(
+                config.get("limit_time_cpu"),
+                config.get("limit_time_real"),
+                config.get("limit_time_real_cron", -1),
+                threaded=not config.get("workers"),
+            ),
+            minimum=1,
         )
 
     def _queue_commit(self, commit):
@@ -146,7 +174,11 @@ class IntegrationQueue(models.AbstractModel):
 
     @api.model
     def _queue_claim_next(self, commit=True):
-        """Take the next due item and count its attempt; in production the attempt is committed here."""
+        """Take the next due item and count its attempt; in production the attempt is committed here.
+
+        Returns the item, an empty recordset when nothing is due, or None when other workers kept
+        changing the candidates under this one (the caller wakes a fresh run instead of stopping).
+        """
         self.flush_model()
         self.env["integration.channel"].flush_model(["state"])
         query = SQL(
@@ -178,7 +210,7 @@ class IntegrationQueue(models.AbstractModel):
                     raise
                 self.env.cr.rollback()
         else:
-            return self.browse()
+            return None
         self.invalidate_model(["state", "attempts", "started_at"])
         return self.browse(row[0]) if row else self.browse()
 
@@ -212,6 +244,23 @@ class IntegrationQueue(models.AbstractModel):
             SQL.identifier(self._table),
             self._queue_where(now),
         )
+
+    def _queue_unlocked(self):
+        """True when no worker holds this item's row (a busy item without one was abandoned)."""
+        self.ensure_one()
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(
+                    SQL(
+                        "SELECT id FROM %s WHERE id = %s FOR NO KEY UPDATE NOWAIT",
+                        SQL.identifier(self._table),
+                        self.id,
+                    ),
+                    log_exceptions=False,
+                )
+        except CONCURRENCY_ERRORS:
+            return False
+        return True
 
     @api.model
     def _queue_due_exists(self):
@@ -250,21 +299,32 @@ class IntegrationQueue(models.AbstractModel):
 
     # --- waking the workers ---------------------------------------------------
     @api.model
-    def _queue_wake(self):
-        """Make the queue's cron due now and wake the cron workers once this transaction commits.
+    def _queue_wake(self, at=None):
+        """Make the queue's cron due (now, or ``at``) and wake the cron workers then.
 
-        The trigger row is written with the database clock at this instant (not
-        Odoo's second-rounded time), so a cron run that started before this
-        commit does not delete it as already served.
+        Now: a trigger row and, once this transaction commits, a NOTIFY (coalesced per process). A cron
+        run that started before the commit cannot see the row, so it never deletes it as served.
+        Later (a retry in a few seconds): a trigger row at that time and a NOTIFY from this process
+        then; Odoo's workers would otherwise only look at their next one-minute poll.
         """
         cron = self.env.ref(self._queue_cron_xmlid)
+        if at is None:
+            self.env.cr.execute(
+                """INSERT INTO ir_cron_trigger (cron_id, call_at, create_uid, write_uid, create_date, write_date)
+                   VALUES (%s, clock_timestamp() AT TIME ZONE 'UTC', %s, %s,
+                           now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC')""",
+                [cron.id, self.env.uid, self.env.uid],
+            )
+            self.env.cr.postcommit.add(functools.partial(_cron_waker.poke, self.env.cr.dbname))
+            return
         self.env.cr.execute(
             """INSERT INTO ir_cron_trigger (cron_id, call_at, create_uid, write_uid, create_date, write_date)
-               VALUES (%s, clock_timestamp() AT TIME ZONE 'UTC', %s, %s,
-                       now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC')""",
-            [cron.id, self.env.uid, self.env.uid],
+               VALUES (%s, %s, %s, %s, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC')""",
+            [cron.id, at, self.env.uid, self.env.uid],
         )
-        self.env.cr.postcommit.add(functools.partial(_cron_waker.poke, self.env.cr.dbname))
+        delay = (at - fields.Datetime.now()).total_seconds()
+        if 0 < delay < SHORT_RETRY_SECONDS:
+            self.env.cr.postcommit.add(functools.partial(_cron_waker.poke_later, self.env.cr.dbname, delay + 1))
 
     def _register_hook(self):
         """After a restart, wake the workers for what was left due instead of waiting for their first tick.

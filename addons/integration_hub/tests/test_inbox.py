@@ -3,6 +3,7 @@ import uuid
 from unittest.mock import patch
 
 from freezegun import freeze_time
+from psycopg2 import errors as pg_errors
 
 from odoo import SUPERUSER_ID, api, fields
 from odoo.exceptions import UserError
@@ -82,6 +83,30 @@ class TestInbox(HubFactoryMixin, TransactionCase):
                     self.env["integration.event"]._cron_process_inbox()
         self.assertEqual(event.state, "failed")
         self.assertIn("Gave up after 6 attempts", event.error)
+
+    def test_a_race_lost_inside_a_handler_costs_no_attempt_and_comes_back_within_seconds(self):
+        calls = []
+
+        def racy(self_, data):
+            calls.append(data["id"])
+            if calls == ["race-1"]:  # another worker changed the same rows first
+                raise pg_errors.SerializationFailure("could not serialize access due to concurrent update")
+            return self_.channel_id
+
+        with (
+            patch.object(IntegrationEvent, "_handle_test_ping", racy, create=True),
+            freeze_time("2026-11-27 10:00:00") as clock,
+        ):
+            event, _ = self.receive("race-1")
+            other, _ = self.receive("other-1")
+            self.env["integration.event"]._cron_process_inbox()
+            self.assertEqual((event.state, event.attempts), ("received", 0), "losing a race is not an attempt")
+            self.assertTrue(1 <= (event.next_attempt_at - fields.Datetime.now()).total_seconds() <= 5)
+            self.assertEqual(other.state, "done", "the others go on")
+            clock.tick(6)
+            self.env["integration.event"]._cron_process_inbox()
+        self.assertEqual((event.state, event.attempts), ("done", 1))
+        self.assertEqual(calls, ["race-1", "other-1", "race-1"])
 
     def test_handler_error_rolls_back_its_partial_work(self):
         def half_done(self_, data):

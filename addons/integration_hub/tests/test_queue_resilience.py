@@ -4,10 +4,13 @@ These tests commit their data (each worker and each HTTP request has its own
 connection, as in production) and remove it afterwards.
 """
 
+import select
 import threading
+import time
 import uuid
 from unittest.mock import patch
 
+import psycopg2
 import requests
 from psycopg2 import errors as pg_errors
 
@@ -16,6 +19,7 @@ from odoo.modules.registry import Registry
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import SQL, config, mute_logger
 
+from odoo.addons.integration_hub.controllers import webhook as webhook_controller
 from odoo.addons.integration_hub.controllers.webhook import store_in_own_transaction
 from odoo.addons.integration_hub.models import integration_queue
 from odoo.addons.integration_hub.models.integration_adapter_generic import IntegrationAdapterGeneric
@@ -156,7 +160,7 @@ class TestQueueResilience(HubFactoryMixin, TransactionCase):
         self.assertEqual(len(rows), 12, "one event per key")
         self.assertEqual({count for _key, count in rows}, {3}, "every duplicate is counted on its original")
 
-    def test_a_race_that_fails_under_repeatable_read_is_stored_as_a_duplicate(self):
+    def test_a_race_that_fails_under_repeatable_read_is_stored_at_read_committed(self):
         body, _headers = self.signed_request(self.order_payload("R1"))
         key = f"race-{self.suffix}"
 
@@ -164,6 +168,7 @@ class TestQueueResilience(HubFactoryMixin, TransactionCase):
             channel = env["integration.channel"].browse(self.channel_id)
             return env["integration.event"]._intake(channel, key, body, event_type="order.created")
 
+        result = []
         with self.registry_.cursor() as cr_late, self.registry_.cursor() as cr_direct:
             late = api.Environment(cr_late, SUPERUSER_ID, {})
             direct = api.Environment(cr_direct, SUPERUSER_ID, {})
@@ -173,11 +178,18 @@ class TestQueueResilience(HubFactoryMixin, TransactionCase):
             with self.assertRaises(pg_errors.SerializationFailure), mute_logger("odoo.sql_db"):
                 intake(direct)  # what the endpoint used to answer 400 to
             cr_direct.rollback()
-            event_id, created, failed = store_in_own_transaction(late, lambda: intake(late))
+            # the endpoint's own path, in a request thread (where the hub commits)
+            with patch.object(webhook_controller.time, "sleep") as retry_pause:
+                thread = threading.Thread(
+                    target=lambda: result.append(store_in_own_transaction(late, lambda: intake(late)))
+                )
+                thread.start()
+                thread.join(30)
+        event_id, created, failed = result[0]
         self.assertEqual((created, failed), (False, False), "the late one is a duplicate, answered 200")
-        self.assertEqual(
-            self.query("SELECT count(*) FROM integration_event_redelivery WHERE event_id = %s", [event_id]), [(1,)]
-        )
+        self.assertFalse(retry_pause.called, "READ COMMITTED: stored at the first try, no serialization failure")
+        count = self.query("SELECT count(*) FROM integration_event_redelivery WHERE event_id = %s", [event_id])
+        self.assertEqual(count, [(1,)])
 
     def test_a_redelivery_while_the_original_is_processed_answers_at_once(self):
         body, headers = self.signed_request(self.order_payload("P1"), msg_id=f"msg_busy_{self.suffix}")
@@ -255,6 +267,36 @@ class TestQueueResilience(HubFactoryMixin, TransactionCase):
             [poison_id],
         )
         self.assertEqual(exception, [("open",)])
+
+    def test_an_item_its_worker_still_holds_is_never_taken_back(self):
+        (event_id,) = self.receive(1)
+        with self.registry_.cursor() as worker_cr:
+            event = api.Environment(worker_cr, SUPERUSER_ID, {})["integration.event"]._queue_claim_next()
+            self.assertTrue(event._queue_lock(), "the worker holds its item for the whole work")
+            # however old its attempt looks, another worker's clean-up leaves a held item alone
+            self.run_in_worker(lambda env: env["integration.event"]._queue_requeue_abandoned(-3600))
+            self.assertEqual(
+                self.query("SELECT state FROM integration_event WHERE id = %s", [event_id]), [("processing",)]
+            )
+            worker_cr.rollback()  # the worker dies: its lock goes with it
+        self.run_in_worker(lambda env: env["integration.event"]._queue_requeue_abandoned(-3600))
+        self.assertEqual(self.query("SELECT state FROM integration_event WHERE id = %s", [event_id]), [("received",)])
+
+    def test_an_accepted_webhook_wakes_the_listening_cron_workers_within_seconds(self):
+        listener = psycopg2.connect(**sql_db.connection_info_for("postgres")[1])
+        listener.autocommit = True
+        self.addCleanup(listener.close)
+        with listener.cursor() as cr:
+            cr.execute("LISTEN cron_trigger")  # what Odoo's cron workers do
+        body, headers = self.signed_request(self.order_payload("WAKE-1"))
+        self.assertEqual(self.post(body, headers).json()["message"], "accepted")
+        deadline = time.monotonic() + 10
+        woken = []
+        while not woken and time.monotonic() < deadline:
+            if select.select([listener], [], [], 1) != ([], [], []):
+                listener.poll()
+                woken = [note.payload for note in listener.notifies]
+        self.assertIn(self.env.cr.dbname, woken, "no sleeping worker waits for its minute tick")
 
     def test_a_run_stops_at_its_time_budget_and_wakes_a_fresh_run(self):
         self.receive(5)
@@ -352,7 +394,7 @@ class TestQueueResilience(HubFactoryMixin, TransactionCase):
         states = dict(self.query("SELECT id, state FROM integration_job WHERE id = ANY(%s)", [job_ids]))
         self.assertEqual(set(states.values()), {"done"})
 
-    def test_a_slow_partner_does_not_hold_the_outbox_past_its_budget(self):
+    def test_an_outbox_run_stops_taking_jobs_once_its_budget_is_spent(self):
         job_ids = self.enqueue(5)
         with (
             patch.object(IntegrationAdapterGeneric, "_push", lambda adapter, job: None, create=True),

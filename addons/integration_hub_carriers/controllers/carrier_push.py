@@ -1,11 +1,12 @@
-import json
 import logging
 import secrets
 
 from odoo import SUPERUSER_ID, http
 from odoo.http import request
 
-from odoo.addons.integration_hub.models.integration_event import hub_may_commit
+from odoo.addons.integration_hub.controllers.webhook import store_in_own_transaction
+from odoo.addons.integration_hub.lib import json_document
+from odoo.addons.integration_hub.lib.errors import PayloadError
 
 _logger = logging.getLogger(__name__)
 MAX_BODY = 512 * 1024
@@ -39,23 +40,35 @@ class CarrierPushController(http.Controller):
         credential = request.httprequest.headers.get("credential")
         if credential is not None and not secrets.compare_digest(credential, token):
             return _reply(401, "bad credential")
-        body = request.httprequest.get_data(cache=False)
+        body = request.httprequest.get_data()  # cached: a request Odoo retries reads the same body again
         if len(body) > MAX_BODY:
             return _reply(413, "body too large")
         try:
-            document = json.loads(body or b"null")
-            events = carrier._hub_lib().parse_push(document)
-        except (ValueError, AttributeError, KeyError, TypeError) as error:
+            events = carrier._hub_lib().parse_push(json_document.loads(body or b"null"))
+        except (PayloadError, ValueError, AttributeError, KeyError, TypeError) as error:
             return _reply(400, f"unreadable tracking push: {error}")
-        stored = 0
-        for event in events:
-            picking = env["stock.picking"]._hub_find_by_tracking(event["tracking"], [("carrier_id", "=", carrier.id)])
-            if not picking or not picking.hub_channel_id:
-                _logger.info("Tracking push for unknown shipment %s ignored", event["tracking"])
-                continue
-            stored += int(picking._hub_store_tracking_event(carrier, event, "webhook"))
-        if stored:
-            env["integration.event"]._queue_wake()
-        if hub_may_commit(env):
-            env.cr.commit()
+
+        def store():
+            stored = 0
+            for event in events:
+                picking = env["stock.picking"]._hub_find_by_tracking(
+                    event["tracking"], [("carrier_id", "=", carrier.id)]
+                )
+                if not picking or not picking.hub_channel_id:
+                    _logger.info("Tracking push for unknown shipment %s ignored", event["tracking"])
+                    continue
+                stored += int(picking._hub_store_tracking_event(carrier, event, "webhook"))
+            if stored:
+                env["integration.event"]._queue_wake()
+            return stored
+
+        try:
+            # the same scan pushed twice at once must be stored once and answered 200 twice
+            stored = store_in_own_transaction(env, store)
+        except Exception as error:
+            env.cr.rollback()
+            _logger.error("Tracking push for %s could not be stored: %s", carrier.name, type(error).__name__)
+            response = _reply(503, "could not be stored: send it again later")
+            response.headers["Retry-After"] = "30"
+            return response
         return _reply(200, f"{stored} event(s) stored")

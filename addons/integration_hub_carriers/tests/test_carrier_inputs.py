@@ -97,6 +97,50 @@ class TestCarrierInputs(CarrierMixin, OrderCase, HttpCase):
         self.env["integration.event"]._cron_process_inbox()
         self.assertEqual((picking.hub_shipment_state, order.state), ("delivered", "delivered"))
 
+    def test_a_scan_polled_first_then_pushed_is_one_event_not_a_conflict(self):
+        """The hub builds a scan's key itself: the push's other wording is the same scan, never "reused id"."""
+        order, picking = self.packed_order("TZ-3", carrier=self.ups)
+        self.ups_label(picking)
+        polled = {
+            "trackResponse": {
+                "shipment": [
+                    {
+                        "package": [
+                            {
+                                "trackingNumber": "1Z12345E0205271688",
+                                "activity": [
+                                    F._ups_activity("I", "On the way", "DP", "20261120", "101500", offset="+01:00")
+                                ],
+                            }
+                        ]
+                    }
+                ]
+            }
+        }
+        with self.stub() as mock:
+            mock.add(responses.GET, UPS_BASE + "/api/track/v1/details/1Z12345E0205271688", json=polled)
+            self.assertEqual(self.env["stock.picking"]._cron_poll_carrier_tracking(carrier_type="hub_ups"), 1)
+        self.push(self.ups, F.ups_push("DP", "I", "20261120", "101500", "20261120", "091500"))
+        events = self.env["integration.event"].search([("event_type", "=", "shipment.tracking")])
+        self.assertEqual(len(events), 1)
+        self.assertEqual(events.duplicate_count, 1)
+        self.assertFalse(self.env["integration.sync.exception"].search([("event_id", "in", events.ids)]))
+
+    def test_the_push_endpoint_stores_through_the_hubs_safe_transaction(self):
+        """Two identical pushes at once: stored once at READ COMMITTED, both answered 200 (see the webhook's
+        real-concurrency test in integration_hub/tests/test_queue_resilience.py, same helper)."""
+        _order, picking = self.packed_order("TZ-4", carrier=self.ups)
+        self.ups_label(picking)
+        from odoo.addons.integration_hub_carriers.controllers import carrier_push  # noqa: PLC0415
+
+        with patch.object(
+            carrier_push, "store_in_own_transaction", wraps=carrier_push.store_in_own_transaction
+        ) as store:
+            self.push(self.ups, F.ups_push("DP", "I", "20261120", "101500", "20261120", "091500"))
+            self.push(self.ups, F.ups_push("DP", "I", "20261120", "101500", "20261120", "091500"))
+        self.assertEqual(store.call_count, 2)
+        self.assertEqual(len(self.env["integration.event"].search([("event_type", "=", "shipment.tracking")])), 1)
+
     # --- 10. a failed label claims nothing ------------------------------------------------------
     def test_failed_label_posts_no_shipment_message(self):
         _order, picking = self.packed_order("LBL-1", carrier=self.ups)

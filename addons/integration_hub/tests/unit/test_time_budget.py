@@ -13,6 +13,11 @@ def test_the_cron_real_time_limit_wins_when_set():
     assert budget_seconds(limit_time_cpu=0, limit_time_real=120, limit_time_real_cron=0) == DEFAULT_BUDGET_SECONDS
 
 
+def test_in_threaded_mode_a_cron_limit_of_zero_means_the_real_time_limit():
+    assert budget_seconds(limit_time_cpu=0, limit_time_real=120, limit_time_real_cron=0, threaded=True) == 30
+    assert budget_seconds(limit_time_cpu=0, limit_time_real=120, limit_time_real_cron=40, threaded=True) == 10
+
+
 def test_no_limit_at_all_gives_the_default_and_tiny_limits_at_least_a_second():
     assert budget_seconds(0, 0, 0) == DEFAULT_BUDGET_SECONDS
     assert budget_seconds(limit_time_cpu=2) == 1.0
