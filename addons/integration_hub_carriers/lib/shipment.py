@@ -183,9 +183,10 @@ def fit_for_carrier(shipment, label, carrier_name):
 
     ``label``: the carrier's figures, e.g. {"charset": "latin", "name": 50, "company": 50, "street": 50,
     "number": 10 (None: the number stays on the street line), "supplement": 60, "supplement_lines": 2
-    (0: the supplement follows the street), "city": 40, "state": 40}. ``notes``: what was transliterated
-    (for the shipment's chatter); ``problems``: what does not fit, each naming the field, its length and
-    the limit (the label is not requested).
+    (0: the supplement follows the street), "city": 40, "state": 40}. ``notes``: which characters of which
+    field were transliterated (for the shipment's chatter); ``problems``: what does not fit, each naming the
+    field, its length and the limit (the label is not requested). Neither ever quotes a value: addresses
+    and names are personal data.
     """
     notes, problems = [], []
     for role, address in (("sender", shipment.shipper), ("recipient", shipment.recipient)):
@@ -199,7 +200,9 @@ def fit_for_carrier(shipment, label, carrier_name):
         for key, value in values.items():
             printed, changes = printable(value, label.get("charset", "latin"))
             if changes:
-                notes.append(f"{role} {key}: '{value}' printed as '{printed}'")
+                # which characters, never the value: an address is personal data
+                changed = ", ".join(sorted({f"{old}→{new or 'removed'}" for old, new in changes}))
+                notes.append(f"{role} {key}: {changed}")
             values[key] = printed
         street_lines = wrap(values["street"], label["street"])
         supplement = values["supplement"]
@@ -208,21 +211,19 @@ def fit_for_carrier(shipment, label, carrier_name):
             street_lines = street_lines[:1]
         elif len(street_lines) > 1:
             problems.append(
-                f"{role} street '{values['street']}' has {len(values['street'])} characters, {carrier_name} "
-                f"prints at most {label['street']}"
+                f"{role} street has {len(values['street'])} characters, {carrier_name} prints at most {label['street']}"
             )
         supplement_lines = wrap(supplement, label.get("supplement") or 1) if label.get("supplement_lines") else []
         if len(supplement_lines) > (label.get("supplement_lines") or 0):
             problems.append(
-                f"{role} address supplement '{supplement}' does not fit {carrier_name}'s "
+                f"{role} address supplement ({len(supplement)} characters) does not fit {carrier_name}'s "
                 f"{label['supplement_lines']} line(s) of {label['supplement']} characters"
             )
         for key, what in (("number", "house number"), *TEXT_FIELDS):
             limit = label.get(key)
             if limit and len(values[key]) > limit:
                 problems.append(
-                    f"{role} {what} '{values[key]}' has {len(values[key])} characters, {carrier_name} prints "
-                    f"at most {limit}"
+                    f"{role} {what} has {len(values[key])} characters, {carrier_name} prints at most {limit}"
                 )
         address.street = street_lines[0] if street_lines else ""
         address.number = values["number"]

@@ -387,7 +387,8 @@ class TestCarrierInputs(CarrierMixin, OrderCase, HttpCase):
         self.assertEqual(ship_to["Address"]["AddressLine"], ["C/ de Sant Miquel 12", "3o 2a"])
         self.assertNotIn("?", json.dumps(ship_to))
         note = next(body for body in picking.message_ids.mapped("body") if "Label text adapted" in body)
-        self.assertIn("Cerámica García &amp; Hijos, S.L.", note)
+        self.assertIn("recipient company: á→a", note.replace("&amp;", "&"))
+        self.assertNotIn("García", note, "the note names the characters, never the personal data")
 
     def test_correos_label_number_is_the_house_number(self):
         from .common import CORREOS_URL
@@ -411,4 +412,5 @@ class TestCarrierInputs(CarrierMixin, OrderCase, HttpCase):
             self.assertFalse(mock.calls, "refused before any call")
         exception = self.exceptions_of(picking, "shipment_incomplete_data")
         self.assertIn("does not fit UPS", exception.name)
-        self.assertIn("has 60 characters, UPS prints at most 35", exception.description)
+        self.assertIn("recipient company has 60 characters, UPS prints at most 35", exception.description)
+        self.assertNotIn("Cooperativa", exception.description, "never the value: exceptions are read by many")
