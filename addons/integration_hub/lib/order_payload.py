@@ -24,6 +24,18 @@ def parse_timestamp(value, name):
     return moment.astimezone(UTC).replace(tzinfo=None)
 
 
+# Identifiers are indexed: PostgreSQL refuses an index row over about 2.7 kB, and no platform's ids come close.
+MAX_IDENTIFIER_LENGTH = 255
+
+
+def identifier(value, what):
+    """``value`` as identifier text; PayloadError when it is longer than MAX_IDENTIFIER_LENGTH."""
+    text = _text(value)
+    if len(text) > MAX_IDENTIFIER_LENGTH:
+        raise PayloadError(f"{what} is {len(text)} characters long; an identifier has at most {MAX_IDENTIFIER_LENGTH}")
+    return text
+
+
 def _text(value):
     return "" if value is None else str(value).strip()
 
@@ -89,7 +101,7 @@ class OrderDocument:
 def parse_order(data):
     if not isinstance(data, dict):
         raise PayloadError("the order must be a JSON object")
-    external_id = _text(data.get("id"))
+    external_id = identifier(data.get("id"), "the order's 'id'")
     if not external_id:
         raise PayloadError("the order has no 'id': it cannot be identified, so it cannot be stored as an order")
     lines = []
@@ -103,15 +115,15 @@ def parse_order(data):
             raise PayloadError(f"line {position} is not an object")
         lines.append(
             OrderLine(
-                external_id=_text(line.get("id")) or str(position),
-                sku=_text(line.get("sku")),
+                external_id=identifier(line.get("id"), f"line {position}'s 'id'") or str(position),
+                sku=identifier(line.get("sku"), f"line {position}'s 'sku'"),
                 quantity=line.get("quantity"),
                 cancelled=bool(line.get("cancelled")),
                 name=_text(line.get("name")),
                 price=_price(line.get("price")),
                 ships=_flag(line.get("ships"), default=True),
                 fulfilled_by=_text(line.get("fulfilled_by")),
-                variant_id=_text(line.get("variant_id")),
+                variant_id=identifier(line.get("variant_id"), f"line {position}'s 'variant_id'"),
             )
         )
     customer = data.get("customer") if isinstance(data.get("customer"), dict) else {}

@@ -2,6 +2,7 @@ from odoo import _, api, models
 
 from ..lib import return_states as R
 from ..lib.errors import PayloadError
+from ..lib.order_payload import identifier
 
 GRADE_KEYS = {key for key, _label in R.GRADES}
 
@@ -15,10 +16,13 @@ class IntegrationReturnIntake(models.Model):
     def _ingest(self, channel, data, kind):
         if not isinstance(data, dict) or not str(data.get("id") or "").strip():
             raise PayloadError(_("the return has no 'id'"))
-        external_id = str(data["id"]).strip()
+        external_id = identifier(data["id"], "the return's 'id'")
         lines = data.get("lines")
         if lines is not None and not (isinstance(lines, list) and all(isinstance(line, dict) for line in lines)):
             raise PayloadError(_("return %s: 'lines' must be a list of line objects", external_id))
+        identifier(data.get("order_id"), "the return's 'order_id'")
+        for position, line in enumerate(lines or [], start=1):
+            identifier(line.get("sku"), f"return line {position}'s 'sku'")
         record = self.search([("channel_id", "=", channel.id), ("external_id", "=", external_id)], limit=1)
         if not record:
             if kind != "created" and not data.get("lines"):

@@ -1,6 +1,8 @@
 """What senders really deliver: each odd input is answered, kept and handled with a clear reason."""
 
+import base64
 import json
+import os
 
 from odoo.exceptions import UserError
 from odoo.tests import HttpCase, tagged
@@ -156,3 +158,17 @@ class TestWebhookOddInputs(HubFactoryMixin, CatalogMixin, HttpCase):
         order = self.order("HUGE-1")
         self.assertEqual(order.state, "on_hold")
         self.assertIn("more than any line the hub takes", order.validation_problems)
+
+    @mute_logger("odoo.addons.integration_hub.models.integration_event")
+    def test_an_order_id_or_sku_too_long_to_index_fails_with_a_reason_and_nothing_in_the_log(self):
+        random_id = base64.b32encode(os.urandom(2000)).decode()  # incompressible: a real index overflow
+        long_sku = [{"id": "l1", "sku": random_id[:3000], "quantity": 1}]
+        for document in (self.order_payload(random_id), self.order_payload("LONG-SKU", lines=long_sku)):
+            self.assertEqual(self.deliver(document), (200, "accepted"))
+        with self.assertNoLogs("odoo.sql_db", level="ERROR"):  # a failed INSERT would log the order with it
+            self.process()
+        first, second = self.events()
+        self.assertEqual((first.state, second.state), ("failed", "failed"))
+        self.assertIn("the order's 'id' is 3200 characters long", first.error)
+        self.assertIn("line 1's 'sku' is 3000 characters long", second.error)
+        self.assertNotIn("Unexpected error", first.error + second.error)
