@@ -128,6 +128,8 @@ def read_table(raw, required, optional=()):
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         header = [column_key(cell) for cell in next(reader)]
+        while not any(header):  # blank lines above the header (the same line detect_delimiter read)
+            header = [column_key(cell) for cell in next(reader)]
     except (StopIteration, csv.Error) as error:
         raise CsvFileError(f"the header cannot be read ({error or 'no header'})") from None
     while header and not header[-1]:

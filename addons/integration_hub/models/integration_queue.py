@@ -133,7 +133,7 @@ class IntegrationQueue(models.AbstractModel):
     def _queue_param(self, name, default, minimum):
         """A numeric system parameter; a value that is not a number (or too small) falls back to ``default``."""
         value = self.env["ir.config_parameter"].sudo().get_param(name)
-        if not value:
+        if not value or value.strip() in ("0", "0.0"):  # unset (the settings page stores 0 for empty)
             return default
         try:
             number = float(value)

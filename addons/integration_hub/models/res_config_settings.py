@@ -10,8 +10,18 @@ class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
 
     integration_hub_key_status = fields.Char(compute="_compute_integration_hub_key_status", string="Encryption key")
-    integration_hub_inbox_batch_size = fields.Integer(
-        string="Inbox batch size", config_parameter="integration_hub.inbox_batch_size", default=50
+    integration_hub_inbox_max_attempts = fields.Integer(
+        string="Attempts before a message fails",
+        config_parameter="integration_hub.inbox_max_attempts",
+        default=6,
+        help="An inbound message that keeps failing, or keeps stopping its worker, is failed with an exception "
+        "after this many attempts; the others go on.",
+    )
+    integration_hub_cron_time_budget = fields.Integer(
+        string="Time budget per scheduled run (s)",
+        config_parameter="integration_hub.cron_time_budget_seconds",
+        help="How long one run of the inbox or outbox worker keeps taking work before it hands over to a fresh "
+        "run. Empty or 0: a quarter of Odoo's tightest time limit (limit_time_cpu, limit_time_real_cron).",
     )
 
     # company_id: the settings form opens as a new record whose company comes by default; a field

@@ -62,6 +62,15 @@ class TestSpreadsheetFiles(OrderCase):
         )
         self.assertEqual(len(corrections), 1, "the good row is applied once")
 
+    def test_one_shelf_written_two_ways_is_one_shelf_and_two_counts_of_it_conflict(self):
+        stock = self.warehouse.lot_stock_id
+        stock.barcode = "LOC-STOCK-01"
+        raw = f"sku;location;counted\nMUG-001;{stock.complete_name};3\nMUG-001;LOC-STOCK-01;5\n".encode()
+        result = self.import_counts(raw).result
+        self.assertIn("0 row(s) applied, 2 rejected", result)
+        self.assertIn("line 2: conflict: lines 2, 3 give different values", result)
+        self.assertEqual(self.quantity(self.mug), 50, "never the last row's figure")
+
     def test_windows_1252_count_file_with_decimal_for_a_weighed_product(self):
         kilogram = self.env.ref("uom.product_uom_kgm")
         flour = self.env["product.product"].create(

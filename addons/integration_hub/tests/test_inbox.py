@@ -225,3 +225,20 @@ class TestInboxConcurrency(HubFactoryMixin, TransactionCase):
                 "SELECT state, count(*) FROM integration_event WHERE channel_id = %s GROUP BY state", [self.channel_id]
             )
             self.assertEqual(dict(cr.fetchall()), {"done": 40})
+
+
+@tagged("post_install", "-at_install")
+class TestInboxSettings(HubFactoryMixin, TransactionCase):
+    def test_the_settings_page_sets_the_attempts_and_the_time_budget_and_bad_values_fall_back(self):
+        settings = self.env["res.config.settings"].create(
+            {"integration_hub_inbox_max_attempts": 3, "integration_hub_cron_time_budget": 20}
+        )
+        settings.execute()
+        Event = self.env["integration.event"]
+        self.assertEqual((Event._max_attempts(), Event._queue_time_budget()), (3, 20))
+        params = self.env["ir.config_parameter"].sudo()
+        params.set_param("integration_hub.inbox_max_attempts", "three")
+        params.set_param("integration_hub.cron_time_budget_seconds", "0")
+        with self.assertLogs("odoo.addons.integration_hub.models.integration_queue", "WARNING"):
+            self.assertEqual(Event._max_attempts(), 6, "a typo never stops the worker: the default applies")
+        self.assertGreater(Event._queue_time_budget(), 0, "0 is 'from Odoo's limits'")

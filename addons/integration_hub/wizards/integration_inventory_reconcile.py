@@ -152,13 +152,6 @@ class IntegrationInventoryImport(models.TransientModel):
                 errors.append((row.line, str(error)))
                 continue
             rows.append(row)
-        conflicting, repeats = csv_reader.conflicts(
-            rows,
-            key=lambda row: (row.values["sku"], row.values["location"]),
-            value=lambda row: csv_reader.parse_number(row.values["counted"]),
-        )
-        errors += sorted({**conflicting, **repeats}.items())
-        rows = [row for row in rows if row.line not in conflicting and row.line not in repeats]
         products = {
             p.default_code: p
             for p in self.env["product.product"].search(
@@ -193,22 +186,34 @@ class IntegrationInventoryImport(models.TransientModel):
                 locations[name] = matches
             elif len(matches) > 1:
                 ambiguous.add(name)
-        applied, touched = [], {}
+        resolved = {}
         for row in rows:
             sku, location_name = row.values["sku"], row.values["location"]
             product, location = products.get(sku), locations.get(location_name)
             if not product:
                 errors.append((row.line, f"unknown SKU {sku}"))
-                continue
-            if kits.get(product):
+            elif kits.get(product):
                 errors.append((row.line, f"{sku} is a kit: it has no stock of its own, count its components"))
-                continue
-            if location_name in ambiguous:
+            elif location_name in ambiguous:
                 errors.append((row.line, f"location {location_name} is ambiguous: use its full name or barcode"))
-                continue
-            if not location:
+            elif not location:
                 errors.append((row.line, f"unknown location {location_name}"))
+            else:
+                resolved[row.line] = (product, location)
+        rows = [row for row in rows if row.line in resolved]
+        # the same shelf however it is written (full name, barcode, short name): two counts are a conflict
+        conflicting, repeats = csv_reader.conflicts(
+            rows,
+            key=lambda row: tuple(record.id for record in resolved[row.line]),
+            value=lambda row: csv_reader.parse_number(row.values["counted"]),
+        )
+        errors += sorted({**conflicting, **repeats}.items())
+        applied, touched = [], {}
+        for row in rows:
+            if row.line in conflicting or row.line in repeats:
                 continue
+            sku = row.values["sku"]
+            product, location = resolved[row.line]
             try:
                 counted = csv_reader.parse_count(row.values["counted"], whole_units=product.uom_id.category_id == units)
                 with self.env.cr.savepoint():

@@ -19,6 +19,14 @@ def test_spanish_excel_file_bom_semicolon_crlf_and_quotes():
     assert table.describe() == "read as UTF-8 (with BOM), separator semicolon"
 
 
+def test_blank_lines_above_the_header_are_skipped_and_line_numbers_stay_right():
+    raw = b"\r\n\r\nsku;location;counted\r\nMUG-001;WH/Stock;3\r\nTSHIRT-S;WH/Stock;x;y\r\n"
+    table = C.read_table(raw, COUNTS)
+    assert table.header == ["sku", "location", "counted"]
+    assert [(row.line, row.values["sku"]) for row in table.rows] == [(4, "MUG-001")]
+    assert [line for line, _reason in table.rejected] == [5]
+
+
 def test_windows_1252_is_detected():
     raw = "sku;location;counted\nTAZA-AÑO;Almacén/Stock;3\n".encode("cp1252")
     table = C.read_table(raw, COUNTS)
