@@ -3,6 +3,8 @@ import json
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from ..models.integration_channel_service_level import UNMAPPED
+
 
 class IntegrationShippingMethodMap(models.TransientModel):
     """Fix an 'unmapped shipping method' exception from the exception itself (administrators)."""
@@ -31,6 +33,13 @@ class IntegrationShippingMethodMap(models.TransientModel):
             raise AccessError(_("Only Integration Hub administrators can map shipping methods."))
         if self.exception_id.state != "open":
             raise UserError(_("This exception is already closed."))
+        # what the exception is about, not what an RPC caller put in the wizard
+        pending = json.loads(self.exception_id.sudo().pending_data or "{}")
+        if self.exception_id.exception_type != UNMAPPED or (pending.get("channel_id"), pending.get("method")) != (
+            self.channel_id.id,
+            self.method,
+        ):
+            raise UserError(_("This exception is not about shipping method '%s' of this channel.", self.method))
         self.env["integration.channel.shipping.method"].create(
             {"channel_id": self.channel_id.id, "method": self.method, "service_level_id": self.service_level_id.id}
         )

@@ -5,7 +5,7 @@ from unittest.mock import patch
 
 import responses
 
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, tagged
 
 from odoo.addons.integration_hub.tests.order_common import OrderCase
@@ -280,6 +280,22 @@ class TestCarrierInputs(CarrierMixin, OrderCase, HttpCase):
                 }
             )
         self.assertFalse(order.service_level_id)
+
+    def test_the_map_wizard_only_closes_the_exception_of_that_method(self):
+        self.ingest(self.order_data("SL-7", service_level="Recogida en tienda"))
+        unmapped = self.env["integration.sync.exception"].search(
+            [("channel_id", "=", self.channel.id), ("exception_type", "=", "service_level_unmapped")]
+        )
+        unrelated = self.env["integration.sync.exception"]._open("other", "Call the client", "x", record=self.channel)
+        ground = self.env.ref("integration_hub.service_level_ground")
+        Wizard = self.env["integration.shipping.method.map"].with_user(self.user_admin)
+        for forged in (
+            {"exception_id": unrelated.id, "channel_id": self.channel.id, "method": "Recogida en tienda"},
+            {"exception_id": unmapped.id, "channel_id": self.channel.id, "method": "Express"},
+        ):  # what an RPC caller can put in the wizard
+            with self.assertRaisesRegex(UserError, "not about shipping method"):
+                Wizard.create({**forged, "service_level_id": ground.id}).action_map()
+        self.assertEqual((unrelated.state, unmapped.state), ("open", "open"))
 
     def test_order_naming_no_method_takes_the_channel_default(self):
         self.rule("economy", self.correos, "S0133")
