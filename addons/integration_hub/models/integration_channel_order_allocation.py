@@ -39,15 +39,17 @@ class IntegrationChannelOrderAllocation(models.Model):
         """
         return self.channel_id.sudo()._free_stock(products)
 
-    def _component_demand(self):
+    def _component_demand(self, per_kit=None):
         """What the order takes from stock per stored product: {product id: [(line, units)]}.
 
         A kit line is exploded into its components (units per kit x kits) and added to the loose
         lines of the same components: kits and loose lines compete for one stock (seed: "components
         are allocated from their respective inventory locations, not from a phantom bundle inventory").
+        ``per_kit``: the channel's kit components when already read for many orders (see _stock_figures).
         """
         lines = self._warehouse_lines().filtered("product_id")
-        per_kit = self.channel_id.sudo()._kit_components(lines.product_id)
+        if per_kit is None:
+            per_kit = self.channel_id.sudo()._kit_components(lines.product_id)
         demand = defaultdict(list)
         for line in lines:
             quantity = line._quantity_value() or 0.0
@@ -55,13 +57,33 @@ class IntegrationChannelOrderAllocation(models.Model):
                 demand[product_id].append((line, quantity * per_unit))
         return demand
 
-    def _shortages(self):
-        """{product: (units needed, units free, [(line, units)])} for each stocked product that is short."""
-        demand = self._component_demand()
+    def _stock_figures(self):
+        """{channel id: (kit components, free stock)} for the products of many orders, read once per channel.
+
+        For screens and filters over many orders (hold reasons): one stock query per channel, not per order.
+        """
+        figures = {}
+        for channel in self.channel_id:
+            lines = self.filtered(lambda order, c=channel: order.channel_id == c)._warehouse_lines()
+            products = lines.product_id
+            per_kit = channel.sudo()._kit_components(products)
+            components = {pid for product in products for pid in per_kit.get(product.id, {product.id: 1.0})}
+            free = channel.sudo()._free_stock(self.env["product.product"].browse(components))
+            figures[channel.id] = (per_kit, free)
+        return figures
+
+    def _shortages(self, figures=None):
+        """{product: (units needed, units free, [(line, units)])} for each stocked product that is short.
+
+        ``figures``: (kit components, free stock) from _stock_figures, when already read for many orders.
+        """
+        per_kit, free = figures or (None, None)
+        demand = self._component_demand(per_kit)
         if not demand:
             return {}
         products = self.env["product.product"].browse(list(demand))
-        free = self._free_quantities(products)
+        if free is None:
+            free = self._free_quantities(products)
         short = {}
         for product in products:
             needed = sum(units for _line, units in demand[product.id])
@@ -69,13 +91,13 @@ class IntegrationChannelOrderAllocation(models.Model):
                 short[product] = (needed, free[product.id], demand[product.id])
         return short
 
-    def _stock_problems(self):
+    def _stock_problems(self, figures=None):
         """Each stocked product the warehouse cannot serve in full right now, with the figures.
 
         e.g. "not enough stock of MUG-001: 1000 needed (500 loose, 500 in 500 x KIT-GIFT), 700 free".
         """
         problems = []
-        for product, (needed, free, parts) in self._shortages().items():
+        for product, (needed, free, parts) in self._shortages(figures).items():
             kits = [(line, units) for line, units in parts if line.product_id != product]
             detail = ""
             if kits:

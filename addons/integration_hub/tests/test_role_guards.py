@@ -1,10 +1,13 @@
 """Each finding of the roles review, held by a test that exercises it the way the person meets it."""
 
 import json
+from unittest.mock import patch
 
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, HttpCase, new_test_user, tagged
 from odoo.tests.common import JsonRpcException
+
+from odoo.addons.integration_hub.models.integration_channel_inventory import IntegrationChannelInventory
 
 from .common import CatalogMixin, HubFactoryMixin
 from .order_common import OrderCase
@@ -80,6 +83,27 @@ class TestActionsForTheirRoles(OrderCase):
         self.assertFalse(order.validation_problems or order.hold_reasons, "an accepted order shows no hold reason")
         form = Form(order.with_user(self.user_operations))
         self.assertFalse(form.hold_reasons)
+
+    def test_the_ready_to_release_filter_reads_the_stock_once_per_channel_not_per_order(self):
+        held = [
+            self.ingest(self.order_data(f"H-N{n}", lines=[{"id": "1", "sku": "MUG-001", "quantity": 60}]))[1]
+            for n in range(5)
+        ]
+        self.assertEqual({order.state for order in held}, {"on_hold"})
+        self.env.invalidate_all()
+        with patch.object(
+            IntegrationChannelInventory,
+            "_free_stock",
+            autospec=True,
+            side_effect=IntegrationChannelInventory._free_stock,
+        ) as free_stock:
+            found = (
+                self.env["integration.channel.order"]
+                .with_user(self.user_manager)
+                .search([("ready_to_release", "=", False), ("state", "=", "on_hold")])
+            )
+        self.assertTrue(set(held) <= set(found))
+        self.assertEqual(free_stock.call_count, 1, "one stock query for the five orders of the channel")
 
     def test_the_settings_form_shows_the_key_status(self):
         admin = self.user_admin
