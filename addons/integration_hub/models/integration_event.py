@@ -458,7 +458,7 @@ class IntegrationEvent(models.Model):
         self._check_manager(_("set inbox events aside"))
         return {
             "type": "ir.actions.act_window",
-            "name": _("Set aside"),
+            "name": _("Put aside"),
             "res_model": "integration.event.set.aside",
             "view_mode": "form",
             "target": "new",
