@@ -1,6 +1,6 @@
 import json
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.tools.translate import LazyTranslate
 
 from ..lib import catalog_master as M
@@ -103,7 +103,7 @@ class IntegrationCatalogItem(models.Model):
     def _compute_pack_summary(self):
         for item in self:
             if item.is_kit:
-                item.pack_summary = _("kit: received as its components")
+                item.pack_summary = self.env._("kit: received as its components")
                 continue
             item.pack_summary = M.describe_pack(
                 {
@@ -188,19 +188,21 @@ class IntegrationCatalogItem(models.Model):
                 .sudo()
                 .search([("barcode", "in", codes), ("product_id", "not in", own), ("company_id", "in", company)])
             ):
-                clashes.setdefault(packaging.barcode, _("%s (packaging)", packaging.product_id.display_name))
+                clashes.setdefault(packaging.barcode, self.env._("%s (packaging)", packaging.product_id.display_name))
         equivalences = (
             self.env["integration.sku.equivalence"]
             .sudo()
             .search([("old_code", "in", codes), ("product_id", "not in", own), ("company_id", "in", company)])
         )
-        label = _("SKU") if kind == "sku" else _("barcode")
+        label = self.env._("SKU") if kind == "sku" else self.env._("barcode")
         problems = [
-            _("%(kind)s %(code)s is already used by another product: %(product)s", kind=label, code=code, product=name)
+            self.env._(
+                "%(kind)s %(code)s is already used by another product: %(product)s", kind=label, code=code, product=name
+            )
             for code, name in clashes.items()
         ]
         problems += [
-            _(
+            self.env._(
                 "%(code)s was a code of %(product)s (SKU equivalence): it cannot name another product",
                 code=equivalence.old_code,
                 product=equivalence.product_id.display_name,
@@ -222,11 +224,11 @@ class IntegrationCatalogItem(models.Model):
         for sku in skus:
             found = resolved.get(sku, {})
             if not found.get("product_id"):
-                problems.append(_("kit component %(sku)s: %(why)s", sku=sku, why=found.get("problem")))
+                problems.append(self.env._("kit component %(sku)s: %(why)s", sku=sku, why=found.get("problem")))
             elif found["product_id"] in not_ready:
-                problems.append(_("kit component %(why)s", why=not_ready[found["product_id"]]))
+                problems.append(self.env._("kit component %(why)s", why=not_ready[found["product_id"]]))
             elif found["product_id"] in self._own_product_ids():
-                problems.append(_("kit component %s is the kit itself", sku))
+                problems.append(self.env._("kit component %s is the kit itself", sku))
         return problems
 
     # --- what other flows ask the catalog ------------------------------------------------------
@@ -248,11 +250,11 @@ class IntegrationCatalogItem(models.Model):
         items = self.sudo().browse({row["item_id"][0] for row in rows})
         labels = dict(self._fields["state"]._description_selection(self.env))
         why = {
-            item.id: _(
+            item.id: self.env._(
                 "%(product)s is not ready for receiving: the catalog has it at '%(state)s'%(missing)s",
                 product=item.sku or item.name,
                 state=labels[item.state],
-                missing=_(" (missing: %s)", item.missing.replace("\n", "; ")) if item.missing else "",
+                missing=self.env._(" (missing: %s)", item.missing.replace("\n", "; ")) if item.missing else "",
             )
             for item in items
         }

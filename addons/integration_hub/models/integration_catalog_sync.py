@@ -6,7 +6,7 @@ from datetime import timedelta
 from markupsafe import Markup
 from psycopg2 import IntegrityError
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..lib import catalog_master as M
@@ -42,7 +42,7 @@ class IntegrationCatalogSync(models.Model):
         channel = event.channel_id
         if channel.catalog_owner != "channel":
             raise PermanentError(
-                _(
+                self.env._(
                     "Channel %(channel)s does not own the catalog (its Ownership tab says SKU / catalog: Warehouse), "
                     "so its product master is not taken. If it is the catalog's owner, an administrator sets "
                     "SKU / catalog to 'This channel', then retries this message.",
@@ -54,11 +54,13 @@ class IntegrationCatalogSync(models.Model):
         if not item:
             item = self._create_once(channel, master)
             if item:
-                item._advance(first_note=_("Defined by %s, the catalog owner.", channel.name))
+                item._advance(first_note=self.env._("Defined by %s, the catalog owner.", channel.name))
                 return item
             item = self._lock_existing(channel, master.external_id)
             if not item:
-                raise RetryableError(_("product %s is being defined by another worker", master.external_id), seconds=0)
+                raise RetryableError(
+                    self.env._("product %s is being defined by another worker", master.external_id), seconds=0
+                )
         return item._apply_owner_master(master)
 
     def _lock_existing(self, channel, external_id):
@@ -104,7 +106,7 @@ class IntegrationCatalogSync(models.Model):
             self._transition(step[1])
         self._hub_write({"missing": False})
         for exception in self.env["integration.sync.exception"]._open_about(self, "catalog_incomplete"):
-            exception._hub_note(_("The product is now ready for receiving: this can probably be closed."))
+            exception._hub_note(self.env._("The product is now ready for receiving: this can probably be closed."))
 
     def _note_transition(self, body, forced):
         collecting, notes = CATALOG_NOTES.get()
@@ -128,7 +130,7 @@ class IntegrationCatalogSync(models.Model):
     def _wait(self, step, missing):
         labels = dict(self._fields["state"]._description_selection(self.env))
         self._hub_write({"missing": "\n".join(missing)})
-        description = _(
+        description = self.env._(
             "%(product)s waits at '%(state)s': '%(next)s' needs %(evidence)s.\n\nMissing:\n- %(missing)s\n\n"
             "What to do: %(owner)s (the catalog owner) sends the product again with this data; the product goes "
             "on by itself. Until it is ready for receiving it cannot be on an expected receipt or be published.",
@@ -141,7 +143,9 @@ class IntegrationCatalogSync(models.Model):
         )
         exception = self.env["integration.sync.exception"]._open(
             "catalog_incomplete",
-            _("Catalog product %(product)s waits at '%(state)s'", product=self.sku or self.name, state=labels[step[0]]),
+            self.env._(
+                "Catalog product %(product)s waits at '%(state)s'", product=self.sku or self.name, state=labels[step[0]]
+            ),
             description,
             record=self,
             dedupe_key=f"catalog:{self.id}",
@@ -149,7 +153,7 @@ class IntegrationCatalogSync(models.Model):
         if exception.description != description:
             exception._hub_write({"description": description})
         collecting, notes = CATALOG_NOTES.get()
-        note = _("Waits for %(next)s: %(missing)s", next=labels[step[1]], missing="; ".join(missing))
+        note = self.env._("Waits for %(next)s: %(missing)s", next=labels[step[1]], missing="; ".join(missing))
         if collecting == self.id:
             notes.append(note)
         else:
@@ -162,7 +166,7 @@ class IntegrationCatalogSync(models.Model):
         old = self._master()
         if master.updated_at and self.source_updated_at and master.updated_at < self.source_updated_at:
             self._hub_note(
-                _(
+                self.env._(
                     "Ignored an out-of-date product message (updated at %(sent)s, older than %(kept)s).",
                     sent=master.updated_at,
                     kept=self.source_updated_at,
@@ -197,14 +201,14 @@ class IntegrationCatalogSync(models.Model):
             self.env["integration.audit.log"]._log(
                 "sku_change",
                 self,
-                reason=_(
+                reason=self.env._(
                     "Product master from %(owner)s: %(changes)s", owner=self.channel_id.name, changes="; ".join(changes)
                 ),
                 before=_audit_summary(old),
                 after=_audit_summary(master),
             )
             self._hub_note(
-                _("Updated by %(owner)s: %(changes)s", owner=self.channel_id.name, changes="; ".join(changes))
+                self.env._("Updated by %(owner)s: %(changes)s", owner=self.channel_id.name, changes="; ".join(changes))
             )
         self._advance()
         return self
@@ -213,11 +217,13 @@ class IntegrationCatalogSync(models.Model):
         """The update would take the product below the step it is at: the synchronized copy stays as it was."""
         labels = dict(self._fields["state"]._description_selection(self.env))
         text = "\n- ".join(missing)
-        self._hub_note(_("Update from %(owner)s refused: %(why)s", owner=self.channel_id.name, why="; ".join(missing)))
+        self._hub_note(
+            self.env._("Update from %(owner)s refused: %(why)s", owner=self.channel_id.name, why="; ".join(missing))
+        )
         self.env["integration.sync.exception"]._open(
             "catalog_update_refused",
-            _("Catalog product %s: an update from the owner was refused", self.sku or self.name),
-            _(
+            self.env._("Catalog product %s: an update from the owner was refused", self.sku or self.name),
+            self.env._(
                 "%(owner)s sent %(product)s again, but the new data does not hold for '%(state)s', where the product "
                 "already is:\n- %(missing)s\n\nThe warehouse keeps the product as it was (stock may exist under it). "
                 "What to do: ask %(owner)s to correct the product and send it again.",
@@ -239,8 +245,8 @@ class IntegrationCatalogSync(models.Model):
         digest = hashlib.sha1(json.dumps(requested, sort_keys=True, default=str).encode()).hexdigest()[:12]
         self.env["integration.sync.exception"]._open(
             "catalog_locked_change",
-            _("Catalog product %s: change to a locked pack configuration", self.sku or self.name),
-            _(
+            self.env._("Catalog product %s: change to a locked pack configuration", self.sku or self.name),
+            self.env._(
                 "%(owner)s changed the pack configuration of %(product)s, which is locked: stock may already exist "
                 "in it.\n\nRequested changes:\n- %(changes)s\n\nNow: %(now)s\nRequested: %(requested)s\n\nThe rest of "
                 "the update was applied; the pack configuration stays as it is until a manager decides: 'Apply edit' "
@@ -257,13 +263,13 @@ class IntegrationCatalogSync(models.Model):
             pending_data=json.dumps({"catalog_item_id": self.id, "requested": requested}),
         )
         self._hub_note(
-            _("Pack configuration change refused (locked), waiting for a manager: %s", "; ".join(differences))
+            self.env._("Pack configuration change refused (locked), waiting for a manager: %s", "; ".join(differences))
         )
 
     def _apply_locked_change(self, pending, decision):
         """A manager applies the owner's change to a locked pack configuration (audited)."""
         self.ensure_one()
-        self._check_manager(_("apply a change to a locked pack configuration"))
+        self._check_manager(self.env._("apply a change to a locked pack configuration"))
         self._check_hub_reachable()
         item = self.sudo()
         old = item._master()
@@ -279,7 +285,7 @@ class IntegrationCatalogSync(models.Model):
         problems = M.pack_problems(new)
         if problems:
             raise UserError(
-                _(
+                self.env._(
                     "The requested pack configuration is incomplete, so it cannot be applied: %s. Reject it and "
                     "ask the owner for a complete one.",
                     "; ".join(problems),
@@ -291,12 +297,12 @@ class IntegrationCatalogSync(models.Model):
         self.env["integration.audit.log"]._log(
             "sku_change",
             self,
-            reason=_("Locked pack configuration changed by a manager: %s", decision),
+            reason=self.env._("Locked pack configuration changed by a manager: %s", decision),
             before={"pack": M.describe_pack(before)},
             after={"pack": M.describe_pack(after)},
         )
         self._hub_note(
-            _(
+            self.env._(
                 "Pack configuration changed by %(user)s (%(reason)s): %(changes)s",
                 user=self.env.user.name,
                 reason=decision,
@@ -307,18 +313,20 @@ class IntegrationCatalogSync(models.Model):
     def _reject_locked_change(self, pending, decision):
         """A manager keeps the locked pack configuration; the owner is told (audited)."""
         self.ensure_one()
-        self._check_manager(_("reject a change to a locked pack configuration"))
+        self._check_manager(self.env._("reject a change to a locked pack configuration"))
         self._check_hub_reachable()
         old = self.sudo()._master()
         self.env["integration.audit.log"]._log(
             "sku_change",
             self,
-            reason=_("Change to the locked pack configuration rejected: %s", decision),
+            reason=self.env._("Change to the locked pack configuration rejected: %s", decision),
             before={"pack": M.describe_pack(M.pack_configuration(old))},
             after={"requested": pending.get("requested")},
         )
         self._hub_note(
-            _("Pack configuration change rejected by %(user)s: %(reason)s", user=self.env.user.name, reason=decision)
+            self.env._(
+                "Pack configuration change rejected by %(user)s: %(reason)s", user=self.env.user.name, reason=decision
+            )
         )
         channel = self.sudo().channel_id
         if hasattr(channel._adapter(), "_push_catalog_status"):
@@ -562,7 +570,7 @@ class IntegrationCatalogSync(models.Model):
             product = products.get(variant.key)
             if not product:
                 continue
-            reason = _(
+            reason = self.env._(
                 "Code change from %(owner)s: %(old)s → %(new)s", owner=self.channel_id.name, old=old_code, new=new_code
             )
             existing = Equivalence.search(
@@ -588,9 +596,9 @@ class IntegrationCatalogSync(models.Model):
                     }
                 )
             self._hub_note(
-                _(
+                self.env._(
                     "%(kind)s changed %(old)s → %(new)s: both are recognized until %(end)s (SKU equivalence).",
-                    kind=_("SKU") if kind == "sku" else _("Barcode"),
+                    kind=self.env._("SKU") if kind == "sku" else self.env._("Barcode"),
                     old=old_code,
                     new=new_code,
                     end=today + window,

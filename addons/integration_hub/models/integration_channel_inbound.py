@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 
@@ -21,7 +21,7 @@ class IntegrationChannelInbound(models.Model):
     def _check_receipt_tolerance(self):
         for channel in self:
             if not 0 <= channel.receipt_tolerance_pct <= 100:
-                raise ValidationError(_("The receipt tolerance is a percentage between 0 and 100."))
+                raise ValidationError(self.env._("The receipt tolerance is a percentage between 0 and 100."))
 
     def _compute_inbound_counts(self):
         def count_by(model):

@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools.translate import LazyTranslate
 
@@ -49,7 +49,7 @@ class IntegrationReceipt(models.Model):
         "'Register arrival', managers 'Release'."
     )
 
-    name = fields.Char(required=True, readonly=True, default=lambda self: _("New"), copy=False)
+    name = fields.Char(required=True, readonly=True, default=lambda self: self.env._("New"), copy=False)
     external_id = fields.Char(
         string="Reference", required=True, readonly=True, index=True, help="The purchase order or ASN number."
     )
@@ -72,8 +72,10 @@ class IntegrationReceipt(models.Model):
     partner_id = fields.Many2one("res.partner", string="Supplier contact", readonly=True)
     expected_date = fields.Datetime(readonly=True, tracking=True)
     line_ids = fields.One2many("integration.receipt.line", "receipt_id", string="Lines", readonly=True)
-    picking_ids = fields.One2many("stock.picking", "integration_receipt_id", string="Transfers", readonly=True)
-    picking_count = fields.Integer(compute="_compute_picking_count")
+    picking_ids = fields.One2many(
+        "stock.picking", "integration_receipt_id", string="Transfers", readonly=True, groups="stock.group_stock_user"
+    )
+    picking_count = fields.Integer(compute="_compute_picking_count", groups="stock.group_stock_user")
     document_data = fields.Text(string="Document as applied", readonly=True)
     validation_problems = fields.Text(string="Why it is held", readonly=True)
     arrival_registered_by_id = fields.Many2one("res.users", string="Arrival registered by", readonly=True)
@@ -99,8 +101,8 @@ class IntegrationReceipt(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            if vals.get("name", _("New")) == _("New"):
-                vals["name"] = self.env["ir.sequence"].sudo().next_by_code("integration.receipt") or _("New")
+            if vals.get("name", self.env._("New")) == self.env._("New"):
+                vals["name"] = self.env["ir.sequence"].sudo().next_by_code("integration.receipt") or self.env._("New")
         return super().create(vals_list)
 
     def _compute_picking_count(self):
@@ -123,52 +125,54 @@ class IntegrationReceipt(models.Model):
     def _guard_expected_arrived(self):
         if self.arrival_registered_by_id or self.picking_ids.move_ids.filtered("picked"):
             return []
-        return [_("no line counted on the receipt and no arrival registered")]
+        return [self.env._("no line counted on the receipt and no arrival registered")]
 
     def _guard_arrived_received(self):
         pickings = self.picking_ids
         open_ = pickings.filtered(lambda p: p.state not in ("done", "cancel"))
         if not pickings.filtered(lambda p: p.state == "done"):
-            return [_("no transfer validated")]
-        return [_("transfer %s is not validated yet", ", ".join(open_.mapped("name")))] if open_ else []
+            return [self.env._("no transfer validated")]
+        return [self.env._("transfer %s is not validated yet", ", ".join(open_.mapped("name")))] if open_ else []
 
     def _guard_received_confirmed(self):
         job = self.confirmation_job_id
         if not job or job.state == "done":
             return []
-        return [_("the confirmation message %s is not delivered yet", job.idempotency_key)]
+        return [self.env._("the confirmation message %s is not delivered yet", job.idempotency_key)]
 
     # --- actions ----------------------------------------------------------------------------------
     def action_register_arrival(self):
         """Operations at the dock: the goods of this expected receipt are here (evidence for 'Arrived')."""
-        self._check_operations(_("register the arrival of goods"))
+        self._check_operations(self.env._("register the arrival of goods"))
         self._check_hub_reachable()
         for receipt in self:
             if receipt.state != R.EXPECTED:
                 raise UserError(
-                    _(
+                    self.env._(
                         "%(receipt)s is %(state)s: only an expected receipt can arrive.",
                         receipt=receipt.display_name,
                         state=receipt._state_label(receipt.state),
                     )
                 )
             receipt._hub_write({"arrival_registered_by_id": self.env.uid})
-            receipt._mark_arrived(_("arrival registered by %s", self.env.user.name))
+            receipt._mark_arrived(self.env._("arrival registered by %s", self.env.user.name))
         return True
 
     def action_release(self):
         """A manager releases a held receipt once its lines are right (e.g. after an equivalence was added)."""
-        self._check_manager(_("release held receipts"))
+        self._check_manager(self.env._("release held receipts"))
         self._check_hub_reachable()
         for receipt in self:
             if receipt.state != R.ON_HOLD:
-                raise UserError(_("%s is not on hold.", receipt.display_name))
+                raise UserError(self.env._("%s is not on hold.", receipt.display_name))
             receipt.sudo()._resolve_lines()  # an equivalence or a catalog step may have come since
             # the guard names what is still missing when the lines are not right yet
-            receipt._transition(R.EXPECTED, _("released by %s", self.env.user.name))
+            receipt._transition(R.EXPECTED, self.env._("released by %s", self.env.user.name))
             receipt.sudo()._sync_transfer()
             receipt._hub_write({"validation_problems": False})
-            receipt.sudo()._close_hold_exceptions(_("Released by %s: every line can be received.", self.env.user.name))
+            receipt.sudo()._close_hold_exceptions(
+                self.env._("Released by %s: every line can be received.", self.env.user.name)
+            )
         return True
 
     def action_view_pickings(self):

@@ -1,6 +1,6 @@
 from collections import defaultdict
 
-from odoo import _, fields, models
+from odoo import fields, models
 
 from ..lib import receipt_figures as F
 from ..lib import receipt_states as R
@@ -17,10 +17,10 @@ class IntegrationReceiptConfirmation(models.Model):
         for receipt in self.filtered(lambda r: r.state in (R.EXPECTED, R.ARRIVED)):
             if receipt._guard_arrived_received():
                 continue  # a backorder is still open: the rest of the goods may still come
-            receipt._mark_arrived(_("arrival recorded when the receipt was validated"))
+            receipt._mark_arrived(self.env._("arrival recorded when the receipt was validated"))
             receipt._record_figures()
             receipt._hub_write({"received_at": fields.Datetime.now()})
-            receipt._transition(R.RECEIVED, _("validated in Inventory"))
+            receipt._transition(R.RECEIVED, self.env._("validated in Inventory"))
             receipt._report_discrepancies()
             receipt._publish_received()
             receipt._send_confirmation()
@@ -87,21 +87,21 @@ class IntegrationReceiptConfirmation(models.Model):
         damaged = sum(self.line_ids.mapped("quantity_damaged"))
         self.env["integration.sync.exception"]._open(
             "receipt_discrepancy",
-            _(
+            self.env._(
                 "Receipt %(name)s (%(reference)s): differences beyond tolerance",
                 name=self.name,
                 reference=self.external_id,
             ),
-            _(
+            self.env._(
                 "Received against %(reference)s from %(supplier)s (tolerance %(tolerance)s %%):\n%(figures)s\n\n"
                 "%(owner)s is told these figures in the receipt confirmation. What to do: agree the difference with "
                 "the owner and the supplier (a claim, a replacement, a credit)%(quarantine)s; then decide here.",
                 reference=self.external_id,
-                supplier=self.supplier_name or _("the supplier"),
+                supplier=self.supplier_name or self.env._("the supplier"),
                 tolerance=f"{self.tolerance_pct:g}",
                 figures=figures,
                 owner=self.channel_id.name,
-                quarantine=_("; the %g damaged unit(s) wait in quarantine, never available", damaged)
+                quarantine=self.env._("; the %g damaged unit(s) wait in quarantine, never available", damaged)
                 if damaged
                 else "",
             ),
@@ -142,7 +142,9 @@ class IntegrationReceiptConfirmation(models.Model):
         channel = self.channel_id
         if not hasattr(channel._adapter(), "_push_receipt_status"):
             self._hub_write({"confirmed_at": fields.Datetime.now()})
-            self._transition(R.CONFIRMED, _("%s takes no messages: the figures are kept on this receipt", channel.name))
+            self._transition(
+                R.CONFIRMED, self.env._("%s takes no messages: the figures are kept on this receipt", channel.name)
+            )
             return
         job = (
             self.env["integration.job"]
@@ -152,20 +154,20 @@ class IntegrationReceiptConfirmation(models.Model):
             )
         )
         self._hub_write({"confirmation_job_id": job.id})
-        self._hub_note(_("Receipt confirmation queued for %s.", channel.name))
+        self._hub_note(self.env._("Receipt confirmation queued for %s.", channel.name))
 
     def _on_confirmation_delivered(self, job):
         """The owner has the confirmation: received -> confirmed."""
         for receipt in self.filtered(lambda r: r.state == R.RECEIVED and r.confirmation_job_id == job):
             receipt._hub_write({"confirmed_at": fields.Datetime.now()})
-            receipt._transition(R.CONFIRMED, _("confirmation delivered to %s", receipt.channel_id.name))
+            receipt._transition(R.CONFIRMED, self.env._("confirmation delivered to %s", receipt.channel_id.name))
 
     def _publish_received(self):
         """Received stock goes to the sales channels at once (not at the next interval)."""
         self.ensure_one()
         products = self.line_ids.filtered(lambda line: line.quantity_received > 0).product_id
         if products:
-            self.channel_id._republish_products(products, _("receipt %s", self.name))
+            self.channel_id._republish_products(products, self.env._("receipt %s", self.name))
 
 
 def _figure_values(figures):

@@ -3,7 +3,7 @@ import json
 
 from psycopg2 import IntegrityError
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 
 from ..lib import order_validation as V
 from ..lib import receipt_states as R
@@ -36,15 +36,17 @@ class IntegrationReceiptIntake(models.Model):
         receipt = self._lock_existing(channel, document.reference)
         if not receipt:
             if document.status == "cancelled":
-                raise PayloadError(_("receipt %s is unknown: there is nothing to cancel", document.reference))
+                raise PayloadError(self.env._("receipt %s is unknown: there is nothing to cancel", document.reference))
             receipt = self._create_once(channel, document)
             if receipt:
-                receipt._hub_note(_("Expected by %s.", channel.name))
+                receipt._hub_note(self.env._("Expected by %s.", channel.name))
                 receipt._run_validation()
                 return receipt
             receipt = self._lock_existing(channel, document.reference)
             if not receipt:
-                raise RetryableError(_("receipt %s is being created by another worker", document.reference), seconds=0)
+                raise RetryableError(
+                    self.env._("receipt %s is being created by another worker", document.reference), seconds=0
+                )
         return receipt._apply_owner_message(document)
 
     def _lock_existing(self, channel, reference):
@@ -156,15 +158,15 @@ class IntegrationReceiptIntake(models.Model):
         self.ensure_one()
         lines = self.line_ids.filtered(lambda line: not line.unexpected)
         if not lines:
-            return [_("the receipt has no line")]
+            return [self.env._("the receipt has no line")]
         problems = []
         for line in lines:
-            label = line.sku or line.barcode or _("line %s", line.external_line_id)
+            label = line.sku or line.barcode or self.env._("line %s", line.external_line_id)
             if not line.product_id:
                 problems.append(
-                    _("line %(line)s: %(why)s", line=line.external_line_id, why=line.resolution_note)
+                    self.env._("line %(line)s: %(why)s", line=line.external_line_id, why=line.resolution_note)
                     if line.resolution_note
-                    else _("line %s names no product (send its sku or barcode)", line.external_line_id)
+                    else self.env._("line %s names no product (send its sku or barcode)", line.external_line_id)
                 )
                 continue
             problems += V.check_quantity(label, line.quantity_sent or None)
@@ -174,7 +176,7 @@ class IntegrationReceiptIntake(models.Model):
         for product in products:
             if kits.get(product):
                 problems.append(
-                    _(
+                    self.env._(
                         "%s is a kit: it has no stock of its own, the owner expects its components instead",
                         product.display_name,
                     )
@@ -182,7 +184,9 @@ class IntegrationReceiptIntake(models.Model):
             elif product.id in not_ready:
                 problems.append(not_ready[product.id])
             elif not product.is_storable:
-                problems.append(_("%s is not a stocked product: nothing of it is received", product.display_name))
+                problems.append(
+                    self.env._("%s is not a stocked product: nothing of it is received", product.display_name)
+                )
         return problems
 
     def _run_validation(self):
@@ -194,15 +198,15 @@ class IntegrationReceiptIntake(models.Model):
                 receipt._hold(problems)
                 continue
             if receipt.state == R.ON_HOLD:
-                receipt._transition(R.EXPECTED, _("the owner's correction: every line can be received"))
+                receipt._transition(R.EXPECTED, self.env._("the owner's correction: every line can be received"))
                 for exception in receipt._hold_exceptions():
-                    exception._hub_note(_("The owner corrected the receipt: this can probably be closed."))
+                    exception._hub_note(self.env._("The owner corrected the receipt: this can probably be closed."))
             receipt._sync_transfer()
             receipt._hub_write({"validation_problems": False})
             notes = receipt.line_ids.filtered("resolution_note")
             if notes:
                 receipt._hub_note(
-                    _(
+                    self.env._(
                         "Lines received under another code: %s",
                         "; ".join(f"{line.external_line_id}: {line.resolution_note}" for line in notes),
                     )
@@ -215,7 +219,7 @@ class IntegrationReceiptIntake(models.Model):
             picking.sudo().action_cancel()  # nothing is received against lines that cannot be
         if self.state != R.ON_HOLD:
             self._transition(R.ON_HOLD, "; ".join(problems))
-        description = _(
+        description = self.env._(
             "What is wrong:\n- %(problems)s\n\nWhat to do: ask %(owner)s (the receipt's owner) to send the receipt "
             "again with the right codes, or map the old code (Configuration > SKU equivalences), or wait until the "
             "catalog owner makes the product ready for receiving; then the receipt goes on by itself (an owner's "
@@ -225,7 +229,9 @@ class IntegrationReceiptIntake(models.Model):
         )
         exception = self.env["integration.sync.exception"]._open(
             "receipt_on_hold",
-            _("Expected receipt %(name)s (%(reference)s) is on hold", name=self.name, reference=self.external_id),
+            self.env._(
+                "Expected receipt %(name)s (%(reference)s) is on hold", name=self.name, reference=self.external_id
+            ),
             description,
             record=self,
             dedupe_key=f"receipt-hold:{self.id}",
@@ -250,7 +256,7 @@ class IntegrationReceiptIntake(models.Model):
         picking = self.picking_ids.filtered(lambda p: p.state not in ("done", "cancel"))[:1].sudo()
         if not picking:
             picking = self._create_transfer(lines)
-            self._hub_note(_("Incoming transfer %s prepared.", picking.name))
+            self._hub_note(self.env._("Incoming transfer %s prepared.", picking.name))
             return picking
         moves = picking.move_ids.filtered(lambda move: move.state != "cancel")
         by_line = {move.integration_receipt_line_id.id: move for move in moves if move.integration_receipt_line_id}
@@ -300,8 +306,8 @@ class IntegrationReceiptIntake(models.Model):
             filter(
                 None,
                 [
-                    _("lot %s", line.lot) if line.lot else "",
-                    _("expiry %s", line.expiry) if line.expiry else "",
+                    self.env._("lot %s", line.lot) if line.lot else "",
+                    self.env._("expiry %s", line.expiry) if line.expiry else "",
                     line.resolution_note or "",
                 ],
             )
@@ -339,14 +345,16 @@ class IntegrationReceiptIntake(models.Model):
             for picking in self.picking_ids.filtered(lambda p: p.state not in ("done", "cancel")):
                 picking.sudo().action_cancel()
             self._hub_write({"document_data": _document_json(document)})
-            self._transition(R.CANCELLED, _("cancelled by %s", self.channel_id.name))
+            self._transition(R.CANCELLED, self.env._("cancelled by %s", self.channel_id.name))
             for exception in self._hold_exceptions():
-                exception._hub_note(_("The owner cancelled the receipt: this can probably be closed."))
+                exception._hub_note(self.env._("The owner cancelled the receipt: this can probably be closed."))
             return self
         self._hub_write(self._values_from_document(self.channel_id, document))
         self._replace_lines(document)
         self._hub_note(
-            _("Edit from %(owner)s applied: %(changes)s", owner=self.channel_id.name, changes="; ".join(changes))
+            self.env._(
+                "Edit from %(owner)s applied: %(changes)s", owner=self.channel_id.name, changes="; ".join(changes)
+            )
         )
         self._run_validation()
         return self
@@ -367,28 +375,35 @@ class IntegrationReceiptIntake(models.Model):
         changes = []
         if (self.supplier_name or "") != document.supplier_name or (self.supplier_ref or "") != document.supplier_ref:
             changes.append(
-                _("supplier: %(old)s → %(new)s", old=self.supplier_name or "-", new=document.supplier_name or "-")
+                self.env._(
+                    "supplier: %(old)s → %(new)s", old=self.supplier_name or "-", new=document.supplier_name or "-"
+                )
             )
         if (self.expected_date or None) != (document.expected_date or None):
             changes.append(
-                _("expected date: %(old)s → %(new)s", old=self.expected_date or "-", new=document.expected_date or "-")
+                self.env._(
+                    "expected date: %(old)s → %(new)s", old=self.expected_date or "-", new=document.expected_date or "-"
+                )
             )
         if document.status == "cancelled":
-            changes.append(_("receipt cancelled"))
+            changes.append(self.env._("receipt cancelled"))
         sent = {line.external_id: line for line in document.lines}
         for line in self.line_ids.filtered(lambda line: not line.unexpected):
             old = f"{line.sku or line.barcode} x {line.quantity_sent}"
             new = sent.pop(line.external_line_id, None)
             if new is None:
-                changes.append(_("line %(line)s: %(old)s removed", line=line.external_line_id, old=old))
+                changes.append(self.env._("line %(line)s: %(old)s removed", line=line.external_line_id, old=old))
                 continue
             text = f"{new.code} x {new.quantity}"
             if old != text or (line.lot or "") != new.lot or str(line.expiry or "") != str(new.expiry or ""):
-                changes.append(_("line %(line)s: %(old)s → %(new)s", line=line.external_line_id, old=old, new=text))
+                changes.append(
+                    self.env._("line %(line)s: %(old)s → %(new)s", line=line.external_line_id, old=old, new=text)
+                )
         changes += [
-            _("line %(line)s: %(new)s added", line=key, new=f"{new.code} x {new.quantity}") for key, new in sent.items()
+            self.env._("line %(line)s: %(new)s added", line=key, new=f"{new.code} x {new.quantity}")
+            for key, new in sent.items()
         ]
-        return changes or [_("no visible change")]
+        return changes or [self.env._("no visible change")]
 
     def _block_edit(self, document, changes):
         """After arrival the goods are being received as expected: the owner's edit waits for a manager."""
@@ -396,12 +411,12 @@ class IntegrationReceiptIntake(models.Model):
         digest = hashlib.sha1(_document_json(document).encode()).hexdigest()[:12]
         self.env["integration.sync.exception"]._open(
             "receipt_edit_after_arrival",
-            _(
+            self.env._(
                 "Expected receipt %(name)s (%(reference)s): edit after arrival",
                 name=self.name,
                 reference=self.external_id,
             ),
-            _(
+            self.env._(
                 "%(owner)s changed the receipt after the goods arrived (state: %(state)s). The warehouse receives "
                 "what is at the dock; the receipt confirmation will report it against the lines as they were.\n\n"
                 "Requested changes:\n%(changes)s\n\nWhat to do: agree the difference with %(owner)s (the "
@@ -414,7 +429,7 @@ class IntegrationReceiptIntake(models.Model):
             dedupe_key=f"receipt-edit:{self.id}:{digest}",
             pending_data=json.dumps({"document": json.loads(_document_json(document))}),
         )
-        self._hub_note(_("Edit after arrival not applied, waiting for a manager: %s", "; ".join(changes)))
+        self._hub_note(self.env._("Edit after arrival not applied, waiting for a manager: %s", "; ".join(changes)))
         return self
 
 

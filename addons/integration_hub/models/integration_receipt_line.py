@@ -56,7 +56,9 @@ class IntegrationReceiptLine(models.Model):
     )
     resolution_note = fields.Char(string="Note", readonly=True)
     unexpected = fields.Boolean(string="Not expected", readonly=True, help="Received, but on no line of the owner.")
-    move_ids = fields.One2many("stock.move", "integration_receipt_line_id", string="Moves", readonly=True)
+    move_ids = fields.One2many(
+        "stock.move", "integration_receipt_line_id", string="Moves", readonly=True, groups="stock.group_stock_user"
+    )
     quantity_received = fields.Float(string="Received", readonly=True, digits="Product Unit of Measure")
     quantity_damaged = fields.Float(
         string="Damaged", readonly=True, digits="Product Unit of Measure", help="Received into quarantine."

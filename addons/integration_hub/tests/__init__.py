@@ -5,6 +5,8 @@ from . import (
     test_csv_files,
     test_exception,
     test_inbound,
+    test_inbound_roles,
+    test_inbound_tour,
     test_inbox,
     test_inventory,
     test_order_concurrency,

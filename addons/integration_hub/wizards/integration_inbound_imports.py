@@ -2,7 +2,7 @@ import base64
 import hashlib
 import json
 
-from odoo import _, fields, models
+from odoo import fields, models
 from odoo.exceptions import AccessError, UserError
 
 from ..lib import catalog_csv, csv_reader, receipt_payload
@@ -30,11 +30,11 @@ class IntegrationInboundImport(models.AbstractModel):
         try:
             return csv_reader.read_table(base64.b64decode(self.file or b""), required, optional)
         except (csv_reader.CsvFileError, ValueError) as error:
-            raise UserError(_("The file cannot be read: %s", error)) from None
+            raise UserError(self.env._("The file cannot be read: %s", error)) from None
 
     def _check_can_import(self):
         if not self.env.user.has_group("integration_hub.group_hub_manager"):
-            raise AccessError(_("Only Integration Hub managers can import files."))
+            raise AccessError(self.env._("Only Integration Hub managers can import files."))
         self.channel_id.check_access("read")  # a channel of the user's own companies
 
     def _import_documents(self, table, documents, rejected):
@@ -57,7 +57,7 @@ class IntegrationInboundImport(models.AbstractModel):
         problems = [f"line {line}: {reason}" for line, reason in errors]
         self.result = "\n".join(
             [
-                _(
+                self.env._(
                     "%(done)s %(what)s(s) taken, %(bad)s row(s) rejected (%(how)s).",
                     done=done,
                     what=self._what,
@@ -70,8 +70,10 @@ class IntegrationInboundImport(models.AbstractModel):
         if errors:
             self.env["integration.sync.exception"]._open(
                 "other",
-                _("File %s: rows rejected", self.filename or ""),
-                _("These rows were not imported; correct them and import the file again:\n%s", "\n".join(problems)),
+                self.env._("File %s: rows rejected", self.filename or ""),
+                self.env._(
+                    "These rows were not imported; correct them and import the file again:\n%s", "\n".join(problems)
+                ),
                 channel=self.channel_id,
             )
         return {
@@ -99,7 +101,7 @@ class IntegrationCatalogImport(models.TransientModel):
         self._check_can_import()
         if self.channel_id.catalog_owner != "channel":
             raise UserError(
-                _(
+                self.env._(
                     "%s does not own the catalog: only the channel whose Ownership tab says SKU / catalog: "
                     "'This channel' sends products.",
                     self.channel_id.name,
