@@ -33,6 +33,8 @@ REQUIRED_PACK_LEVELS = ("carton", "pallet")
 DIMENSIONS = ("length", "width", "height")
 # No pack holds more units; beyond it a number is a typo.
 MAX_UNITS_PER_PACK = 1_000_000
+# Odoo's own limit on the variants a product generates; beyond it the message is a typo or an attack.
+MAX_VARIANTS = 1000
 # Printable ASCII without spaces: an internal code (Code 128) when it is not a GTIN.
 CODE_128 = re.compile(r"[\x21-\x7e]{1,48}")
 GTIN_LENGTHS = (8, 12, 13, 14)
@@ -178,6 +180,11 @@ def parse_product(data):
         )
     else:
         variants = (Variant(external_id="", sku=sku, barcode=barcode, values=()),)
+    combinations = math.prod(len(values) for _name, values in attributes) if attributes else 1
+    if max(combinations, len(variants)) > MAX_VARIANTS:
+        raise PayloadError(
+            f"product {product_id} has more than {MAX_VARIANTS:,} variants: split it into several products"
+        )
     pack = _object(data, "pack", product_id)
     dimensions = _object(data, "dimensions_cm", product_id)
     raw_components = data.get("components") or []

@@ -438,8 +438,9 @@ class IntegrationCatalogSync(models.Model):
             for variant in odoo_variants
         }
         matched = self.env["product.product"]
+        by_key = {variant.key: variant for variant in master.variants}
         for record in self.variant_ids:
-            variant = next(v for v in master.variants if v.key == record.key)
+            variant = by_key[record.key]
             product = by_values.get(frozenset(variant.values)) if master.attributes else odoo_variants[:1]
             if not product:
                 continue

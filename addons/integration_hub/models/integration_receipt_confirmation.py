@@ -46,11 +46,12 @@ class IntegrationReceiptConfirmation(models.Model):
             counted[key][1 if move_line.location_dest_id.hub_quarantine else 0] += move_line.quantity_product_uom
         tolerance = self.channel_id.receipt_tolerance_pct
         beyond = False
+        commands = []
         for line in lines:
             good, damaged = counted.pop(line.id, (0.0, 0.0))
             figures = F.line_figures(line.quantity_expected, good, damaged, tolerance)
             beyond |= figures.beyond_tolerance
-            line._hub_write(_figure_values(figures))
+            commands.append((1, line.id, _figure_values(figures)))
         unexpected = []
         for (_kind, product_id), (good, damaged) in counted.items():
             figures = F.line_figures(0.0, good, damaged, tolerance)
@@ -68,7 +69,7 @@ class IntegrationReceiptConfirmation(models.Model):
             {
                 "tolerance_pct": tolerance,
                 "beyond_tolerance": beyond,
-                "line_ids": [(0, 0, values) for values in unexpected],
+                "line_ids": commands + [(0, 0, values) for values in unexpected],
             }
         )
 

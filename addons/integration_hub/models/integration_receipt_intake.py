@@ -139,6 +139,7 @@ class IntegrationReceiptIntake(models.Model):
             resolutions = self.env["integration.channel.product"]._resolve_lines(
                 receipt.channel_id, [(line.sku or line.barcode or "", "") for line in lines]
             )
+            commands = []
             for line, found in zip(lines, resolutions, strict=True):
                 values = {
                     "product_id": found.get("product_id", False),
@@ -151,7 +152,9 @@ class IntegrationReceiptIntake(models.Model):
                     "resolution_note": line.resolution_note or False,
                 }
                 if current != values:
-                    line._hub_write(values)
+                    commands.append((1, line.id, values))
+            if commands:
+                receipt._hub_write({"line_ids": commands})
 
     def _validation_problems(self):
         """Why the lines cannot be received: unknown or retired codes, quantities, kits, products not ready."""
@@ -162,11 +165,12 @@ class IntegrationReceiptIntake(models.Model):
         problems = []
         for line in lines:
             label = line.sku or line.barcode or self.env._("line %s", line.external_line_id)
+            if not (line.sku or line.barcode):
+                problems.append(self.env._("line %s names no product (send its sku or barcode)", line.external_line_id))
+                continue
             if not line.product_id:
                 problems.append(
                     self.env._("line %(line)s: %(why)s", line=line.external_line_id, why=line.resolution_note)
-                    if line.resolution_note
-                    else self.env._("line %s names no product (send its sku or barcode)", line.external_line_id)
                 )
                 continue
             problems += V.check_quantity(label, line.quantity_sent or None)

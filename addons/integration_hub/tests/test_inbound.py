@@ -293,3 +293,42 @@ class TestReceiptFile(InboundCase):
         import_file()
         self.assertEqual(self.env["integration.receipt"].search_count([("channel_id", "=", self.erp.id)]), 1)
         self.assertEqual(len(receipt.picking_ids), 1)
+
+
+@tagged("post_install", "-at_install")
+class TestInboundBadInput(InboundCase):
+    """Bad input gets a clear error and loses nothing: the message stays in the inbox with an exception."""
+
+    def test_messages_without_a_product_or_receipt_to_keep_fail_with_the_reason(self):
+        cases = [
+            ("product.upserted", {"name": "No id"}, "the product has no 'id'"),
+            ("product.upserted", {"id": "P-1", "name": "Mug", "pack": "24"}, "'pack' must be an object"),
+            ("product.upserted", {"id": "P-1", "name": "Mug", "updated_at": "yesterday"}, "'updated_at' is not an ISO"),
+            ("receipt.expected", {"reference": "PO-1", "lines": "BOWL-1 x 2"}, "'lines' must be a list"),
+            ("receipt.expected", {"reference": "PO-1", "lines": [{"sku": "MUG-001", "expiry": "31/12"}]}, "not a date"),
+            ("receipt.expected", {"reference": "PO-9", "status": "cancelled"}, "nothing to cancel"),
+        ]
+        for event_type, data, reason in cases:
+            with self.subTest(reason=reason):
+                event = self.deliver(event_type, data)
+                self.assertEqual(event.state, "failed")
+                self.assertIn(reason, event.error)
+                self.assertNotIn("Traceback", event.error)
+                self.assertTrue(self.env["integration.sync.exception"].search([("event_id", "=", event.id)]))
+        self.assertFalse(self.env["integration.catalog.item"].search([]) or self.env["integration.receipt"].search([]))
+
+    def test_odd_values_are_kept_and_named_never_a_crash(self):
+        _e, item = self.upsert(
+            self.product(
+                weight_kg=True, pack={"carton": "1e308", "pallet": float("nan")}, dimensions_cm={"length": [1]}
+            )
+        )
+        self.assertEqual(item.state, "variants_assigned")
+        self.assertIn("unit weight (kg) 'True' is not a number", item.missing)
+        self.assertIn("units per carton 1e308 is more than any pack holds", item.missing)
+        _e, receipt = self.expect(
+            "PO-ODD", [{"id": "1", "sku": "MUG-001", "quantity": 1e308}, {"id": "2", "quantity": 3}]
+        )
+        self.assertEqual(receipt.state, "on_hold")
+        self.assertIn("is more than any line the hub takes", receipt.validation_problems)
+        self.assertIn("line 2 names no product (send its sku or barcode)", receipt.validation_problems)

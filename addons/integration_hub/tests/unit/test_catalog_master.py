@@ -168,3 +168,9 @@ def test_catalog_csv_rows_make_products_and_variants():
     assert M.pack_problems(M.parse_product(mug_doc)) == []
     assert rejected[0][0] == 5 and "scientific notation" in rejected[0][1]
     assert [line for line, _reason in rejected[1:]] == [6, 7] and "conflict" in rejected[1][1]
+
+
+def test_a_product_with_more_variants_than_odoo_generates_is_refused():
+    attributes = [{"name": name, "values": [str(n) for n in range(11)]} for name in ("A", "B", "C")]
+    with pytest.raises(PayloadError, match="more than 1,000 variants"):
+        M.parse_product({"id": "P-1", "name": "Too many", "attributes": attributes})
