@@ -129,7 +129,7 @@ class IntegrationReceiptConfirmation(models.Model):
         return {
             "reference": self.external_id,
             "status": "received",
-            "received_at": fields.Datetime.to_string(self.received_at) + "Z",
+            "received_at": self.received_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
             "supplier": {"id": self.supplier_ref or "", "name": self.supplier_name or ""},
             "lines": [line_data(line) for line in lines],
             "unexpected": [line_data(line) for line in self.line_ids - lines],
