@@ -14,8 +14,8 @@ class IntegrationChannelInbound(models.Model):
         help="A received line may differ from the expected quantity (over, short or damaged) by this share of it "
         "without an exception. 0: every difference opens one.",
     )
-    catalog_item_count = fields.Integer(compute="_compute_inbound_counts")
-    receipt_count = fields.Integer(compute="_compute_inbound_counts")
+    catalog_item_count = fields.Integer(string="Catalog products", compute="_compute_inbound_counts")
+    receipt_count = fields.Integer(string="Expected receipts", compute="_compute_inbound_counts")
 
     @api.constrains("receipt_tolerance_pct")
     def _check_receipt_tolerance(self):

@@ -75,13 +75,15 @@ class IntegrationReceipt(models.Model):
     picking_ids = fields.One2many(
         "stock.picking", "integration_receipt_id", string="Transfers", readonly=True, groups="stock.group_stock_user"
     )
-    picking_count = fields.Integer(compute="_compute_picking_count", groups="stock.group_stock_user")
+    picking_count = fields.Integer(
+        string="Transfers", compute="_compute_picking_count", groups="stock.group_stock_user"
+    )
     document_data = fields.Text(string="Document as applied", readonly=True)
     validation_problems = fields.Text(string="Why it is held", readonly=True)
     arrival_registered_by_id = fields.Many2one("res.users", string="Arrival registered by", readonly=True)
-    arrived_at = fields.Datetime(readonly=True)
-    received_at = fields.Datetime(readonly=True)
-    confirmed_at = fields.Datetime(readonly=True)
+    arrived_at = fields.Datetime(string="Arrived at", readonly=True)
+    received_at = fields.Datetime(string="Received at", readonly=True)
+    confirmed_at = fields.Datetime(string="Confirmed at", readonly=True)
     tolerance_pct = fields.Float(string="Tolerance applied (%)", readonly=True)
     beyond_tolerance = fields.Boolean(
         string="Differences beyond tolerance", readonly=True, help="Over, short, damaged or unexpected items."

@@ -38,7 +38,7 @@ class IntegrationReceiptLine(models.Model):
     external_line_id = fields.Char(string="Line id", readonly=True)
     sku = fields.Char(string="SKU as sent", readonly=True)
     barcode = fields.Char(string="Barcode as sent", readonly=True)
-    quantity_sent = fields.Char(readonly=True)
+    quantity_sent = fields.Char(string="Quantity as sent", readonly=True)
     quantity_expected = fields.Float(string="Expected", readonly=True, digits="Product Unit of Measure")
     lot = fields.Char(string="Lot", readonly=True)
     expiry = fields.Date(readonly=True)
@@ -65,7 +65,7 @@ class IntegrationReceiptLine(models.Model):
     )
     difference = fields.Float(readonly=True, digits="Product Unit of Measure", help="Received and damaged − expected.")
     result = fields.Selection(F.RESULTS, readonly=True)
-    beyond_tolerance = fields.Boolean(readonly=True)
+    beyond_tolerance = fields.Boolean(string="Beyond tolerance", readonly=True)
 
     def _code(self):
         return self.sku or self.barcode or self.product_id.default_code or self.product_id.display_name
