@@ -76,7 +76,7 @@ class IntegrationReceipt(models.Model):
         "stock.picking", "integration_receipt_id", string="Transfers", readonly=True, groups="stock.group_stock_user"
     )
     picking_count = fields.Integer(
-        string="Transfers", compute="_compute_picking_count", groups="stock.group_stock_user"
+        string="Number of transfers", compute="_compute_picking_count", groups="stock.group_stock_user"
     )
     document_data = fields.Text(string="Document as applied", readonly=True)
     validation_problems = fields.Text(string="Why it is held", readonly=True)
