@@ -402,10 +402,25 @@ class IntegrationCatalogSync(models.Model):
                 sync(master)
 
     def _sync_definition(self, master):
-        """The Odoo product itself: created once for the owner's company, then only its name follows."""
+        """The Odoo product itself: created once for the owner's company (or the warehouse's existing product
+        with that SKU adopted), then only its name follows."""
         if self.product_tmpl_id:
             if self.product_tmpl_id.name != master.name:
                 self.product_tmpl_id.sudo().name = master.name
+            return
+        adopted = self._adoptable_template(master)
+        if adopted:
+            self._hub_write({"product_tmpl_id": adopted.id})
+            if adopted.name != master.name:
+                adopted.sudo().name = master.name
+            self._hub_note(
+                self.env._(
+                    "The warehouse's product %(product)s has this SKU: it is kept, and its master comes from "
+                    "%(owner)s from now on (never a second product).",
+                    product=adopted.display_name,
+                    owner=self.channel_id.name,
+                )
+            )
             return
         template = (
             self.env["product.template"]
@@ -421,6 +436,27 @@ class IntegrationCatalogSync(models.Model):
             )
         )
         self._hub_write({"product_tmpl_id": template.id})
+
+    def _adoptable_template(self, master):
+        """The product the warehouse kept before the owner took the catalog over: a simple product (one variant,
+        no kit) whose internal reference is the master's SKU and that no catalog product stands for yet."""
+        Template = self.env["product.template"]
+        if master.attributes or master.is_kit or not master.sku:
+            return Template
+        products = (
+            self.env["product.product"]
+            .sudo()
+            .with_context(active_test=False)
+            .search([("default_code", "=", master.sku), ("company_id", "in", [self.company_id.id, False])])
+        )
+        template = products.product_tmpl_id
+        if len(products) != 1 or len(template.with_context(active_test=False).product_variant_ids) != 1:
+            return Template
+        if self.sudo().search_count([("product_tmpl_id", "=", template.id), ("id", "!=", self.id)]):
+            return Template
+        if self.env["mrp.bom"].sudo().search_count([("product_tmpl_id", "=", template.id), ("type", "=", "phantom")]):
+            return Template  # the warehouse's own kit: its BoM is not the owner's to rewrite
+        return template
 
     def _sync_variants(self, master):
         """Attributes and values on the template, each owner's variant on its Odoo variant, with its SKU.

@@ -38,9 +38,9 @@ class TestCatalogLifecycle(InboundCase):
         self.assertIn("no variants where attributes are declared (Polo size: S, M, L)", shirt.missing)
         self.assertTrue(self.exceptions_of(shirt, "catalog_incomplete"))
 
-        _e, taken = self.upsert(self.product(id="G-2", sku="MUG-001", barcode=""))
+        _e, taken = self.upsert(self.product(id="G-2", sku="TSHIRT-S", barcode=""))
         self.assertEqual(taken.state, "defined")
-        self.assertIn("SKU MUG-001 is already used by another product: [MUG-001] Mug", taken.missing)
+        self.assertIn("SKU TSHIRT-S is already used by another product: [TSHIRT-S] T-shirt (S)", taken.missing)
         self.assertFalse(taken.product_tmpl_id.product_variant_id.default_code, "no SKU written before its step")
 
         _e, no_pack = self.upsert(self.product(id="G-3", sku="G-3", barcode="", pack={"inner": 6}, weight_kg=None))
@@ -80,6 +80,19 @@ class TestCatalogLifecycle(InboundCase):
             (bom.type, bom.bom_line_ids.product_id), ("phantom", no_barcode.product_tmpl_id.product_variant_id)
         )
         self.assertFalse(gift.product_tmpl_id.is_storable, "a kit has no stock of its own")
+
+    def test_the_warehouses_existing_product_with_the_sku_is_adopted_not_doubled(self):
+        products_before = self.env["product.product"].search_count([])
+        _e, item = self.upsert(self.product(id="P-MUG", name="Mug 33 cl", sku="MUG-001", barcode="8400000000017"))
+        self.assertEqual((item.state, item.product_tmpl_id), ("ready", self.mug.product_tmpl_id))
+        self.assertEqual(self.env["product.product"].search_count([]), products_before)
+        self.assertEqual((self.mug.name, self.mug.barcode), ("Mug 33 cl", "8400000000017"))
+        self.assertIn("is kept, and its master comes from Client ERP", str(item.message_ids.mapped("body")))
+        _e, kit = self.upsert(
+            {"id": "P-KIT", "name": "Gift box", "sku": "KIT-GIFT", "components": [{"sku": "MUG-001"}]}
+        )
+        self.assertEqual(kit.state, "defined", "the warehouse's own kit keeps its BoM: not adopted")
+        self.assertIn("SKU KIT-GIFT is already used by another product", kit.missing)
 
     def test_nobody_moves_a_product_past_its_guard_or_forces_a_step(self):
         _e, item = self.upsert(self.product(barcode=""))
