@@ -131,6 +131,15 @@ class TestReceivingUnderBothCodes(InboundCase):
         )
         self.assertEqual(receipt.picking_ids.move_ids.product_id, self.bowl, "routed to the same physical stock")
         self.assertIn("Lines received under another code", str(receipt.message_ids.mapped("body")))
+        self.receive(receipt)
+        self.assertEqual(receipt.state, "received")
+        self.assertEqual(self.bowl.with_context(location=self.warehouse.lot_stock_id.id).qty_available, 30)
+        lines = receipt._confirmation_payload()["lines"]
+        self.assertEqual(
+            [(line["sku"], line["product_sku"], line["received"]) for line in lines],
+            [("BOWL-1", "BOWL-15", 24), ("8400000000055", "BOWL-15", 6)],
+            "the owner is answered in the codes it sent, with the new one beside them",
+        )
 
     def test_after_the_window_a_retired_sku_holds_and_a_legacy_barcode_warns(self):
         with freeze_time("2026-12-05"):
@@ -143,6 +152,10 @@ class TestReceivingUnderBothCodes(InboundCase):
         self.assertEqual(warned.state, "expected")
         self.assertEqual(warned.line_ids.resolution, "legacy_barcode")
         self.assertEqual(warned.line_ids.resolution_note, "legacy barcode 8400000000055: use 8400000000109")
+        self.receive(warned)
+        self.assertEqual((warned.state, warned.line_ids.quantity_received), ("received", 24))
+        self.assertEqual(self.bowl.with_context(location=self.warehouse.lot_stock_id.id).qty_available, 24)
+        self.assertFalse(held.picking_ids, "nothing is received under a retired SKU")
 
     def test_a_scanned_code_is_checked_against_active_and_legacy_codes(self):
         """Odoo's product lookup on a receipt line (what a scanner types) knows the hub's old codes."""
