@@ -48,7 +48,9 @@ from . import (
 from . import (
     integration_catalog_item,
     integration_catalog_variant,
-    integration_catalog_sync,
+    integration_catalog_intake,
+    integration_catalog_locked_pack,
+    integration_catalog_product_sync,
     integration_receipt,
     integration_receipt_line,
     integration_receipt_intake,

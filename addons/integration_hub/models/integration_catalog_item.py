@@ -14,8 +14,9 @@ class IntegrationCatalogItem(models.Model):
 
     The owner's master is kept as last accepted (``master_data``, the document of lib/catalog_master.py);
     each step of lib/catalog_states.py writes the part it checked onto Odoo's own product (see
-    integration_catalog_sync.py). Only a product that is ready for receiving may appear on an expected
-    receipt or be published (seed, "Object ownership: SKU/Catalog").
+    integration_catalog_product_sync.py; the owner's messages: integration_catalog_intake.py). Only a
+    product that is ready for receiving may appear on an expected receipt or be published (seed,
+    "Object ownership: SKU/Catalog").
     """
 
     _name = "integration.catalog.item"
