@@ -54,6 +54,7 @@ from . import (
     integration_receipt,
     integration_receipt_line,
     integration_receipt_intake,
+    integration_receipt_transfer,
     integration_receipt_confirmation,
     integration_channel_inbound,
     integration_sync_exception_inbound,
