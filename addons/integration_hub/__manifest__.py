@@ -9,10 +9,11 @@
     "license": "LGPL-3",
     "application": True,
     "depends": ["mail", "sale_stock", "sale_mrp", "stock_account", "stock_delivery", "mrp", "phone_validation"],
-    "external_dependencies": {"python": ["cryptography", "phonenumbers", "requests"]},
+    "external_dependencies": {"python": ["cryptography", "phonenumbers", "requests", "python-stdnum"]},
     "data": [
         "security/integration_hub_security.xml",
         "security/ir.model.access.csv",
+        "security/integration_hub_inbound_security.xml",
         "data/ir_cron_data.xml",
         "data/mail_activity_type_data.xml",
         "data/integration_service_level_data.xml",
@@ -33,6 +34,10 @@
         "wizards/integration_exception_decision_views.xml",
         "wizards/integration_order_wizards_views.xml",
         "views/integration_hub_menus.xml",
+        "views/integration_catalog_views.xml",
+        "views/integration_receipt_views.xml",
+        "views/integration_inbound_views.xml",
+        "views/integration_inbound_menus.xml",
     ],
     "demo": ["demo/integration_hub_demo.xml"],
     "assets": {

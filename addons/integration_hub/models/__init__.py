@@ -43,3 +43,26 @@ from . import (
     integration_demo,
     res_config_settings,
 )
+
+# The catalog and the inbound side (issue 19): the product master from its owner, expected receipts.
+from . import (
+    integration_catalog_item,
+    integration_catalog_variant,
+    integration_catalog_intake,
+    integration_catalog_locked_pack,
+    integration_catalog_product_sync,
+    integration_receipt,
+    integration_receipt_line,
+    integration_receipt_intake,
+    integration_receipt_transfer,
+    integration_receipt_confirmation,
+    integration_channel_inbound,
+    integration_sync_exception_inbound,
+    integration_job_inbound,
+    integration_event_inbound_handlers,
+    integration_adapter_inbound,
+    product_product,
+    product_packaging,
+    mrp_bom,
+    stock_picking_receipt,
+)

@@ -17,6 +17,8 @@ GENERIC_EVENT_TYPES = (
     "return.created",
     "return.updated",
     "inventory.reported",
+    "product.upserted",
+    "receipt.expected",
 )
 
 

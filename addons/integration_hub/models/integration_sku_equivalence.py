@@ -117,9 +117,11 @@ class IntegrationSkuEquivalence(models.Model):
         """Map codes as sent to products, in three queries whatever the number of codes.
 
         Returns {code: {"product_id", "how", "warning"}} or {code: {"problem"}}:
-        direct internal reference or barcode first, then equivalences.
+        direct internal reference or barcode first, then equivalences. Without a channel (a scan in
+        Odoo's own screens) the equivalences valid on every channel of the current company apply.
         """
         day = day or fields.Date.context_today(self)
+        company = channel.company_id or self.env.company
         codes = {code for code in codes if code}
         result = {}
         if not codes:
@@ -129,7 +131,7 @@ class IntegrationSkuEquivalence(models.Model):
                 "|",
                 ("default_code", "in", list(codes)),
                 ("barcode", "in", list(codes)),
-                ("company_id", "in", [channel.company_id.id, False]),
+                ("company_id", "in", [company.id, False]),
             ],
             ["default_code", "barcode"],
         )
@@ -149,7 +151,7 @@ class IntegrationSkuEquivalence(models.Model):
                 [
                     ("old_code", "in", list(remaining)),
                     ("channel_id", "in", [channel.id, False]),
-                    ("company_id", "in", [channel.company_id.id, False]),
+                    ("company_id", "in", [company.id, False]),
                 ]
             )
             # a channel-specific equivalence wins over a global one

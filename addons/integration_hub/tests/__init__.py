@@ -1,8 +1,12 @@
 from . import (
     test_audit_log,
+    test_catalog,
     test_channel,
     test_csv_files,
     test_exception,
+    test_inbound,
+    test_inbound_roles,
+    test_inbound_tour,
     test_inbox,
     test_inventory,
     test_order_concurrency,

@@ -8,3 +8,4 @@ from . import (
     integration_return_wizards,
 )
 from . import integration_shipping_method_map
+from . import integration_inbound_imports
