@@ -52,7 +52,9 @@ class OrderLine:
     ``ships``: False for a line that is not goods to send (a tip, a digital gift card): the hub keeps
     it with its price and never picks, reserves or holds it. ``fulfilled_by``: the location or
     fulfillment service that ships the line instead of this warehouse ("" = this warehouse).
-    ``variant_id``: the channel's own product/variant id, used to resolve a line whose SKU is empty.
+    ``variant_id``: the channel's own product/variant id, used to resolve a line whose SKU is empty;
+    ``parent_id``: the channel's product the variant belongs to, when its API needs both (kept with the
+    listing the hub learns from the line).
     """
 
     external_id: str
@@ -64,6 +66,7 @@ class OrderLine:
     ships: bool = True
     fulfilled_by: str = ""
     variant_id: str = ""
+    parent_id: str = ""
 
 
 @dataclass
@@ -112,6 +115,7 @@ def parse_order(data):
                 ships=_flag(line.get("ships"), default=True),
                 fulfilled_by=_text(line.get("fulfilled_by")),
                 variant_id=_text(line.get("variant_id")),
+                parent_id=_text(line.get("parent_id")),
             )
         )
     customer = data.get("customer") if isinstance(data.get("customer"), dict) else {}
