@@ -1,91 +1,34 @@
-"""The Admin GraphQL documents the adapter sends (shopify.dev/docs/api/admin-graphql)."""
+"""The Admin GraphQL documents of ``shopify.graphql``, each with the fragments it spreads."""
 
-# Line items read with each order. Every order of a page is priced at this many lines, so a larger
-# first page would shrink the orders page to a handful (max query cost 1000); an order with more
-# lines says so (pageInfo.hasNextPage) and the rest is read by cursor (LINE_ITEMS_PAGE per query).
-LINE_ITEMS_PER_ORDER = 50
-LINE_ITEMS_PAGE = 250
-LINE_FIELDS = (
-    "id title sku quantity currentQuantity variant { id } requiresShipping isGiftCard "
-    "originalUnitPriceSet { shopMoney { amount } }"
+import re
+from pathlib import Path
+
+LINE_ITEMS_PAGE = 250  # the remaining line items of one order, per query
+_SOURCE = re.sub(r"(?m)^#.*\n", "", Path(__file__).with_name("shopify.graphql").read_text())
+_DEFINITIONS = {
+    re.match(r"(?:query|mutation|fragment) (\w+)", block).group(1): block.strip()
+    for block in re.split(r"\n(?=query |mutation |fragment )", "\n" + _SOURCE)
+    if block.strip()
+}
+
+
+def document(name):
+    """The operation ``name`` followed by every fragment it needs (fragments may spread fragments)."""
+    needed, todo = [], [name]
+    while todo:
+        current = todo.pop()
+        if current not in needed:
+            needed.append(current)
+            todo += re.findall(r"\.\.\.(\w+)", _DEFINITIONS[current])
+    return "\n\n".join(_DEFINITIONS[part] for part in needed)
+
+
+ORDERS, ORDER, ORDER_LINES = document("HubOrders"), document("HubOrder"), document("HubOrderLines")
+SHOP, WEBHOOKS, VARIANTS = document("HubShop"), document("HubWebhooks"), document("HubVariants")
+WEBHOOK_CREATE, WEBHOOK_UPDATE = document("HubWebhookCreate"), document("HubWebhookUpdate")
+INVENTORY_SET = document("HubInventorySet")
+INVENTORY_SET_KEYED = INVENTORY_SET.replace("Input!)", "Input!, $key: String!)").replace(
+    "(input: $input)", "(input: $input) @idempotent(key: $key)"
 )
-ORDER_FIELDS = f"""
-  id legacyResourceId name createdAt updatedAt cancelledAt cancelReason displayFinancialStatus
-  email phone note tags
-  customer {{ firstName lastName email phone }}
-  shippingAddress {{ name company address1 address2 zip city provinceCode countryCodeV2 phone }}
-  shippingLines(first: 5) {{ nodes {{ title code }} }}
-  lineItems(first: {LINE_ITEMS_PER_ORDER}) {{ pageInfo {{ hasNextPage endCursor }} nodes {{ {LINE_FIELDS} }} }}
-"""
-ORDER_LINES = f"""
-query HubOrderLines($id: ID!, $first: Int!, $after: String) {{
-  order(id: $id) {{
-    lineItems(first: $first, after: $after) {{ pageInfo {{ hasNextPage endCursor }} nodes {{ {LINE_FIELDS} }} }}
-  }}
-}}"""
-ORDERS = f"""
-query HubOrders($first: Int!, $after: String, $query: String) {{
-  orders(first: $first, after: $after, query: $query, sortKey: UPDATED_AT) {{
-    pageInfo {{ hasNextPage endCursor }}
-    nodes {{ {ORDER_FIELDS} }}
-  }}
-}}"""
-ORDER = f"query HubOrder($id: ID!) {{ order(id: $id) {{ {ORDER_FIELDS} }} }}"
-SHOP = "query HubShop { shop { name myshopifyDomain } }"
-WEBHOOKS = """
-query HubWebhooks($first: Int!, $after: String) {
-  webhookSubscriptions(first: $first, after: $after) { pageInfo { hasNextPage endCursor } nodes { id topic uri } }
-}"""
-WEBHOOK_CREATE = """
-mutation HubWebhookCreate($topic: WebhookSubscriptionTopic!, $sub: WebhookSubscriptionInput!) {
-  webhookSubscriptionCreate(topic: $topic, webhookSubscription: $sub) {
-    webhookSubscription { id topic uri } userErrors { field message }
-  }
-}"""
-WEBHOOK_UPDATE = """
-mutation HubWebhookUpdate($id: ID!, $sub: WebhookSubscriptionInput!) {
-  webhookSubscriptionUpdate(id: $id, webhookSubscription: $sub) {
-    webhookSubscription { id topic uri } userErrors { field message }
-  }
-}"""
-VARIANTS = """
-query HubVariants($first: Int!, $after: String, $query: String) {
-  productVariants(first: $first, after: $after, query: $query) {
-    pageInfo { hasNextPage endCursor }
-    nodes { id sku displayName inventoryItem { id } }
-  }
-}"""
-# %s: the @idempotent directive where the API version takes it
-INVENTORY_SET = """
-mutation HubInventorySet($input: InventorySetQuantitiesInput!%s) {
-  inventorySetQuantities(input: $input)%s { inventoryAdjustmentGroup { id } userErrors { field message code } }
-}"""
-FULFILLMENT_ORDERS = """
-query HubFulfillmentOrders($id: ID!) {
-  order(id: $id) {
-    id
-    fulfillments(first: 50) { id status trackingInfo { number company url } }
-    fulfillmentOrders(first: 20) {
-      nodes {
-        id status assignedLocation { name location { id } }
-        lineItems(first: 100) { nodes { id remainingQuantity lineItem { id } } }
-      }
-    }
-  }
-}"""
-FULFILLMENT_CREATE = """
-mutation HubFulfillmentCreate($fulfillment: FulfillmentInput!) {
-  fulfillmentCreate(fulfillment: $fulfillment) {
-    fulfillment { id status trackingInfo { number company url } } userErrors { field message }
-  }
-}"""
-TRACKING_UPDATE = """
-mutation HubTrackingUpdate($id: ID!, $tracking: FulfillmentTrackingInput!, $notify: Boolean) {
-  fulfillmentTrackingInfoUpdate(fulfillmentId: $id, trackingInfoInput: $tracking, notifyCustomer: $notify) {
-    fulfillment { id trackingInfo { number company url } } userErrors { field message }
-  }
-}"""
-TAGS_ADD = """
-mutation HubTagsAdd($id: ID!, $tags: [String!]!) {
-  tagsAdd(id: $id, tags: $tags) { node { id } userErrors { field message } }
-}"""
+FULFILLMENT_ORDERS, FULFILLMENT_CREATE = document("HubFulfillmentOrders"), document("HubFulfillmentCreate")
+TRACKING_UPDATE, TAGS_ADD = document("HubTrackingUpdate"), document("HubTagsAdd")

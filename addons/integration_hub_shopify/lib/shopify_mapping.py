@@ -54,6 +54,10 @@ def _text(value):
     return "" if value is None else str(value).strip()
 
 
+def full_name(party):
+    return " ".join(part for part in (_text(party.get("first_name")), _text(party.get("last_name"))) if part)
+
+
 def _tags(value):
     if isinstance(value, (list, tuple)):
         return [_text(tag) for tag in value if _text(tag)]
@@ -117,10 +121,7 @@ def to_generic_order(order, assignments=None):
     customer = order.get("customer") if isinstance(order.get("customer"), dict) else {}
     # The order's phone first, else the shipping address's phone (the carrier calls it).
     phone = _text(order.get("phone")) or _text(address.get("phone")) or _text(customer.get("phone"))
-    customer_name = " ".join(p for p in (_text(customer.get("first_name")), _text(customer.get("last_name"))) if p)
-    ship_name = _text(address.get("name")) or " ".join(
-        p for p in (_text(address.get("first_name")), _text(address.get("last_name"))) if p
-    )
+    customer_name, ship_name = full_name(customer), _text(address.get("name")) or full_name(address)
     lines = []
     for line in order.get("line_items") or []:
         if not isinstance(line, dict):
@@ -179,8 +180,8 @@ def _nodes(connection):
 
 def rest_order_from_graphql(node):
     """A GraphQL Order node (fields of ``ORDER_FIELDS``) in the REST webhook shape."""
-    address = node.get("shippingAddress") or {}
-    customer = node.get("customer") or {}
+    address, customer = node.get("shippingAddress") or {}, node.get("customer") or {}
+    same = ("name", "company", "address1", "address2", "zip", "city", "phone")
     return {
         "id": int(legacy_id(node.get("legacyResourceId") or node.get("id"))),
         "admin_graphql_api_id": node.get("id"),
@@ -194,30 +195,19 @@ def rest_order_from_graphql(node):
         "phone": node.get("phone"),
         "note": node.get("note"),
         "tags": ", ".join(node.get("tags") or []),
-        "customer": {
+        "customer": customer
+        and {
             "first_name": customer.get("firstName"),
             "last_name": customer.get("lastName"),
-            "email": customer.get("email"),
-            "phone": customer.get("phone"),
-        }
-        if customer
-        else None,
-        "shipping_address": {
-            "name": address.get("name"),
-            "company": address.get("company"),
-            "address1": address.get("address1"),
-            "address2": address.get("address2"),
-            "zip": address.get("zip"),
-            "city": address.get("city"),
+            **_pick(customer, "email", "phone"),
+        },
+        "shipping_address": address
+        and {
+            **_pick(address, *same),
             "province_code": address.get("provinceCode"),
             "country_code": address.get("countryCodeV2"),
-            "phone": address.get("phone"),
-        }
-        if address
-        else None,
-        "shipping_lines": [
-            {"title": line.get("title"), "code": line.get("code")} for line in _nodes(node.get("shippingLines"))
-        ],
+        },
+        "shipping_lines": [_pick(line, "title", "code") for line in _nodes(node.get("shippingLines"))],
         "line_items": [
             {
                 "id": int(legacy_id(line.get("id"))),
@@ -233,6 +223,10 @@ def rest_order_from_graphql(node):
             for line in _nodes(node.get("lineItems"))
         ],
     }
+
+
+def _pick(mapping, *keys):
+    return {key: mapping.get(key) for key in keys}
 
 
 RESTOCKED_TYPES = ("return", "legacy_restock")

@@ -43,19 +43,10 @@ class IntegrationAdapterShopify(models.AbstractModel):
     _inherit = "integration.adapter"
     _description = "Shopify adapter"
 
+    # in: webhooks, the order poll, refunds; out: inventory, fulfillment, tracking, status tags
     _capabilities = frozenset(
-        {
-            C.WEBHOOKS,
-            C.POLL_ORDERS,
-            C.RETURNS_IN,
-            C.CATALOG,
-            C.INVENTORY,
-            C.FULFILLMENT,
-            C.TRACKING,
-            C.ORDER_STATUS,
-            C.CONNECTION_TEST,
-            C.WEBHOOK_REGISTRATION,
-        }
+        (C.WEBHOOKS, C.POLL_ORDERS, C.RETURNS_IN, C.CATALOG, C.INVENTORY, C.FULFILLMENT, C.TRACKING, C.ORDER_STATUS)
+        + (C.CONNECTION_TEST, C.WEBHOOK_REGISTRATION)
     )
 
     @api.model
@@ -200,15 +191,9 @@ class IntegrationAdapterShopify(models.AbstractModel):
             return True
         if not page.get("endCursor"):
             return False
+        path, size = ["order", "lineItems"], Q.LINE_ITEMS_PAGE
         more = list(
-            client.paginate(
-                Q.ORDER_LINES,
-                {"id": node["id"]},
-                ["order", "lineItems"],
-                page_size=Q.LINE_ITEMS_PAGE,
-                what="Order line items",
-                after=page["endCursor"],
-            )
+            client.paginate(Q.ORDER_LINES, {"id": node["id"]}, path, size, what="Lines", after=page["endCursor"])
         )
         if not more:  # the order vanished meanwhile
             return False
@@ -250,9 +235,10 @@ class IntegrationAdapterShopify(models.AbstractModel):
 
     @staticmethod
     def _listing(node):
+        item = (node.get("inventoryItem") or {}).get("id")
         return {
             "external_id": M.legacy_id(node["id"]),
-            "external_ref": (node.get("inventoryItem") or {}).get("id"),
+            "external_ref": item,
             "sku": node.get("sku"),
             "name": node.get("displayName"),
         }
@@ -260,12 +246,12 @@ class IntegrationAdapterShopify(models.AbstractModel):
     @api.model
     def _test_connection(self, channel):
         shop = self._client(channel).execute(Q.SHOP, what="Shop query").get("shop") or {}
-        return _(
-            "Shop '%(name)s' (%(domain)s), API %(version)s.",
-            name=shop.get("name"),
-            domain=shop.get("myshopifyDomain"),
-            version=channel.shopify_api_version,
-        )
+        text = _("Shop '%(name)s' (%(domain)s), API %(version)s.")
+        return text % {
+            "name": shop.get("name"),
+            "domain": shop.get("myshopifyDomain"),
+            "version": channel.shopify_api_version,
+        }
 
     @api.model
     def _webhook_topics(self, channel):
@@ -296,20 +282,13 @@ class IntegrationAdapterShopify(models.AbstractModel):
         location = channel.shopify_location_ids.filtered(lambda row: row.warehouse_id == channel.warehouse_id)[:1]
         if not location:
             raise PermanentError(_("Channel '%s' maps no Shopify location to its warehouse.", channel.name))
-        client = self._client(channel)
-        listings, refused = self.env["integration.external.id"]._to_push(
-            channel,
-            quantities,
-            lambda skus: self._variants(client, skus),
-            _("no Shopify product variant has this SKU"),
-            "external_ref",
-        )
-        skus = sorted(listings)
+        client, unknown = self._client(channel), _("no Shopify product variant has this SKU")
+        Listing, lookup = self.env["integration.external.id"], lambda skus: self._variants(client, skus)
+        listings, refused = Listing._to_push(channel, quantities, lookup, unknown, "external_ref")
+        skus, location_gid = sorted(listings), M.gid("Location", location.external_id)
         for start in range(0, len(skus), INVENTORY_BATCH):
             batch = skus[start : start + INVENTORY_BATCH]
-            self._set_quantities(
-                client, job, M.gid("Location", location.external_id), batch, quantities, listings, refused
-            )
+            self._set_quantities(client, job, location_gid, batch, quantities, listings, refused)
         return Delivered(_("%s quantities published", len([sku for sku in skus if sku not in refused])), refused)
 
     @api.model
@@ -328,20 +307,17 @@ class IntegrationAdapterShopify(models.AbstractModel):
 
     @api.model
     def _set_quantities(self, client, job, location_gid, batch, quantities, listings, refused):
-        version = job.channel_id.shopify_api_version
+        version, Listing = job.channel_id.shopify_api_version, self.env["integration.external.id"]
         with_key = _version_at_least(version, "2026-01")
         key = str(uuid.uuid5(uuid.NAMESPACE_URL, f"{job.channel_id.id}:{job.idempotency_key}:{batch[0]}:{len(batch)}"))
-        mutation = Q.INVENTORY_SET % ((", $key: String!", " @idempotent(key: $key)") if with_key else ("", ""))
+        mutation = Q.INVENTORY_SET_KEYED if with_key else Q.INVENTORY_SET
         for _attempt in range(2):  # once more without the SKUs Shopify rejected
             todo = [sku for sku in batch if sku not in refused]
             if not todo:
                 return
+            item = {"locationId": location_gid}
             rows = [
-                {
-                    "inventoryItemId": listings[sku].external_ref,
-                    "locationId": location_gid,
-                    "quantity": int(quantities[sku]),
-                }
+                {**item, "inventoryItemId": listings[sku].external_ref, "quantity": int(quantities[sku])}
                 for sku in todo
             ]
             payload = {"name": "available", "reason": "correction", "quantities": rows}
@@ -359,13 +335,10 @@ class IntegrationAdapterShopify(models.AbstractModel):
                 if not named:
                     raise
                 refused.update(named)
-                # resolved again next time (the item may have been recreated)
-                self.env["integration.external.id"].concat(*(listings[sku] for sku in named))._hub_write(
-                    {"external_ref": False}
-                )
+                rows = Listing.concat(*(listings[sku] for sku in named))
+                rows._hub_write({"external_ref": False})  # resolved again next time (the item may be recreated)
                 continue
-            rows = self.env["integration.external.id"].concat(*(listings[sku] for sku in todo))
-            self.env["integration.external.id"]._record_pushed(rows, quantities)
+            Listing._record_pushed(Listing.concat(*(listings[sku] for sku in todo)), quantities)
             return
 
     @staticmethod
@@ -388,8 +361,8 @@ class IntegrationAdapterShopify(models.AbstractModel):
         (shipment, fulfillment order), so a retried job never creates one twice.
         """
         channel, payload = job.channel_id, job._payload()
-        Fulfillment = self.env["integration.external.id"]
-        recorded = Fulfillment._of(channel, "fulfillment", hub_reference=payload["shipment_key"])
+        Fulfillment, key = self.env["integration.external.id"], payload["shipment_key"]
+        recorded = Fulfillment._of(channel, "fulfillment", hub_reference=key)
         if recorded and not all(recorded.mapped("external_ref")):
             return _("already fulfilled")  # recorded from Shopify's fulfillments, not per fulfillment order
         tracking = payload.get("tracking") or {}
@@ -399,14 +372,8 @@ class IntegrationAdapterShopify(models.AbstractModel):
         ours = self._locations(channel)
 
         def record(fulfillment, fulfillment_order_gid):
-            return Fulfillment._remember(
-                channel,
-                "fulfillment",
-                fulfillment["id"],
-                external_ref=fulfillment_order_gid,
-                hub_reference=payload["shipment_key"],
-                order_id=payload["order_id"],
-            )
+            values = {"external_ref": fulfillment_order_gid, "order_id": payload["order_id"]}
+            return Fulfillment._remember(channel, "fulfillment", fulfillment["id"], **values, hub_reference=key)
 
         done = set(recorded.mapped("external_ref"))
         wanted = {str(line["line_id"]): int(line["quantity"]) for line in payload["lines"] if line["quantity"] > 0}
@@ -446,26 +413,19 @@ class IntegrationAdapterShopify(models.AbstractModel):
                     order=payload["order_external_id"],
                 )
             )
-        client = self._client(channel)
-        for fulfillment_order_gid, items in by_fulfillment_order.items():
-            fulfillment_input = {
-                "lineItemsByFulfillmentOrder": [
-                    {"fulfillmentOrderId": fulfillment_order_gid, "fulfillmentOrderLineItems": items}
-                ],
-                "notifyCustomer": bool(channel.shopify_notify_customer),
-                "trackingInfo": {key: tracking.get(key) for key in ("company", "number", "url") if tracking.get(key)},
-            }
-            result = client.mutate(
-                Q.FULFILLMENT_CREATE, {"fulfillment": fulfillment_input}, "fulfillmentCreate", "Create fulfillment"
-            )
-            record(result["fulfillment"], fulfillment_order_gid)
-        self.env["integration.channel.order"].browse(payload["order_id"])._hub_note(
-            _(
-                "Shopify fulfillment created with tracking %(tracking)s (%(count)s fulfillment order(s)).",
-                tracking=tracking.get("number"),
-                count=len(by_fulfillment_order),
-            )
+        client, info = (
+            self._client(channel),
+            {k: tracking.get(k) for k in ("company", "number", "url") if tracking.get(k)},
         )
+        for fulfillment_order_gid, items in by_fulfillment_order.items():
+            group = {"fulfillmentOrderId": fulfillment_order_gid, "fulfillmentOrderLineItems": items}
+            fulfillment = {"lineItemsByFulfillmentOrder": [group], "trackingInfo": info}
+            fulfillment["notifyCustomer"] = bool(channel.shopify_notify_customer)
+            result = client.mutate(Q.FULFILLMENT_CREATE, {"fulfillment": fulfillment}, "fulfillmentCreate", "Fulfil")
+            record(result["fulfillment"], fulfillment_order_gid)
+        note = _("Shopify fulfillment created with tracking %(tracking)s (%(count)s fulfillment order(s)).")
+        order = self.env["integration.channel.order"].browse(payload["order_id"])
+        order._hub_note(note % {"tracking": tracking.get("number"), "count": len(by_fulfillment_order)})
         return _("fulfillment created")
 
     @api.model

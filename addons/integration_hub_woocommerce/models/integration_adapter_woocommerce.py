@@ -24,19 +24,10 @@ class IntegrationAdapterWoocommerce(models.AbstractModel):
     _inherit = "integration.adapter"
     _description = "WooCommerce adapter"
 
+    # in: webhooks, orders and refunds polled; out: stock batches, fulfillment and tracking
     _capabilities = frozenset(
-        {
-            C.WEBHOOKS,
-            C.POLL_ORDERS,
-            C.POLL_RETURNS,
-            C.RETURNS_IN,
-            C.CATALOG,
-            C.INVENTORY,
-            C.FULFILLMENT,
-            C.TRACKING,
-            C.CONNECTION_TEST,
-            C.WEBHOOK_REGISTRATION,
-        }
+        (C.WEBHOOKS, C.POLL_ORDERS, C.POLL_RETURNS, C.RETURNS_IN, C.CATALOG, C.INVENTORY, C.FULFILLMENT, C.TRACKING)
+        + (C.CONNECTION_TEST, C.WEBHOOK_REGISTRATION)
     )
 
     @api.model

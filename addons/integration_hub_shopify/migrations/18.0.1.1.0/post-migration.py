@@ -9,22 +9,14 @@ INSERTS = {
                l.create_date, l.write_date
           FROM integration_shopify_location l JOIN integration_channel c ON c.id = l.channel_id
         ON CONFLICT (channel_id, kind, external_id) DO NOTHING""",
-    # inventory items: the SKU's Shopify item (a second id of its listing) and what was last pushed
+    # inventory items: listings with the SKU's Shopify item as second id, and what was last pushed
     "integration_shopify_inventory_item": """
-        WITH moved AS (
-            UPDATE integration_external_id e SET external_ref = i.inventory_item_gid,
-                   pushed_qty = i.last_pushed_quantity, pushed_at = i.pushed_at,
-                   reported_qty = i.remote_available, reported_at = i.remote_updated_at
-              FROM integration_shopify_inventory_item i
-             WHERE e.channel_id = i.channel_id AND e.kind = 'product' AND e.sku = i.sku AND e.external_ref IS NULL
-            RETURNING i.id)
         INSERT INTO integration_external_id (channel_id, company_id, kind, sku, external_ref, product_id, listed,
                                              source, pushed_qty, pushed_at, reported_qty, reported_at)
         SELECT i.channel_id, c.company_id, 'product', i.sku, i.inventory_item_gid, p.id, p.id IS NOT NULL,
                'sku_match', i.last_pushed_quantity, i.pushed_at, i.remote_available, i.remote_updated_at
           FROM integration_shopify_inventory_item i JOIN integration_channel c ON c.id = i.channel_id
-          LEFT JOIN LATERAL (SELECT id FROM product_product WHERE default_code = i.sku LIMIT 1) p ON true
-         WHERE i.id NOT IN (SELECT id FROM moved)""",
+          LEFT JOIN LATERAL (SELECT id FROM product_product WHERE default_code = i.sku LIMIT 1) p ON true""",
     # fulfillments: one per shipment and fulfillment order, never created twice
     "integration_shopify_fulfillment": """
         INSERT INTO integration_external_id (channel_id, company_id, kind, external_id, external_ref, hub_reference,
