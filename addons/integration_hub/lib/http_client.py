@@ -43,7 +43,6 @@ SECRET_HEADERS = {
     "dhl-api-key",
     "apikey",
     "authtoken",
-    "x-shopify-access-token",
     "cookie",
 }
 # Values remote APIs send back that are secrets too (tokens), whatever their value.
@@ -88,8 +87,8 @@ def redact(text, secrets=()):
     return text
 
 
-def redact_headers(headers):
-    return {key: (REDACTED if key.lower() in SECRET_HEADERS else value) for key, value in (headers or {}).items()}
+def redact_headers(headers, secret_headers=SECRET_HEADERS):
+    return {key: (REDACTED if key.lower() in secret_headers else value) for key, value in (headers or {}).items()}
 
 
 class HttpClient:
@@ -102,6 +101,7 @@ class HttpClient:
     max_wait = 2.0  # seconds a call may wait in-process before it hands over to the caller's backoff
     backoff_seconds = 1.0  # wait before try n+1 when the remote names none: backoff_seconds * n
     default_retry_after = 2.0  # a 429 without Retry-After
+    secret_headers = SECRET_HEADERS  # never logged: a platform adds its own credential headers
 
     def __init__(self, base_url="", secrets=(), log=None, session=None, sleep=None, **settings):
         for key, value in settings.items():
@@ -212,7 +212,7 @@ class HttpClient:
         lines = [
             f"{method} {url} ({note})",
             f"params: {call.get('params') or ''}",
-            f"request headers: {redact_headers(call.get('headers'))}",
+            f"request headers: {redact_headers(call.get('headers'), self.secret_headers)}",
             f"request body: {str(body)[:4000] if body is not None else ''}",
         ]
         if response is not None:
