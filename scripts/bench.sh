@@ -29,7 +29,7 @@ mkdir -p "$RESULTS"
 source "$ROOT/scripts/odoo_server.sh"
 ODOO=("${ODOO_BIN[@]}" "${ODOO_OPTS[@]}")
 
-# --- 1. database: reuse it when the three addons are installed --------------------
+# --- 1. database: reuse it when the four addons are installed --------------------
 prepare_database "$DB" "${BENCH_FRESH:-0}"
 
 # --- 2. the live generic channel BENCH with a known secret, empty inbox --------

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# make test: a fresh database with the three addons, then every test through pytest.
+# make test: a fresh database with the four addons, then every test through pytest.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 ODOO_SRC=${ODOO_SRC:-/opt/odoo}
@@ -9,7 +9,7 @@ VENV=${VENV:-$ROOT/.venv}
 export PATH="$VENV/bin:$PATH"
 CONF=${CONF:-$ROOT/.odoo.conf}
 TEST_DB=${TEST_DB:-integration_hub_test}
-ADDONS=integration_hub,integration_hub_shopify,integration_hub_carriers
+ADDONS=integration_hub,integration_hub_shopify,integration_hub_woocommerce,integration_hub_carriers
 start=$(date +%s)
 
 echo "[hub] Fresh test database $TEST_DB"

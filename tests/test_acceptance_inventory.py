@@ -21,6 +21,7 @@ class TestInventorySyncAcceptance(HubFactoryMixin, CatalogMixin, TransactionCase
         super().setUpClass()
         cls.setup_hub()
         cls.setup_catalog()
+        cls.list_products(cls.channel, cls.mug)  # the shop sells mugs: only what it lists is published
         cls.stock(cls.mug, 12)
         cls.channel.write({"api_base_url": SHOP_URL, "publish_interval_minutes": 15})
 

@@ -22,6 +22,7 @@ class TestReturnFlowAcceptance(HubFactoryMixin, CatalogMixin, HttpCase):
         super().setUpClass()
         cls.setup_hub()
         cls.setup_catalog()
+        cls.list_products(cls.channel, cls.mug)  # the shop sells mugs: only what it lists is published
         cls.stock(cls.mug, 10)
         cls.channel.api_base_url = SHOP_URL
 

@@ -2,7 +2,7 @@
     "name": "Integration Hub",
     "summary": "Operational control point of a 3PL: channels, inbox, outbox, "
     "exceptions and audit for orders, inventory, shipments and returns",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Inventory/Integrations",
     "website": "https://github.com/3pl-spain/integration-hub",
     "author": "3PL Spain",
@@ -25,7 +25,7 @@
         "views/integration_audit_log_views.xml",
         "views/integration_channel_order_views.xml",
         "views/integration_sku_equivalence_views.xml",
-        "views/integration_channel_product_views.xml",
+        "views/integration_external_id_views.xml",
         "views/integration_service_level_views.xml",
         "views/integration_territory_views.xml",
         "views/integration_inventory_views.xml",

@@ -1,7 +1,7 @@
 {
     "name": "Integration Hub - Carriers",
     "summary": "DHL, UPS, DPD and Correos through delivery.carrier, closing shipments only with carrier proof",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Inventory/Delivery",
     "website": "https://github.com/3pl-spain/integration-hub",
     "author": "3PL Spain",

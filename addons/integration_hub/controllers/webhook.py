@@ -2,10 +2,12 @@ import logging
 import random
 import re
 import time
+import urllib.parse
 
 from odoo import SUPERUSER_ID, http
 from odoo.http import request
 
+from ..lib import capabilities as C
 from ..lib import ip_allowlist
 from ..lib.errors import PayloadError, SignatureError
 from ..lib.webhook import headers_to_keep
@@ -101,7 +103,7 @@ class IntegrationWebhookController(http.Controller):
             # paused and draft channels accept nothing; do not reveal which
             return _reply(404, "unknown channel")
         adapter = channel._adapter()
-        if not adapter._accepts_webhooks:
+        if C.WEBHOOKS not in adapter._capabilities:
             return _reply(404, "unknown channel")
 
         remote_ip = request.httprequest.remote_addr
@@ -114,6 +116,9 @@ class IntegrationWebhookController(http.Controller):
         if declared is not None and declared > limit:
             return _rejected(env, channel, 413, f"body larger than {limit} bytes")
         body = request.httprequest.get_data()  # cached: a request Odoo retries reads the same body again
+        if not body and request.httprequest.form:
+            # Odoo parsed a form body before this method ran (e.g. WooCommerce's activation ping): rebuild it
+            body = urllib.parse.urlencode(list(request.httprequest.form.items(multi=True))).encode()
         if len(body) > limit:  # chunked bodies carry no Content-Length
             return _rejected(env, channel, 413, f"body larger than {limit} bytes")
 
@@ -123,6 +128,9 @@ class IntegrationWebhookController(http.Controller):
         except SignatureError as error:
             _logger.warning("Webhook for channel %s refused: %s", channel.code, error)
             return _rejected(env, channel, 401, "invalid signature")
+        if envelope.ping:
+            # the platform checks the URL is alive (e.g. WooCommerce on activation): nothing to store
+            return _reply(200, "pong")
 
         error = None
         event_type = envelope.event_type

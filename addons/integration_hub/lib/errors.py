@@ -21,6 +21,14 @@ class PermanentError(HubError):
     """A failure that retrying cannot fix (bad data, 4xx, no handler)."""
 
 
+class AuthError(PermanentError):
+    """The remote refused our credentials (HTTP 401/403, a revoked token, a missing scope).
+
+    One type for every platform and carrier: retrying cannot help, so the hub parks the channel's
+    outbound work with one exception until an administrator fixes the credentials and resumes it.
+    """
+
+
 class SignatureError(HubError):
     """The webhook is not authentic (bad/missing signature, outside the replay window)."""
 

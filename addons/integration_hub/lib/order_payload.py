@@ -64,7 +64,9 @@ class OrderLine:
     ``ships``: False for a line that is not goods to send (a tip, a digital gift card): the hub keeps
     it with its price and never picks, reserves or holds it. ``fulfilled_by``: the location or
     fulfillment service that ships the line instead of this warehouse ("" = this warehouse).
-    ``variant_id``: the channel's own product/variant id, used to resolve a line whose SKU is empty.
+    ``variant_id``: the channel's own product/variant id, used to resolve a line whose SKU is empty;
+    ``parent_id``: the channel's product the variant belongs to, when its API needs both (kept with the
+    listing the hub learns from the line).
     """
 
     external_id: str
@@ -76,6 +78,7 @@ class OrderLine:
     ships: bool = True
     fulfilled_by: str = ""
     variant_id: str = ""
+    parent_id: str = ""
 
 
 @dataclass
@@ -124,6 +127,7 @@ def parse_order(data):
                 ships=_flag(line.get("ships"), default=True),
                 fulfilled_by=_text(line.get("fulfilled_by")),
                 variant_id=identifier(line.get("variant_id"), f"line {position}'s 'variant_id'"),
+                parent_id=identifier(line.get("parent_id"), f"line {position}'s 'parent_id'"),
             )
         )
     customer = data.get("customer") if isinstance(data.get("customer"), dict) else {}

@@ -1,21 +1,37 @@
-from odoo import api, models
+from odoo import _, api, models
 
-from ..lib.errors import PermanentError, SignatureError
+from ..lib import capabilities as C
+from ..lib import json_document
+from ..lib.errors import PayloadError, PermanentError, SignatureError
 
 
 class IntegrationAdapter(models.AbstractModel):
     """The contract every platform adapter implements (``integration.adapter.<platform>``).
 
-    The hub owns the lifecycle, the inbox, the outbox and the exceptions; an
-    adapter only verifies, maps payloads and talks HTTP.
+    The hub owns the lifecycle, the inbox and the outbox, the polling cron and its cursors, the
+    outbound duties (it queues them from lifecycle events), the paid vocabulary, the parking of a
+    channel whose credentials are refused, the secrets, the HTTP client, the external ids and the
+    exceptions. An adapter only maps payloads and talks to its platform: it declares what it can do
+    in ``_capabilities`` (lib/capabilities.py) and implements the methods of those capabilities.
+    README, "Adding a platform", is the reference.
     """
 
     _name = "integration.adapter"
     _description = "Integration platform adapter (contract)"
 
-    # Does this platform deliver webhooks to the hub endpoint?
-    _accepts_webhooks = False
+    _capabilities = frozenset()
 
+    # --- configuration -------------------------------------------------------------------
+    @api.model
+    def _configuration_problems(self, channel, capability):
+        """What the channel's settings lack for ``capability`` (e.g. "no API base URL"); [] when ready.
+
+        The hub refuses to go live while a switched-on duty lacks its settings, and never queues a
+        message for a duty whose settings are missing.
+        """
+        return []
+
+    # --- inbound --------------------------------------------------------------------------
     @api.model
     def _verify_webhook(self, channel, headers, body):
         """Check authenticity on the raw body; return a WebhookEnvelope or raise SignatureError."""
@@ -23,28 +39,84 @@ class IntegrationAdapter(models.AbstractModel):
 
     @api.model
     def _parse_webhook(self, channel, envelope, body):
-        """Return (event_type, payload dict) or raise PayloadError. Called after verification."""
-        raise PermanentError("this channel does not receive webhooks")
+        """Return (event_type, payload dict) or raise PayloadError. Called after verification.
+
+        By default: a JSON object whose type the envelope named (the platform's topic header).
+        """
+        if not envelope.event_type:
+            raise PayloadError("the webhook names no topic / event type")
+        document = json_document.loads(body)
+        if not isinstance(document, dict):
+            raise PayloadError("the body must be a JSON object")
+        return envelope.event_type, document
 
     @api.model
     def _normalize_event(self, event, payload):
-        """Map a stored event to (hub event type, data) for the hub's handlers."""
+        """Map a stored event to (hub event type, the hub's document) for the hub's handlers.
+
+        Hub types: order.created / order.updated / order.cancelled (the generic order document, with
+        ``financial_status`` in the hub's payment vocabulary, lib/payment_status.py), return.created /
+        return.updated, inventory.reported, channel.revoked (the platform removed our access), noop
+        (nothing for the warehouse: ``{"reason"}``).
+        """
         return event.event_type, payload
 
     @api.model
-    def _fetch_orders(self, channel, cursor):
-        """Poll the platform: return (list of (key, type, payload)), new cursor)."""
-        raise PermanentError(f"platform '{channel.platform}' cannot be polled for orders")
+    def _poll(self, channel, stream, cursor):
+        """One page of ``stream`` (orders, returns, tracking) after ``cursor``: a lib.poll.PollPage."""
+        raise PermanentError(_("platform '%s' cannot be polled", channel.platform))
 
+    @api.model
+    def _fetch_listings(self, channel):
+        """The platform's catalog: [{"external_id", "sku", "name", "data"}] (capability ``catalog``)."""
+        raise PermanentError(_("platform '%s' has no catalog to import", channel.platform))
+
+    # --- outbound -------------------------------------------------------------------------
     @api.model
     def _push(self, job):
-        """Deliver one outbox job; raise RetryableError / PermanentError on failure."""
-        method = getattr(self, f"_push_{job.job_type}", None)
-        if method is None:
-            raise PermanentError(f"platform '{job.channel_id.platform}' has no outbound '{job.job_type}' message")
-        return method(job)
+        """Deliver one outbox job (``_push_<job type>``): see lib/delivery.py for the answers."""
+        if not C.job_capable(self._capabilities, job.job_type):
+            raise PermanentError(
+                _(
+                    "platform '%(platform)s' takes no '%(type)s' message",
+                    platform=job.channel_id.platform,
+                    type=job.job_type,
+                )
+            )
+        return getattr(self, f"_push_{job.job_type}")(job)
 
     @api.model
-    def _acknowledge(self, event):
-        """Tell the platform an event was processed (most platforms need nothing)."""
-        return True
+    def _check(self, job):
+        """Ask the platform about a job it accepted for later (``_check_<job type>``): lib/delivery.py."""
+        method = getattr(self, f"_check_{job.job_type}", None)
+        if method is None:
+            raise PermanentError(
+                _("platform '%s' cannot be asked about a message it accepted", job.channel_id.platform)
+            )
+        return method(job)
+
+    # --- administration ---------------------------------------------------------------------
+    @api.model
+    def _test_connection(self, channel):
+        """Read something harmless; return a sentence for the administrator (capability ``connection_test``)."""
+        raise PermanentError(_("platform '%s' has no connection test", channel.platform))
+
+    @api.model
+    def _webhook_topics(self, channel):
+        """The platform's topics the hub subscribes to (capability ``webhook_registration``)."""
+        return []
+
+    @api.model
+    def _webhook_subscriptions(self, channel):
+        """The platform's subscriptions: [{"id", "topic", "url", "active"}] (the hub compares them)."""
+        raise PermanentError(_("platform '%s' has no webhook subscriptions to register", channel.platform))
+
+    @api.model
+    def _subscribe_webhook(self, channel, topic, url, existing=None):
+        """Create the subscription of ``topic`` to ``url``, or repair / re-activate ``existing`` (a dict above)."""
+        raise PermanentError(_("platform '%s' has no webhook subscriptions to register", channel.platform))
+
+    @api.model
+    def _refresh_access_token(self, channel):
+        """A new short-lived access token: (token, expires_at naive UTC) (capability ``token_refresh``)."""
+        raise PermanentError(_("platform '%s' has no token to refresh", channel.platform))

@@ -3,6 +3,8 @@ import io
 
 from odoo import api, fields, models
 
+from ..lib import capabilities as C
+
 
 def _stamp():
     return fields.Datetime.now().strftime("%Y%m%dT%H%M%SZ")
@@ -22,6 +24,8 @@ class IntegrationAdapterCsv(models.AbstractModel):
     _name = "integration.adapter.csv"
     _inherit = "integration.adapter"
     _description = "CSV file adapter"
+
+    _capabilities = frozenset({C.INVENTORY, C.INVENTORY_SNAPSHOT, C.RECEIPT_STATUS})  # receipts: a file
 
     @api.model
     def _push_inventory(self, job):

@@ -106,7 +106,7 @@ class IntegrationCatalogLockedPack(models.Model):
             )
         )
         channel = self.sudo().channel_id
-        if hasattr(channel._adapter(), "_push_catalog_status"):
+        if channel._takes("catalog_status"):
             self.env["integration.job"].sudo()._enqueue(
                 channel,
                 "catalog_status",

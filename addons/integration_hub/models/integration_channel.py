@@ -1,10 +1,11 @@
 import secrets
 
 from odoo import _, api, fields, models, tools
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tools.translate import LazyTranslate
 
 from ..lib import ip_allowlist
+from .integration_secret_owner import secret_field
 
 WEBHOOK_ROUTE = "/integration_hub/v1/webhooks/"
 
@@ -29,18 +30,11 @@ class IntegrationChannel(models.Model):
 
     _name = "integration.channel"
     _description = "Integration channel"
-    _inherit = ["integration.hub.record", "mail.thread", "mail.activity.mixin"]
+    _inherit = ["integration.hub.record", "integration.secret.owner", "mail.thread", "mail.activity.mixin"]
     _order = "sequence, name"
-    # a new webhook URL only through 'Rotate webhook URL' (audited)
-    _hub_fields = frozenset({"webhook_token"})
-    _hub_fields_hint = _lt("Use 'Rotate webhook URL' (administrators, audited).")
-
-    # Write-only secrets: field name -> label. Platform addons extend the dict.
-    _secret_fields = {
-        "webhook_secret": "Webhook signing secret",
-        "api_key": "API key / token",
-        "api_secret": "API secret / password",
-    }
+    # a new webhook URL only through 'Rotate webhook URL' (audited); outbound resumed only by 'Resume outbound'
+    _hub_fields = frozenset({"webhook_token", "outbound_paused"})
+    _hub_fields_hint = _lt("Use 'Rotate webhook URL' or 'Resume outbound' (administrators).")
 
     name = fields.Char(required=True, tracking=True)
     code = fields.Char(required=True, tracking=True, help="Short stable identifier used in references and file names.")
@@ -90,21 +84,10 @@ class IntegrationChannel(models.Model):
     webhook_max_bytes = fields.Integer(string="Max body size (bytes)", default=2 * 1024 * 1024)
     webhook_tolerance_seconds = fields.Integer(string="Replay window (s)", default=300)
 
-    # --- write-only secrets (see _secret_fields) -------------------------
-    webhook_secret = fields.Char(
-        compute="_compute_secrets", inverse="_inverse_webhook_secret", groups="integration_hub.group_hub_admin"
-    )
-    api_key = fields.Char(
-        compute="_compute_secrets", inverse="_inverse_api_key", groups="integration_hub.group_hub_admin"
-    )
-    api_secret = fields.Char(
-        compute="_compute_secrets", inverse="_inverse_api_secret", groups="integration_hub.group_hub_admin"
-    )
-    secrets_set = fields.Char(
-        compute="_compute_secrets_set",
-        string="Secrets stored",
-        help="Names of the secrets that are set (their values are never shown).",
-    )
+    # --- write-only secrets (integration.secret.owner; platform addons declare theirs the same way) ---
+    webhook_secret = secret_field("Webhook signing secret")
+    api_key = secret_field("API key / token")
+    api_secret = secret_field("API secret / password")
 
     # --- ownership: exactly one owner per object --------------------------
     order_owner = fields.Selection(OWNER_SELECTION, default="channel", required=True, tracking=True)
@@ -208,69 +191,12 @@ class IntegrationChannel(models.Model):
         for channel in self:
             channel.webhook_url = f"{base}{WEBHOOK_ROUTE}{channel.webhook_token}" if channel.webhook_token else False
 
-    def _compute_secrets(self):
-        # Write-only: the value is never read back, whoever asks.
-        for channel in self:
-            for name in self._secret_fields:
-                if name in channel._fields:
-                    channel[name] = False
-
-    def _inverse_secret(self, name):
-        secret_model = self.env["integration.secret"]
-        for channel in self:
-            value = channel[name]
-            if not value:
-                continue  # an empty form field means "keep the current secret"
-            secret_model._store(channel, name, value)
-            self.env["integration.audit.log"]._log(
-                "credential_change",
-                channel,
-                reason=f"{self._secret_fields[name]} set or replaced",
-                after={"secret": name},
-            )
-            channel._hub_note(_("%s was set or replaced.", self._secret_fields[name]))
-
-    def _inverse_webhook_secret(self):
-        self._inverse_secret("webhook_secret")
-
-    def _inverse_api_key(self):
-        self._inverse_secret("api_key")
-
-    def _inverse_api_secret(self):
-        self._inverse_secret("api_secret")
-
-    def _compute_secrets_set(self):
-        rows = (
-            self.env["integration.secret"].sudo().search_read([("channel_id", "in", self.ids)], ["channel_id", "name"])
-        )
-        by_channel = {}
-        for row in rows:
-            by_channel.setdefault(row["channel_id"][0], []).append(self._secret_fields.get(row["name"], row["name"]))
-        for channel in self:
-            channel.secrets_set = ", ".join(sorted(by_channel.get(channel.id, []))) or _("none")
-
-    def _get_secret(self, name):
-        """Plaintext of a secret, for server-side use only. Never log or display it."""
-        self.ensure_one()
-        return self.env["integration.secret"]._reveal(self, name)
-
     def _check_hub_admin(self, what):
         """Administrators of the channels' own companies only (sudo: the hub itself acting, e.g. pausing a
         channel whose app was uninstalled)."""
         if not self.env.su and not self.env.user.has_group("integration_hub.group_hub_admin"):
             raise AccessError(_("Only Integration Hub administrators can %s.", what))
         self._check_hub_reachable()
-
-    def action_clear_secret(self):
-        self._check_hub_admin(_("clear channel secrets"))
-        name = self.env.context.get("secret_name")
-        if name not in self._secret_fields:
-            raise UserError(_("Unknown secret."))
-        for channel in self:
-            self.env["integration.secret"]._store(channel, name, False)
-            self.env["integration.audit.log"]._log("credential_change", channel, reason=f"{name} cleared")
-            channel._hub_note(_("%s was cleared.", self._secret_fields[name]))
-        return True
 
     def _compute_counts(self):
         def count_by(model, domain):
@@ -349,6 +275,7 @@ class IntegrationChannel(models.Model):
     # --- actions ----------------------------------------------------------
     def action_go_live(self):
         self._check_hub_admin(_("put channels live"))
+        self._check_ready_to_go_live()
         self.write({"state": "live"})
         return True
 

@@ -14,6 +14,18 @@ class IntegrationChannelInbound(models.Model):
         help="A received line may differ from the expected quantity (over, short or damaged) by this share of it "
         "without an exception. 0: every difference opens one.",
     )
+    send_receipt_confirmations = fields.Boolean(
+        string="Send receipt confirmations",
+        default=True,
+        tracking=True,
+        help="Once a purchase order / ASN is received: the figures per line (over, short, damaged, unexpected).",
+    )
+    send_catalog_answers = fields.Boolean(
+        string="Answer catalog changes",
+        default=True,
+        tracking=True,
+        help="Tell the catalog owner when a manager keeps a locked pack configuration instead of its change.",
+    )
     catalog_item_count = fields.Integer(string="Catalog products", compute="_compute_inbound_counts")
     receipt_count = fields.Integer(string="Expected receipts", compute="_compute_inbound_counts")
 

@@ -4,7 +4,7 @@ from collections import defaultdict
 from datetime import timedelta
 
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 
 from ..lib import availability as A
 from ..lib import order_states as S
@@ -29,8 +29,11 @@ class IntegrationChannelInventory(models.Model):
 
     # --- availability ----------------------------------------------------------------
     def _publishable_products(self):
+        """The products the channel lists (integration.external.id) that have stock to publish: never the
+        rest of the catalog."""
         self.ensure_one()
-        return self.env["product.product"].search(
+        listed = self.env["integration.external.id"]._listed_products(self)
+        return listed.filtered_domain(
             [
                 ("default_code", "!=", False),
                 ("company_id", "in", [self.company_id.id, False]),
@@ -154,10 +157,17 @@ class IntegrationChannelInventory(models.Model):
 
     # --- publishing ------------------------------------------------------------------
     def _publish_inventory(self, products=None, force=False, reason=None):
-        """Compute, compare with what the channel last got, and queue only the changes."""
+        """Compute, compare with what the channel last got, and queue only the changes.
+
+        Only listed products are ever sent (``products`` is narrowed to them), and nothing is computed
+        for a channel that does not take inventory (see ``_takes``).
+        """
         self.ensure_one()
+        if not self._takes("inventory"):
+            return self.env["integration.job"]
         now = fields.Datetime.now()
-        quantities = self._compute_availability(products)
+        listed = self._publishable_products()
+        quantities = self._compute_availability(listed if products is None else products & listed)
         Level = self.env["integration.inventory.level"].sudo()
         levels = Level._for_products(self, list(quantities))
         changed = {}
@@ -210,8 +220,7 @@ class IntegrationChannelInventory(models.Model):
         now = fields.Datetime.now()
         # a channel that owns inventory is the source of truth: the warehouse never overwrites it
         for channel in self.search([("state", "=", "live"), ("inventory_owner", "=", "warehouse")]):
-            adapter = channel._adapter()
-            if not hasattr(adapter, "_push_inventory"):
+            if not channel._takes("inventory"):
                 continue
             due = channel.last_inventory_publish_at
             if due and due + timedelta(minutes=channel.publish_interval_minutes) > now:
@@ -227,9 +236,8 @@ class IntegrationChannelInventory(models.Model):
                 ("inventory_owner", "=", "warehouse"),
             ]
         )
-        for channel in channels:
-            if hasattr(channel._adapter(), "_push_inventory"):
-                channel._publish_inventory(products, force=True, reason=reason)
+        for channel in channels.filtered(lambda c: c._takes("inventory")):
+            channel._publish_inventory(products, force=True, reason=reason)
 
     def action_publish_inventory_now(self):
         """A manager's 'Publish now': every changed level of these channels, queued at once."""
@@ -237,6 +245,16 @@ class IntegrationChannelInventory(models.Model):
             raise AccessError(_("Only Integration Hub managers can publish inventory by hand."))
         self._check_hub_reachable()
         jobs = self.env["integration.job"]
+        silent = self.filtered(lambda c: not c._takes("inventory"))
+        if silent:
+            raise UserError(
+                _(
+                    "Channel %(channel)s takes no inventory: %(why)s",
+                    channel=silent[0].name,
+                    why="; ".join(silent[0]._configuration_problems())
+                    or _("its platform publishes none, or 'Publish inventory' is switched off"),
+                )
+            )
         for channel in self:
             jobs |= channel._publish_inventory(reason=_("published by hand by %s", self.env.user.name))
         return {

@@ -286,11 +286,12 @@ class IntegrationChannelOrder(models.Model):
                 }
             )
             order._transition(S.DISPATCHED, source_note)
+            order._queue_fulfillment()
 
     def _record_later_shipment(self, pickings, receipt_ref, tracking_number, picked_up_at):
         """A backorder left with the carrier after the order was dispatched: tell the channel (once per shipment).
 
-        The order's own state follows its first shipment; platform adapters extend this to fulfil the lines.
+        The order's own state follows its first shipment; the shipment's own lines are fulfilled.
         """
         for order in self:
             order._hub_note(
@@ -314,6 +315,7 @@ class IntegrationChannelOrder(models.Model):
                 },
                 record=order,
             )
+            order._queue_fulfillment(pickings, tracking_number)
 
     def _apply_carrier_status(self, status, at=None, note=None):
         """Carrier events move a dispatched order forward, never backwards."""

@@ -5,8 +5,6 @@ from odoo.tools import email_normalize, float_compare, plaintext2html
 
 from ..lib import order_states as S
 
-PAID_STATUSES = {"paid"}
-
 
 class IntegrationChannelOrderAllocation(models.Model):
     """Stock allocation through Odoo's own sale orders, and the warehouse's evidence."""
@@ -19,9 +17,13 @@ class IntegrationChannelOrderAllocation(models.Model):
 
     # --- valid to pick ------------------------------------------------------
     def _valid_to_pick_missing(self):
-        """ "Paid" is not "ready to pick": the channel's trigger must be met, and stock must exist."""
-        trigger = self.channel_id.valid_to_pick_trigger
-        if trigger == "paid" and self.financial_status not in PAID_STATUSES:
+        """ "Paid" is not "ready to pick": the channel's trigger must be met, and stock must exist.
+
+        Paid means one of the channel's paid statuses, in the hub's vocabulary (each adapter maps its
+        platform's statuses onto it; lib/payment_status.py).
+        """
+        channel = self.channel_id
+        if channel.valid_to_pick_trigger == "paid" and self.financial_status not in channel._paid_statuses():
             return [_("payment (financial status is '%s')", self.financial_status or _("unknown"))]
         return []
 

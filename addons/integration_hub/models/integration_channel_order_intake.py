@@ -35,6 +35,7 @@ class IntegrationChannelOrderIntake(models.Model):
                 return order
             if order:
                 order._run_pipeline(first_note=received)
+                order._queue_acknowledgement()  # platforms that require one (the channel's switch)
                 return order
             order = self._lock_existing(channel, document.external_id)
             if not order:
@@ -106,8 +107,8 @@ class IntegrationChannelOrderIntake(models.Model):
         A line that needs no shipping is resolved when it can be (to show the product) but an
         unresolved one is no problem: it is never picked.
         """
-        resolutions = self.env["integration.channel.product"]._resolve_lines(
-            channel, [(line.sku, line.variant_id) for line in doc.lines]
+        resolutions = self.env["integration.external.id"]._resolve_lines(
+            channel, [(line.sku, line.variant_id, line.parent_id) for line in doc.lines]
         )
         values = []
         for line, found in zip(doc.lines, resolutions, strict=True):

@@ -9,6 +9,13 @@ class IntegrationChannelDemo(models.Model):
         # Goes through the encrypted store like any admin-entered secret.
         self.browse(channel_ids).webhook_secret = secret
 
+    @api.model
+    def _demo_list_products(self, channel_ids, codes):
+        # what the demo shops sell: only these products' stock is published to them
+        products = self.env["product.product"].search([("default_code", "in", codes)])
+        for channel in self.browse(channel_ids):
+            self.env["integration.external.id"]._list_products(channel, products)
+
 
 class ProductTemplateDemo(models.Model):
     _inherit = "product.template"

@@ -1,17 +1,21 @@
+from collections import defaultdict
+
 from odoo import _, api, fields, models
 
 from ..lib import availability as A
+from ..lib import capabilities as C
 from ..lib.errors import PayloadError
 
 
 class IntegrationChannelSnapshot(models.Model):
-    """The daily CSV snapshot for file channels: sku, on-hand, allocated, available."""
+    """The daily snapshot for file channels: sku, on-hand, allocated, available (their listed products)."""
 
     _inherit = "integration.channel"
 
     @api.model
     def _cron_export_inventory_snapshot(self):
-        for channel in self.search([("state", "=", "live"), ("platform", "=", "csv")]):
+        channels = self.search([("state", "=", "live")])
+        for channel in channels.filtered(lambda c: C.INVENTORY_SNAPSHOT in c._adapter()._capabilities):
             products = channel._publishable_products()
             on_hand, reserved = channel._stock_totals(products.ids)
             available = channel._compute_availability(products)
@@ -25,9 +29,7 @@ class IntegrationChannelSnapshot(models.Model):
                 for product in products.sorted("default_code")
             ]
             stamp = fields.Datetime.now().strftime("%Y%m%dT%H%M%SZ")
-            self.env["integration.adapter.csv"]._write_file(
-                channel, f"inventory_snapshot_{channel.code}_{stamp}.csv", rows
-            )
+            channel._adapter()._write_file(channel, f"inventory_snapshot_{channel.code}_{stamp}.csv", rows)
 
 
 class IntegrationEventInventoryHandlers(models.Model):
@@ -36,9 +38,15 @@ class IntegrationEventInventoryHandlers(models.Model):
     _inherit = "integration.event"
 
     def _handle_inventory_reported(self, data):
-        """{"sku", "quantity"} or {"levels": [{"sku", "quantity"}, ...]}"""
+        """{"sku", "quantity"} or {"levels": [{"sku", "quantity"}, ...]}
+
+        A platform that names its own item instead of the SKU sends ``external_id`` or ``external_ref``
+        (a listing's ids): it resolves through the channel's listings; an item the channel does not list
+        is not the warehouse's and is ignored.
+        """
         levels = data.get("levels") if isinstance(data, dict) and "levels" in data else [data]
         channel = self.channel_id
+        levels = self.env["integration.external.id"]._levels_with_skus(channel, levels)
         codes = [str(level.get("sku") or "") for level in levels]
         resolved = self.env["integration.sku.equivalence"]._resolve_codes(channel, codes)
         unknown = [code for code in codes if not resolved.get(code, {}).get("product_id")]
@@ -48,6 +56,7 @@ class IntegrationEventInventoryHandlers(models.Model):
             if product_id:
                 reported[product_id] = level.get("quantity")
         self.env["integration.inventory.level"]._record_reported_batch(channel, reported)
+        self._record_reported_listings(channel, levels, resolved)
         if unknown:
             self.env["integration.sync.exception"]._open(
                 "inventory_mismatch",
@@ -61,6 +70,29 @@ class IntegrationEventInventoryHandlers(models.Model):
                 dedupe_key=f"unknown-skus:{channel.id}:{','.join(sorted(unknown))}",
             )
         return channel
+
+    def _record_reported_listings(self, channel, levels, resolved):
+        """The channel's own figure on its listings (what it holds); a product it reports is one it lists."""
+        Listing = self.env["integration.external.id"]
+        codes = [str(level.get("sku") or "") for level in levels if level.get("sku")]
+        rows = Listing._listings_by_sku(channel, codes)
+        products = self.env["product.product"].browse(
+            {resolved[code]["product_id"] for code in codes if resolved.get(code, {}).get("product_id")}
+        )
+        unlisted = products - Listing._listed_products(channel)
+        if unlisted:
+            for row in Listing._list_products(channel, unlisted, source="sku_match"):
+                rows.setdefault(row.sku, row)
+        at = self.source_timestamp or fields.Datetime.now()
+        by_quantity = defaultdict(Listing.browse)
+        for level in levels:
+            row = rows.get(str(level.get("sku") or ""))
+            try:
+                by_quantity[float(level.get("quantity"))] |= row or Listing.browse()
+            except (TypeError, ValueError):
+                continue
+        for quantity, group in by_quantity.items():  # one UPDATE per distinct quantity
+            group._hub_write({"reported_qty": quantity, "reported_at": at})
 
 
 class IntegrationInventoryLevelDivergence(models.Model):

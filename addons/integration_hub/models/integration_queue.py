@@ -92,7 +92,7 @@ class IntegrationQueue(models.AbstractModel):
     _name = "integration.queue"
     _description = "Integration work queue"
 
-    _queue_ready_state = None  # waiting for a worker, e.g. "received"
+    _queue_ready_state = None  # waiting for a worker, e.g. "received" (or a tuple of such states)
     _queue_busy_state = None  # a worker has it, e.g. "processing"
     _queue_cron_xmlid = None  # the cron that drains the queue
     # SQL on the item (alias q) and its channel (alias c): which ready items are due
@@ -166,9 +166,10 @@ class IntegrationQueue(models.AbstractModel):
 
     # --- claiming -----------------------------------------------------------
     def _queue_where(self, now=None):
+        ready = self._queue_ready_state
         return SQL(
-            f"q.state = %(ready)s AND {self._queue_channel_sql} AND {self._queue_due_sql}",
-            ready=self._queue_ready_state,
+            f"q.state IN %(ready)s AND {self._queue_channel_sql} AND {self._queue_due_sql}",
+            ready=tuple(ready) if isinstance(ready, (tuple, list)) else (ready,),
             now=fields.Datetime.now() if now is None else now,
         )
 

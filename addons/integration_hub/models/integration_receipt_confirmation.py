@@ -141,10 +141,11 @@ class IntegrationReceiptConfirmation(models.Model):
         """Through the outbox when the owner takes messages; otherwise the figures stay here (confirmed)."""
         self.ensure_one()
         channel = self.channel_id
-        if not hasattr(channel._adapter(), "_push_receipt_status"):
+        if not channel._takes("receipt_status"):
             self._hub_write({"confirmed_at": fields.Datetime.now()})
             self._transition(
-                R.CONFIRMED, self.env._("%s takes no messages: the figures are kept on this receipt", channel.name)
+                R.CONFIRMED,
+                self.env._("%s takes no receipt confirmations: the figures are kept on this receipt", channel.name),
             )
             return
         job = (

@@ -38,7 +38,7 @@ class IntegrationReturnIntake(models.Model):
 
         Resolution, the same for every source: the original order line (``line_id``, the channel's id
         of the order line), else the SKU, else the channel's product/variant id (``variant_id``), as
-        for order lines (``integration.channel.product._resolve_lines``). Never a KeyError: a line
+        for order lines (``integration.external.id._resolve_lines``). Never a KeyError: a line
         nothing resolves carries a problem that names it.
         """
         by_line_id = {line.external_line_id: line for line in order.line_ids} if order else {}
@@ -50,7 +50,7 @@ class IntegrationReturnIntake(models.Model):
                 results[index] = (original.product_id.id, original, None)
             else:
                 todo.append(index)
-        resolved = self.env["integration.channel.product"]._resolve_lines(
+        resolved = self.env["integration.external.id"]._resolve_lines(
             channel,
             [(str(lines[i].get("sku") or "").strip(), str(lines[i].get("variant_id") or "").strip()) for i in todo],
         )

@@ -8,28 +8,33 @@ from ..lib.hub_privilege import HUB_WRITE, granted, is_granted
 
 
 class IntegrationSecret(models.Model):
-    """Encrypted credentials of a channel, one row per (channel, secret name).
+    """The one store of encrypted credentials: channels', carriers', any addon's, one row per (owner, name).
 
-    Kept apart from the channel so that no view, export or ``read()`` of the
-    channel can ever reach them: administrators may only list which are set (in
-    their own companies), the value column holds a Fernet token, never the
-    plaintext, and nobody writes or deletes a row by hand: a secret is set,
-    replaced or cleared through its channel, and that is audited.
+    Kept apart from its owner so that no view, export or ``read()`` of a channel or a delivery method
+    can ever reach them: administrators may only list which are set (in their own companies), the
+    value column holds a Fernet token, never the plaintext, and nobody writes or deletes a row by
+    hand: a secret is set, replaced or cleared through its owner (``integration.secret.owner``), and
+    that is audited. Short-lived access tokens live here too, with their ``expires_at``.
     """
 
     _name = "integration.secret"
     _inherit = "integration.hub.record"
     _description = "Integration Hub encrypted secret"
     _log_access = True
-    _hub_fields = frozenset({"channel_id", "name", "ciphertext"})
+    _hub_fields = frozenset({"res_model", "res_id", "channel_id", "name", "ciphertext", "expires_at"})
 
-    channel_id = fields.Many2one("integration.channel", required=True, ondelete="cascade", index=True)
-    company_id = fields.Many2one(related="channel_id.company_id", store=True, index=True)
+    res_model = fields.Char(string="Owner model", required=True, index=True)
+    res_id = fields.Many2oneReference(string="Owner", model_field="res_model", required=True, index=True)
+    channel_id = fields.Many2one(
+        "integration.channel", ondelete="cascade", index=True, help="Set when the owner is a channel."
+    )
+    company_id = fields.Many2one("res.company", index=True)
     name = fields.Char(required=True, help="Technical name of the secret field, e.g. webhook_secret")
     ciphertext = fields.Text(required=True, groups="base.group_system")
+    expires_at = fields.Datetime(help="For short-lived access tokens: renewed after this moment.")
 
     _sql_constraints = [
-        ("channel_name_unique", "unique(channel_id, name)", "A channel stores each secret once."),
+        ("owner_name_unique", "unique(res_model, res_id, name)", "An owner stores each secret once."),
     ]
 
     def unlink(self):
@@ -45,24 +50,40 @@ class IntegrationSecret(models.Model):
             raise UserError(str(error)) from None
 
     @api.model
-    def _store(self, channel, name, plaintext):
-        """Encrypt and store ``plaintext`` (empty = delete the secret)."""
-        record = self.sudo().search([("channel_id", "=", channel.id), ("name", "=", name)])
+    def _rows(self, owner, name):
+        return self.sudo().search([("res_model", "=", owner._name), ("res_id", "=", owner.id), ("name", "=", name)])
+
+    @api.model
+    def _store(self, owner, name, plaintext, expires_at=None):
+        """Encrypt and store ``plaintext`` for ``owner`` (a channel, a delivery method...); empty deletes it."""
+        record = self._rows(owner, name)
         with granted(HUB_WRITE):
             if not plaintext:
                 record.unlink()
                 return
-            token = crypto.encrypt(self._cipher(), plaintext)
+            values = {"ciphertext": crypto.encrypt(self._cipher(), plaintext), "expires_at": expires_at}
             if record:
-                record.ciphertext = token
-            else:
-                self.sudo().create({"channel_id": channel.id, "name": name, "ciphertext": token})
+                record.write(values)
+                return
+            # the owner's company; a record shared by every company (a delivery method without one) is kept
+            # apart under the company of the administrator who set it
+            company = (owner.company_id if "company_id" in owner._fields else None) or self.env.company
+            self.sudo().create(
+                {
+                    "res_model": owner._name,
+                    "res_id": owner.id,
+                    "channel_id": owner.id if owner._name == "integration.channel" else False,
+                    "company_id": company.id,
+                    "name": name,
+                    **values,
+                }
+            )
 
     @api.model
-    def _reveal(self, channel, name):
-        """The plaintext, for server-side use only (signing, API calls)."""
-        record = self.sudo().search([("channel_id", "=", channel.id), ("name", "=", name)], limit=1)
-        if not record:
+    def _reveal(self, owner, name, valid_at=None):
+        """The plaintext, server side only (signing, API calls); False when absent or expired at ``valid_at``."""
+        record = self._rows(owner, name)[:1]
+        if not record or (valid_at and record.expires_at and record.expires_at <= valid_at):
             return False
         try:
             return crypto.decrypt(self._cipher(), record.ciphertext)
@@ -71,9 +92,9 @@ class IntegrationSecret(models.Model):
 
     @api.model
     def _rotate_all(self):
-        """Re-encrypt every stored secret with the newest configured key (addons add their stores)."""
+        """Re-encrypt every stored secret (channels, carriers, any addon's) with the newest configured key."""
         records = self.sudo().search([])
-        self._reencrypt(records, lambda record: record.channel_id.display_name)
+        self._reencrypt(records)
         self.env["integration.audit.log"]._log(
             "key_rotation",
             reason="Re-encrypted every stored secret with the newest key",
@@ -82,19 +103,20 @@ class IntegrationSecret(models.Model):
         return len(records)
 
     @api.model
-    def _reencrypt(self, records, owner_name):
-        """Rotate the ``ciphertext`` of ``records`` (any secret store); the error names the secret, never its value."""
+    def _reencrypt(self, records):
+        """Rotate the ``ciphertext`` of ``records``; the error names the secret and its owner, never its value."""
         cipher = self._cipher()
         for record in records:
             try:
                 with granted(HUB_WRITE):
                     record.ciphertext = crypto.rotate(cipher, record.ciphertext)
             except ConfigurationError as error:
+                owner = self.env[record.res_model].browse(record.res_id) if record.res_model in self.env else None
                 raise UserError(
                     _(
                         "Secret '%(secret)s' of '%(owner)s': %(error)s",
                         secret=record.name,
-                        owner=owner_name(record),
+                        owner=owner.display_name if owner else record.res_model,
                         error=error,
                     )
                 ) from None

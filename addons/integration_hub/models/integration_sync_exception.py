@@ -16,6 +16,8 @@ EXCEPTION_TYPES = [
     ("carrier_receipt_missing", "Carrier never confirmed receipt"),
     ("return_triage", "Return waiting for triage"),
     ("channel_access", "Channel access revoked"),
+    ("item_refused", "Item refused by the channel"),
+    ("webhook_disabled", "Webhook subscription disabled"),
     ("monitoring", "Integration health alert"),
     ("other", "Other"),
 ]

@@ -20,6 +20,7 @@ from . import (
     test_real_inputs,
     test_queue_resilience,
     test_security,
+    test_seam,
     test_tour,
     test_webhook,
     test_webhook_odd_inputs,

@@ -43,6 +43,9 @@ class HubFactoryMixin:
 
     @classmethod
     def make_channel(cls, name, code, **values):
+        """A live channel; a generic one answers at a partner URL (the hub only queues what a channel takes)."""
+        if values.get("platform", "generic") == "generic":
+            values.setdefault("api_base_url", f"https://partner.example.com/{code.lower()}")
         return cls.env["integration.channel"].create(
             {
                 "name": name,
@@ -52,6 +55,15 @@ class HubFactoryMixin:
                 "warehouse_id": cls.warehouse.id,
                 **values,
             }
+        )
+
+    @classmethod
+    def list_products(cls, channel, products):
+        """An administrator lists these products on the channel: only listed products are published."""
+        return (
+            cls.env["integration.external.id"]
+            .with_user(cls.user_admin)
+            .create([{"channel_id": channel.id, "product_id": p.id, "sku": p.default_code} for p in products])
         )
 
     @staticmethod

@@ -14,6 +14,7 @@ class OrderCase(HubFactoryMixin, CatalogMixin, TransactionCase):
         cls.setup_catalog()
         for product, quantity in ((cls.mug, 50), (cls.tshirt_s, 20), (cls.tshirt_m, 20)):
             cls.stock(product, quantity)
+        cls.list_products(cls.channel, cls.mug | cls.tshirt_s | cls.tshirt_m | cls.kit)  # the test shop sells these
 
     def order_data(self, external_id="1001", **overrides):
         data = copy.deepcopy(self.order_payload(external_id)["data"])

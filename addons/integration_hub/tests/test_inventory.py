@@ -127,6 +127,7 @@ class TestPublishing(OrderCase):
 
     def test_csv_channel_gets_files(self):
         csv_channel = self.make_channel("Retail CSV", "RCSV", platform="csv")
+        self.list_products(csv_channel, self.mug | self.tshirt_m)  # the retailer buys these two
         job = csv_channel._publish_inventory(self.mug)
         self.env["integration.job"]._cron_run_outbox()
         self.assertEqual(job.state, "done")
@@ -140,6 +141,7 @@ class TestPublishing(OrderCase):
         lines = snapshot.raw.decode().splitlines()
         self.assertEqual(lines[0], "sku,on_hand,allocated,available")
         self.assertIn("MUG-001,50.0,0.0,50", lines)
+        self.assertEqual(len(lines), 3, "only the channel's listed products, never the rest of the catalog")
 
 
 @tagged("post_install", "-at_install")

@@ -337,6 +337,7 @@ class TestQueueResilience(HubFactoryMixin, TransactionCase):
         cron = self.env.ref("integration_hub.ir_cron_process_inbox")
         self.query("DELETE FROM ir_cron_trigger WHERE cron_id = %s RETURNING id", [cron.id])
         due = self.env["integration.event"]._queue_due_query(now=SQL("now() AT TIME ZONE 'UTC'"))
+        time.sleep(10 * integration_queue._cron_waker.window)  # a wake-up of an earlier test's commit may use the pool
         pooled = [connection for connection, _used, _last in sql_db._Pool._connections]
         integration_queue._kick_after_start(self.env.cr.dbname, cron.id, due, delays=(0,))
         self.assertEqual(self.query("SELECT count(*) FROM ir_cron_trigger WHERE cron_id = %s", [cron.id]), [(1,)])

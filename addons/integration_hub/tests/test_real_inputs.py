@@ -58,10 +58,12 @@ class TestRealOrderInputs(OrderCase, HttpCase):
             {"id": "2", "sku": "TSHIRT-S", "variant_id": "V-200", "quantity": 1},
         ]
         self.send("order.created", self.order_data("G-3", lines=lines))
-        learned = self.env["integration.channel.product"].search([("channel_id", "=", self.channel.id)])
+        learned = self.env["integration.external.id"].search(
+            [("channel_id", "=", self.channel.id), ("source", "=", "order_line")]
+        )
         self.assertEqual(
-            sorted((row.external_id, row.product_id.default_code, row.source) for row in learned),
-            [("V-100", "MUG-001", "learned"), ("V-200", "TSHIRT-S", "learned")],
+            sorted((row.external_id, row.product_id.default_code, row.listed) for row in learned),
+            [("V-100", "MUG-001", True), ("V-200", "TSHIRT-S", True)],
         )
         event = self.send(
             "return.created",
@@ -83,7 +85,7 @@ class TestRealOrderInputs(OrderCase, HttpCase):
         )
 
     def test_order_line_without_sku_resolves_through_a_mapped_channel_product_id(self):
-        self.env["integration.channel.product"].with_user(self.user_admin).create(
+        self.env["integration.external.id"].with_user(self.user_admin).create(
             {"channel_id": self.channel.id, "external_id": "V-300", "product_id": self.tshirt_m.id}
         )
         lines = [{"id": "1", "sku": "", "variant_id": "V-300", "quantity": 1}]

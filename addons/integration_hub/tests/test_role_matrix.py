@@ -174,6 +174,8 @@ HUB_MATRIX = [
     Row("Returns: open a return", READERS, lambda t, env: t.open_form(env, t.ret_received)),
     Row("Return lines: read", READERS, lambda t, env: t.ret_received.line_ids.with_env(env).read(["note"])),
     Row("SKU equivalences: open one", READERS, lambda t, env: t.open_form(env, t.equivalence)),
+    Row("Listings and channel ids: open the list", READERS, lambda t, env: t.open_list(env, t.listing)),
+    Row("Polling cursors: read", READERS, lambda t, env: t.cursor.with_env(env).read(["cursor", "last_error"])),
     Row(
         "Channel secrets: list which are set",
         ADMINS,
@@ -239,7 +241,40 @@ HUB_MATRIX = [
         lambda t, env: post_note(t, env, t.channel),
         lambda t: note_posted(t, t.channel),
     ),
-    *hub_field_rows("Channels", lambda t: t.channel, {"webhook_token": "my-own-token"}),
+    *hub_field_rows("Channels", lambda t: t.channel, {"webhook_token": "my-own-token", "outbound_paused": True}),
+    Row(
+        "Channels: switch an outbound duty off",
+        ADMINS,
+        lambda t, env: t.channel.with_env(env).write({"send_order_status": False}),
+        lambda t: not t.channel.send_order_status,
+    ),
+    Row(
+        "Channels: Resume outbound",
+        ADMINS,
+        lambda t, env: t.channel.with_env(env).action_resume_outbound(),
+        lambda t: bool(t.channel.message_ids.filtered(lambda m: "Outbound work resumed" in str(m.body))),
+    ),
+    Row(
+        "Listings: list a product on a channel",
+        ADMINS,
+        lambda t, env: env["integration.external.id"].create({"channel_id": t.channel.id, "product_id": t.kit.id}),
+        lambda t: bool(
+            t.env["integration.external.id"].search([("product_id", "=", t.kit.id), ("source", "=", "manual")])
+        ),
+    ),
+    Row(
+        "Listings: take a product off a channel",
+        ADMINS,
+        lambda t, env: t.listing.with_env(env).write({"listed": False}),
+        lambda t: not t.listing.listed,
+    ),
+    Row(
+        "Listings: record a fulfillment id by hand",
+        NOBODY,
+        lambda t, env: env["integration.external.id"].create(
+            {"channel_id": t.channel.id, "kind": "fulfillment", "external_id": "F-forged"}
+        ),
+    ),
     Row(
         "Channel secrets: delete one by hand",
         NOBODY,
@@ -579,6 +614,11 @@ class TestRoleMatrix(RoleMatrixMixin, OrderCase):
             {"channel_id": cls.channel.id, "product_id": cls.tshirt_m.id, "reserved_qty": 2}
         )
         cls.equivalence = env["integration.sku.equivalence"].create({"old_code": "MUG-OLD", "product_id": cls.mug.id})
+        cls.listing = env["integration.external.id"].search(
+            [("channel_id", "=", cls.channel.id), ("sku", "=", "MUG-001")]
+        )
+        cls.cursor = cls.channel._poll_cursor("orders")
+        cls.cap = env["product.product"].create({"name": "Cap", "default_code": "CAP-1", "is_storable": True})
         env["integration.channel.health"]._count_rejection(cls.channel)
         cls.health = env["integration.channel.health"].search([("channel_id", "=", cls.channel.id)])
         # returns of the packed order: initiated, authorized, received (graded at the bench), triaged

@@ -13,6 +13,7 @@ class TestTours(HubFactoryMixin, CatalogMixin, HttpCase):
         cls.setup_hub()
         cls.setup_catalog()
         cls.stock(cls.mug, 5)
+        cls.list_products(cls.channel, cls.mug)
 
     def test_admin_creates_a_channel_and_sees_its_webhook_url(self):
         self.start_tour(

@@ -1,4 +1,3 @@
-from . import integration_carrier_secret
 from . import delivery_carrier
 from . import delivery_carrier_dhl
 from . import delivery_carrier_ups

@@ -6,11 +6,12 @@ import secrets
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
-from odoo.addons.integration_hub.lib.errors import HubError
+from odoo.addons.integration_hub.lib.errors import AuthError, HubError
+from odoo.addons.integration_hub.models.integration_secret_owner import secret_field
 
 from ..lib import correos, dhl_parcel_de, dpd, ups
 from ..lib import shipment as shipment_lib
-from ..lib.transport import AuthError, CarrierRejected, Transport
+from ..lib.transport import CarrierRejected, Transport
 
 _logger = logging.getLogger(__name__)
 
@@ -31,15 +32,8 @@ class DeliveryCarrier(models.Model):
     the label and turn failures into exceptions that name the problem.
     """
 
-    _inherit = "delivery.carrier"
-
-    # write-only credentials: field -> label (the meaning per carrier is in the form)
-    _hub_secret_fields = {
-        "hub_username": "User name / DelisID",
-        "hub_password": "Password",
-        "hub_api_key": "API key / client id",
-        "hub_api_secret": "API secret / client secret",
-    }
+    _name = "delivery.carrier"
+    _inherit = ["delivery.carrier", "integration.secret.owner"]
 
     delivery_type = fields.Selection(
         selection_add=[
@@ -61,18 +55,11 @@ class DeliveryCarrier(models.Model):
         "(11 Standard, 07 Express, 65 Saver); DPD: product (CL); Correos: CodProducto (S0132).",
     )
     hub_api_version = fields.Char(string="API version", default="v2409", help="UPS Shipping/Rating API version.")
-    hub_username = fields.Char(
-        compute="_compute_hub_secrets", inverse="_inverse_hub_username", groups="integration_hub.group_hub_admin"
-    )
-    hub_password = fields.Char(
-        compute="_compute_hub_secrets", inverse="_inverse_hub_password", groups="integration_hub.group_hub_admin"
-    )
-    hub_api_key = fields.Char(
-        compute="_compute_hub_secrets", inverse="_inverse_hub_api_key", groups="integration_hub.group_hub_admin"
-    )
-    hub_api_secret = fields.Char(
-        compute="_compute_hub_secrets", inverse="_inverse_hub_api_secret", groups="integration_hub.group_hub_admin"
-    )
+    # write-only credentials in the hub's one secret store (the meaning per carrier is in the form)
+    hub_username = secret_field("User name / DelisID")
+    hub_password = secret_field("Password")
+    hub_api_key = secret_field("API key / client id")
+    hub_api_secret = secret_field("API secret / client secret")
     hub_push_token = fields.Char(
         copy=False,
         readonly=True,
@@ -81,7 +68,6 @@ class DeliveryCarrier(models.Model):
         help="Where the carrier pushes tracking events: /integration_hub/v1/carriers/<token>/tracking "
         "(UPS Track Alert).",
     )
-    hub_secrets_set = fields.Char(compute="_compute_hub_secrets_set", string="Credentials stored")
     hub_connector = fields.Boolean(compute="_compute_hub_connector")
 
     _sql_constraints = [("hub_push_token_unique", "unique(hub_push_token)", "Push tokens must be unique.")]
@@ -107,56 +93,6 @@ class DeliveryCarrier(models.Model):
     def _compute_hub_connector(self):
         for carrier in self:
             carrier.hub_connector = carrier.delivery_type in HUB_TYPES
-
-    # --- write-only credentials --------------------------------------------
-    def _compute_hub_secrets(self):
-        for carrier in self:
-            for name in self._hub_secret_fields:
-                carrier[name] = False
-
-    def _inverse_hub_secret(self, name):
-        for carrier in self:
-            value = carrier[name]
-            if not value:
-                continue  # an empty form field keeps the stored secret
-            self.env["integration.carrier.secret"]._store(carrier, name, value)
-            self.env["integration.audit.log"]._log(
-                "credential_change",
-                carrier,
-                reason=f"{carrier.name}: {self._hub_secret_fields[name]} set or replaced",
-                after={"secret": name},
-            )
-
-    def _inverse_hub_username(self):
-        self._inverse_hub_secret("hub_username")
-
-    def _inverse_hub_password(self):
-        self._inverse_hub_secret("hub_password")
-
-    def _inverse_hub_api_key(self):
-        self._inverse_hub_secret("hub_api_key")
-
-    def _inverse_hub_api_secret(self):
-        self._inverse_hub_secret("hub_api_secret")
-
-    def _compute_hub_secrets_set(self):
-        rows = (
-            self.env["integration.carrier.secret"]
-            .sudo()
-            .search_read(
-                [("carrier_id", "in", self.ids), ("name", "in", list(self._hub_secret_fields))], ["carrier_id", "name"]
-            )
-        )
-        names = {}
-        for row in rows:
-            names.setdefault(row["carrier_id"][0], []).append(self._hub_secret_fields[row["name"]])
-        for carrier in self:
-            carrier.hub_secrets_set = ", ".join(sorted(names.get(carrier.id, []))) or _("none")
-
-    def _hub_secret(self, name):
-        """Plaintext credential, server side only. Never log or display it."""
-        self.ensure_one()
-        return self.env["integration.carrier.secret"]._reveal(self, name)
 
     # --- plumbing ------------------------------------------------------------
     def _hub_lib(self):
@@ -184,7 +120,7 @@ class DeliveryCarrier(models.Model):
 
     def _hub_transport(self, extra_secrets=()):
         parameters = self.env["ir.config_parameter"].sudo()
-        credentials = [self._hub_secret(name) for name in self._hub_secret_fields] + list(extra_secrets)
+        credentials = [self._get_secret(name) for name in self._hub_secret_fields()] + list(extra_secrets)
         return Transport(
             self._hub_lib().NAME,
             secrets=credentials,

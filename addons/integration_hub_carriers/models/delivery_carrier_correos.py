@@ -17,7 +17,7 @@ class DeliveryCarrierCorreos(models.Model):
             operation,
             data=body,
             headers={"Content-Type": "text/xml; charset=utf-8", "SOAPAction": action},
-            auth=(self._hub_secret("hub_username") or "", self._hub_secret("hub_password") or ""),
+            auth=(self._get_secret("hub_username") or "", self._get_secret("hub_password") or ""),
         )
 
     def _hub_correos_create_labels(self, shipment):
@@ -45,7 +45,7 @@ class DeliveryCarrierCorreos(models.Model):
                 "GET",
                 correos.TRACKING_URL.format(tracking=number),
                 "tracking",
-                auth=(self._hub_secret("hub_username") or "", self._hub_secret("hub_password") or ""),
+                auth=(self._get_secret("hub_username") or "", self._get_secret("hub_password") or ""),
                 headers={"Accept": "application/json"},
             )
             if response.status_code == 404:

@@ -11,7 +11,7 @@ class DeliveryCarrierDhl(models.Model):
     _inherit = "delivery.carrier"
 
     def _hub_dhl_headers(self):
-        return {"dhl-api-key": self._hub_secret("hub_api_key") or "", "Accept": "application/json"}
+        return {"dhl-api-key": self._get_secret("hub_api_key") or "", "Accept": "application/json"}
 
     def _hub_dhl_url(self, path):
         return dhl.SHIPPING_URL[self._hub_environment()] + path
@@ -24,7 +24,7 @@ class DeliveryCarrierDhl(models.Model):
             json=dhl.build_order_request(shipment),
             params={"docFormat": "PDF"},
             headers=self._hub_dhl_headers(),
-            auth=(self._hub_secret("hub_username") or "", self._hub_secret("hub_password") or ""),
+            auth=(self._get_secret("hub_username") or "", self._get_secret("hub_password") or ""),
         )
         return dhl.parse_order_response(response), None
 
@@ -35,7 +35,7 @@ class DeliveryCarrierDhl(models.Model):
             "cancel",
             params=dhl.cancel_params(number),
             headers=self._hub_dhl_headers(),
-            auth=(self._hub_secret("hub_username") or "", self._hub_secret("hub_password") or ""),
+            auth=(self._get_secret("hub_username") or "", self._get_secret("hub_password") or ""),
         )
         return dhl.parse_cancel_response(response)
 

@@ -9,12 +9,12 @@ class DeliveryCarrierDpd(models.Model):
     _inherit = "delivery.carrier"
 
     def _hub_dpd_login(self, transport):
-        delis_id = self._hub_secret("hub_username") or ""
+        delis_id = self._get_secret("hub_username") or ""
         response = transport.request(
             "POST",
             dpd.BASE_URL[self._hub_environment()] + dpd.LOGIN_PATH,
             "login",
-            data=dpd.login_request(delis_id, self._hub_secret("hub_password") or ""),
+            data=dpd.login_request(delis_id, self._get_secret("hub_password") or ""),
             headers={"Content-Type": "text/xml; charset=utf-8", "SOAPAction": '""'},
         )
         token = dpd.parse_login(response)

@@ -1,6 +1,6 @@
 from datetime import UTC, datetime
 
-from odoo import fields, models
+from odoo import models
 
 from odoo.addons.integration_hub.lib.errors import HubError
 from odoo.addons.integration_hub.lib.http_client import raise_for_status
@@ -23,22 +23,20 @@ class DeliveryCarrierUps(models.Model):
         return ups.BASE_URL[self._hub_environment()] + path
 
     def _hub_ups_token(self, transport, renew=False):
-        store = self.env["integration.carrier.secret"]
-        if not renew:
-            cached = store._reveal(self, TOKEN_SECRET, valid_at=fields.Datetime.now())
-            if cached:
-                transport.secrets.append(cached)
-                return cached
-        data, headers, auth = ups.token_request(
-            self._hub_secret("hub_api_key") or "", self._hub_secret("hub_api_secret") or ""
-        )
-        response = transport.request(
-            "POST", self._hub_ups_url(ups.TOKEN_PATH), "oauth token", data=data, headers=headers, auth=auth
-        )
-        token, expires_epoch = ups.parse_token(response)
+        """The OAuth access token, cached encrypted with its expiry (the hub's token facility)."""
+
+        def fetch():
+            data, headers, auth = ups.token_request(
+                self._get_secret("hub_api_key") or "", self._get_secret("hub_api_secret") or ""
+            )
+            response = transport.request(
+                "POST", self._hub_ups_url(ups.TOKEN_PATH), "oauth token", data=data, headers=headers, auth=auth
+            )
+            token, expires_epoch = ups.parse_token(response)
+            return token, datetime.fromtimestamp(expires_epoch, tz=UTC).replace(tzinfo=None)
+
+        token = self._access_token(fetch, name=TOKEN_SECRET, renew=renew)
         transport.secrets.append(token)
-        expires_at = datetime.fromtimestamp(expires_epoch, tz=UTC).replace(tzinfo=None)
-        store._store(self, TOKEN_SECRET, token, expires_at=expires_at)
         return token
 
     def _hub_ups_call(self, method, path, operation, **kwargs):

@@ -255,8 +255,12 @@ class TestCarrierConnectors(CarrierCase):
     def test_credentials_are_write_only_and_encrypted(self):
         carrier = self.dhl.with_user(self.user_admin)
         self.assertFalse(carrier.hub_password)
-        self.assertIn("Password", carrier.hub_secrets_set)
-        stored = self.env["integration.carrier.secret"].sudo().search([("carrier_id", "=", self.dhl.id)])
+        self.assertIn("Password", carrier.secrets_set)
+        stored = (
+            self.env["integration.secret"]
+            .sudo()
+            .search([("res_model", "=", "delivery.carrier"), ("res_id", "=", self.dhl.id)])
+        )
         self.assertTrue(stored)
         self.assertNotIn("gkp-Pa55word", "".join(stored.mapped("ciphertext")))
-        self.assertEqual(self.dhl._hub_secret("hub_password"), "gkp-Pa55word")
+        self.assertEqual(self.dhl._get_secret("hub_password"), "gkp-Pa55word")

@@ -46,7 +46,7 @@ CARRIER_MATRIX = [
         "Delivery methods: set carrier credentials",
         ADMINS,
         lambda t, env: t.dhl.with_env(env).write({"hub_password": "new-Pa55word"}),
-        lambda t: t.dhl._hub_secret("hub_password") == "new-Pa55word",
+        lambda t: t.dhl._get_secret("hub_password") == "new-Pa55word",
     ),
     Row(
         "Carrier credentials: list which are set",
@@ -102,7 +102,9 @@ class TestCarrierRoleMatrix(RoleMatrixMixin, CarrierCase):
                 "service_code": "V01PAK",
             }
         )
-        cls.carrier_secret = cls.env["integration.carrier.secret"].search([("carrier_id", "=", cls.dhl.id)], limit=1)
+        cls.carrier_secret = cls.env["integration.secret"].search(
+            [("res_model", "=", "delivery.carrier"), ("res_id", "=", cls.dhl.id)], limit=1
+        )
 
     def test_carrier_role_matrix(self):
         self.order, self.picking = self.packed_order("C-MATRIX", carrier=self.dhl)

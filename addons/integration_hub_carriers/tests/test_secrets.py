@@ -16,16 +16,20 @@ KEY = "integration_hub_encryption_key"
 @tagged("post_install", "-at_install")
 class TestCarrierSecrets(CarrierCase):
     def raw_ciphertexts(self, carrier):
-        rows = self.env["integration.carrier.secret"].sudo().search([("carrier_id", "=", carrier.id)])
+        rows = (
+            self.env["integration.secret"]
+            .sudo()
+            .search([("res_model", "=", "delivery.carrier"), ("res_id", "=", carrier.id)])
+        )
         return {row.name: row.ciphertext for row in rows}
 
     def test_key_rotation_reencrypts_carrier_secrets_and_cached_tokens(self):
-        Store = self.env["integration.carrier.secret"]
+        Store = self.env["integration.secret"]  # one store: channels' and carriers' secrets, cached tokens
         old_key = config.get(KEY)
         Store._store(self.ups, "oauth_access_token", "cached-ups-token")
         before = self.raw_ciphertexts(self.ups)
-        carrier_rows = Store.sudo().search_count([])
-        channel_rows = self.env["integration.secret"].sudo().search_count([])
+        carrier_rows = Store.sudo().search_count([("res_model", "=", "delivery.carrier")])
+        channel_rows = Store.sudo().search_count([("res_model", "=", "integration.channel")])
         new_key = Fernet.generate_key().decode()
         with patch.dict(config.options, {KEY: f"{new_key},{old_key}"}):
             count = self.env["integration.secret"]._rotate_all()
@@ -38,7 +42,7 @@ class TestCarrierSecrets(CarrierCase):
             for delivery_type, secrets in SECRETS.items():
                 carrier = self.carriers[delivery_type]
                 for name, plaintext in secrets.items():
-                    self.assertEqual(carrier._hub_secret(name), plaintext, f"{carrier.name} {name}")
+                    self.assertEqual(carrier._get_secret(name), plaintext, f"{carrier.name} {name}")
             self.assertTrue(self.channel._get_secret("webhook_secret"))
 
     def test_uninstall_keeps_carrier_exceptions_as_other(self):

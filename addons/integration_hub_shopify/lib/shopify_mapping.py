@@ -7,10 +7,9 @@ so one mapping serves both paths and a poll and a webhook of the same order
 version produce the same document.
 """
 
-import hashlib
-import hmac
 import re
-from base64 import b64encode
+
+from odoo.addons.integration_hub.lib.webhook import hmac_matches, hmac_sha256_base64
 
 # Topics the hub subscribes to, and the hub event type each one becomes.
 TOPIC_TO_HUB_TYPE = {
@@ -18,33 +17,24 @@ TOPIC_TO_HUB_TYPE = {
     "orders/updated": "order.updated",
     "orders/edited": "order.updated",  # the edit payload is partial: the adapter re-reads the order
     "orders/cancelled": "order.cancelled",
-    "refunds/create": "shopify.refund.created",  # stored for the returns work
-    "inventory_levels/update": "shopify.inventory_level.updated",  # stored for divergence checks
-    "app/uninstalled": "shopify.app.uninstalled",
+    "refunds/create": "return.created",  # a refund with restocked items (else nothing for the warehouse)
+    "inventory_levels/update": "inventory.reported",  # Shopify's own level: the hub checks divergence
+    "app/uninstalled": "channel.revoked",
 }
+# Shopify financial status -> the hub's payment vocabulary (integration_hub/lib/payment_status.py)
+FINANCIAL_STATUS = {"expired": "voided"}
 WEBHOOK_TOPICS = tuple(TOPIC_TO_HUB_TYPE)
 
 # The hub's own order-status tags (``hub-dispatched``, ``hub-cancel-acknowledged``...), set by
 # the adapter: they echo back in orders/updated and must not look like a customer edit.
 HUB_TAG_PREFIX = "hub-"
 
-# The polling backstop never reads further back than this (first poll, daily reconciliation).
-RECONCILE_DAYS = 3
-
 SHOP_DOMAIN_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*\.myshopify\.com$")
 API_VERSION_PATTERN = re.compile(r"^20\d\d-(01|04|07|10)$")
 
 
-def sign(secret, body):
-    """X-Shopify-Hmac-Sha256: base64 of HMAC-SHA256 of the raw body with the app's client secret."""
-    return b64encode(hmac.new(secret.encode(), body, hashlib.sha256).digest()).decode()
-
-
-def signature_matches(secret, body, received):
-    """Constant-time comparison of the received header with the expected signature."""
-    if not secret or not received:
-        return False
-    return hmac.compare_digest(sign(secret, body).encode(), received.strip().encode())
+# X-Shopify-Hmac-Sha256: base64 of HMAC-SHA256 of the raw body with the app's client secret
+sign, signature_matches = hmac_sha256_base64, hmac_matches
 
 
 def legacy_id(value):
@@ -62,6 +52,10 @@ def gid(resource, value):
 
 def _text(value):
     return "" if value is None else str(value).strip()
+
+
+def full_name(party):
+    return " ".join(part for part in (_text(party.get("first_name")), _text(party.get("last_name"))) if part)
 
 
 def _tags(value):
@@ -127,10 +121,7 @@ def to_generic_order(order, assignments=None):
     customer = order.get("customer") if isinstance(order.get("customer"), dict) else {}
     # The order's phone first, else the shipping address's phone (the carrier calls it).
     phone = _text(order.get("phone")) or _text(address.get("phone")) or _text(customer.get("phone"))
-    customer_name = " ".join(p for p in (_text(customer.get("first_name")), _text(customer.get("last_name"))) if p)
-    ship_name = _text(address.get("name")) or " ".join(
-        p for p in (_text(address.get("first_name")), _text(address.get("last_name"))) if p
-    )
+    customer_name, ship_name = full_name(customer), _text(address.get("name")) or full_name(address)
     lines = []
     for line in order.get("line_items") or []:
         if not isinstance(line, dict):
@@ -155,7 +146,7 @@ def to_generic_order(order, assignments=None):
         "name": _text(order.get("name")),
         "placed_at": order.get("created_at"),
         "updated_at": order.get("updated_at") or order.get("created_at"),
-        "financial_status": _text(order.get("financial_status")).lower(),
+        "financial_status": financial_status(order),
         "customer": {
             "name": customer_name or ship_name,
             "email": _text(order.get("email") or order.get("contact_email") or customer.get("email")),
@@ -189,8 +180,8 @@ def _nodes(connection):
 
 def rest_order_from_graphql(node):
     """A GraphQL Order node (fields of ``ORDER_FIELDS``) in the REST webhook shape."""
-    address = node.get("shippingAddress") or {}
-    customer = node.get("customer") or {}
+    address, customer = node.get("shippingAddress") or {}, node.get("customer") or {}
+    same = ("name", "company", "address1", "address2", "zip", "city", "phone")
     return {
         "id": int(legacy_id(node.get("legacyResourceId") or node.get("id"))),
         "admin_graphql_api_id": node.get("id"),
@@ -204,30 +195,19 @@ def rest_order_from_graphql(node):
         "phone": node.get("phone"),
         "note": node.get("note"),
         "tags": ", ".join(node.get("tags") or []),
-        "customer": {
+        "customer": customer
+        and {
             "first_name": customer.get("firstName"),
             "last_name": customer.get("lastName"),
-            "email": customer.get("email"),
-            "phone": customer.get("phone"),
-        }
-        if customer
-        else None,
-        "shipping_address": {
-            "name": address.get("name"),
-            "company": address.get("company"),
-            "address1": address.get("address1"),
-            "address2": address.get("address2"),
-            "zip": address.get("zip"),
-            "city": address.get("city"),
+            **_pick(customer, "email", "phone"),
+        },
+        "shipping_address": address
+        and {
+            **_pick(address, *same),
             "province_code": address.get("provinceCode"),
             "country_code": address.get("countryCodeV2"),
-            "phone": address.get("phone"),
-        }
-        if address
-        else None,
-        "shipping_lines": [
-            {"title": line.get("title"), "code": line.get("code")} for line in _nodes(node.get("shippingLines"))
-        ],
+        },
+        "shipping_lines": [_pick(line, "title", "code") for line in _nodes(node.get("shippingLines"))],
         "line_items": [
             {
                 "id": int(legacy_id(line.get("id"))),
@@ -243,6 +223,10 @@ def rest_order_from_graphql(node):
             for line in _nodes(node.get("lineItems"))
         ],
     }
+
+
+def _pick(mapping, *keys):
+    return {key: mapping.get(key) for key in keys}
 
 
 RESTOCKED_TYPES = ("return", "legacy_restock")
@@ -270,6 +254,26 @@ def refund_return_lines(refund):
             }
         )
     return lines
+
+
+def financial_status(order):
+    status = _text(order.get("financial_status")).lower()
+    return FINANCIAL_STATUS.get(status, status)
+
+
+def refund_document(refund):
+    """A ``refunds/create`` payload as (hub type, document): a return of the restocked lines, or nothing."""
+    lines = refund_return_lines(refund)
+    order_id = legacy_id(refund.get("order_id"))
+    if not lines:  # money only (no_restock), or an unfulfilled line cancelled: nothing comes back
+        return "noop", {"order_id": order_id, "reason": "refund without returned goods"}
+    return "return.created", {
+        "id": f"refund-{refund.get('id')}",
+        "order_id": order_id,
+        "reason": _text(refund.get("note")) or "Shopify refund",
+        "status": "authorized",
+        "lines": lines,
+    }
 
 
 def is_cancelled(order):

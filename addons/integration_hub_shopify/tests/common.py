@@ -32,7 +32,11 @@ class ShopifyMixin(HubFactoryMixin, CatalogMixin):
             shopify_shop_domain=SHOP,
             shopify_api_version="2025-10",
             shopify_location_ids=[
-                (0, 0, {"name": "Valencia", "location_gid": LOCATION, "warehouse_id": cls.warehouse.id})
+                (
+                    0,
+                    0,
+                    {"kind": "location", "name": "Valencia", "external_id": LOCATION, "warehouse_id": cls.warehouse.id},
+                )
             ],
         )
         cls.shop_channel.shopify_client_secret = CLIENT_SECRET
@@ -53,7 +57,7 @@ class ShopifyMixin(HubFactoryMixin, CatalogMixin):
         ).install(mock)
         # the client never really sleeps in tests: time passes in the fake
         patcher = __import__("unittest.mock", fromlist=["patch"]).patch(
-            "odoo.addons.integration_hub_shopify.lib.shopify_client.time.sleep", shop.advance
+            "odoo.addons.integration_hub.lib.http_client.time.sleep", shop.advance
         )
         patcher.start()
         self.addCleanup(patcher.stop)

@@ -262,8 +262,21 @@ class FakeShopify:
         return {"webhookSubscriptionUpdate": {"webhookSubscription": sub, "userErrors": []}}
 
     def _op_HubVariants(self, variables, query):
-        wanted = json.loads("[" + ",".join(re.findall(r'sku:("(?:[^"\\]|\\.)*")', variables["query"])) + "]")
-        nodes = [{"sku": sku, "inventoryItem": {"id": self.variants[sku]}} for sku in wanted if sku in self.variants]
+        """A search by SKU (``sku:"A" OR sku:"B"``), or the whole catalog without a query."""
+        if variables.get("query"):
+            wanted = json.loads("[" + ",".join(re.findall(r'sku:("(?:[^"\\]|\\.)*")', variables["query"])) + "]")
+        else:
+            wanted = sorted(self.variants)
+        nodes = [
+            {
+                "id": gid("ProductVariant", self.variants[sku].rsplit("/", 1)[-1]),
+                "sku": sku,
+                "displayName": f"Product - {sku}",
+                "inventoryItem": {"id": self.variants[sku]},
+            }
+            for sku in wanted
+            if sku in self.variants
+        ]
         return {"productVariants": self._page(nodes, variables)}
 
     def _op_HubInventorySet(self, variables, query):

@@ -11,20 +11,26 @@ SHOPIFY_MATRIX = [
     Row(
         "Shopify: Test connection",
         ADMINS,
-        lambda t, env: t.shop_channel.with_env(env).action_shopify_test_connection(),
+        lambda t, env: t.shop_channel.with_env(env).action_test_connection(),
         lambda t: bool(t.shop.calls),
     ),
     Row(
         "Shopify: Register webhooks",
         ADMINS,
-        lambda t, env: t.shop_channel.with_env(env).action_shopify_register_webhooks(),
-        lambda t: bool(t.shop_channel.shopify_webhook_status),
+        lambda t, env: t.shop_channel.with_env(env).action_register_webhooks(),
+        lambda t: bool(t.shop_channel.webhook_status),
     ),
     Row(
         "Shopify: Resume outbound",
         ADMINS,
-        lambda t, env: t.shop_channel.with_env(env).action_shopify_resume_outbound(),
-        lambda t: not t.shop_channel.shopify_outbound_paused,
+        lambda t, env: t.shop_channel.with_env(env).action_resume_outbound(),
+        lambda t: not t.shop_channel.outbound_paused,
+    ),
+    Row(
+        "Shopify: Import listings",
+        ADMINS,
+        lambda t, env: t.shop_channel.with_env(env).action_import_listings(),
+        lambda t: bool(t.env["integration.external.id"].search([("sku", "=", "TSHIRT-S"), ("listed", "=", True)])),
     ),
     Row(
         "Shopify: set the access token",
@@ -38,26 +44,32 @@ SHOPIFY_MATRIX = [
         lambda t, env: t.location.with_env(env).write({"name": "Valencia dock"}),
         lambda t: t.location.name == "Valencia dock",
     ),
-    Row("Shopify locations: read", READERS, lambda t, env: t.location.with_env(env).read(["location_gid"])),
-    Row("Shopify inventory items: read", READERS, lambda t, env: t.item.with_env(env).read(["sku"])),
+    Row("Shopify locations: read", READERS, lambda t, env: t.location.with_env(env).read(["external_id"])),
+    Row("Shopify listings (inventory items): read", READERS, lambda t, env: t.item.with_env(env).read(["sku"])),
     Row(
-        "Shopify inventory items: correct a mapping",
+        "Shopify listings (inventory items): correct a mapping",
         ADMINS,
-        lambda t, env: t.item.with_env(env).write({"inventory_item_gid": "gid://shopify/InventoryItem/2"}),
-        lambda t: t.item.inventory_item_gid.endswith("/2"),
+        lambda t, env: t.item.with_env(env).write({"external_ref": "gid://shopify/InventoryItem/2"}),
+        lambda t: t.item.external_ref.endswith("/2"),
     ),
-    Row("Shopify fulfillments: read", READERS, lambda t, env: t.fulfillment.with_env(env).read(["tracking_number"])),
+    Row("Shopify fulfillments: read", READERS, lambda t, env: t.fulfillment.with_env(env).read(["hub_reference"])),
     Row(
         "Shopify fulfillments: forge one",
         NOBODY,
-        lambda t, env: env["integration.shopify.fulfillment"].create(
+        lambda t, env: env["integration.external.id"].create(
             {
                 "channel_id": t.shop_channel.id,
+                "kind": "fulfillment",
                 "order_id": t.fulfillment.order_id.id,
-                "shipment_key": "forged",
-                "fulfillment_gid": "gid://shopify/Fulfillment/1",
+                "hub_reference": "forged",
+                "external_id": "gid://shopify/Fulfillment/1",
             }
         ),
+    ),
+    Row(
+        "Shopify fulfillments: delete one by hand",
+        NOBODY,
+        lambda t, env: t.fulfillment.with_env(env).unlink(),
     ),
 ]
 
@@ -69,29 +81,33 @@ class TestShopifyRoleMatrix(RoleMatrixMixin, ShopifyMixin, TransactionCase):
         super().setUpClass()
         cls.setup_shopify()
         cls.setup_roles()
-        cls.shop_channel.sudo().shopify_outbound_paused = True
+        cls.shop_channel._hub_write({"outbound_paused": True})
         cls.location = cls.shop_channel.shopify_location_ids
-        cls.item = cls.env["integration.shopify.inventory.item"].create(
+        cls.item = cls.env["integration.external.id"].create(
             {
                 "channel_id": cls.shop_channel.id,
                 "sku": "MUG-001",
-                "inventory_item_gid": "gid://shopify/InventoryItem/1",
-                "location_gid": cls.location.location_gid,
+                "external_id": "808950810",
+                "external_ref": "gid://shopify/InventoryItem/1",
+                "product_id": cls.mug.id,
             }
         )
         order = cls.env["integration.channel.order"]._hub_create(
             {"channel_id": cls.shop_channel.id, "external_id": "9999", "name": "#9999"}
         )
-        cls.fulfillment = cls.env["integration.shopify.fulfillment"].create(
-            {
-                "channel_id": cls.shop_channel.id,
-                "order_id": order.id,
-                "shipment_key": "9999:first",
-                "fulfillment_gid": "gid://shopify/Fulfillment/9",
-                "tracking_number": "1Z999",
-            }
+        cls.fulfillment = cls.env["integration.external.id"]._hub_create(
+            [
+                {
+                    "channel_id": cls.shop_channel.id,
+                    "kind": "fulfillment",
+                    "order_id": order.id,
+                    "hub_reference": "9999:first",
+                    "external_id": "gid://shopify/Fulfillment/9",
+                }
+            ]
         )
 
     def test_shopify_role_matrix(self):
         self.shop = self.fake_shopify()
+        self.shop.variants = {"TSHIRT-S": "gid://shopify/InventoryItem/7"}
         self.check_matrix(SHOPIFY_MATRIX)

@@ -179,7 +179,16 @@ class TestShopifyRealOrders(ShopifyMixin, HttpCase):
         shop = self.fake_shopify()
         second = "gid://shopify/Location/655441492"
         self.shop_channel.shopify_location_ids = [
-            (0, 0, {"name": "Valencia mezzanine", "location_gid": second, "warehouse_id": self.warehouse.id})
+            (
+                0,
+                0,
+                {
+                    "kind": "location",
+                    "name": "Valencia mezzanine",
+                    "external_id": second,
+                    "warehouse_id": self.warehouse.id,
+                },
+            )
         ]
         payload = self.shopify_order(3302)
         shop.add_rest_order(payload)
@@ -192,8 +201,10 @@ class TestShopifyRealOrders(ShopifyMixin, HttpCase):
         creates = [variables for op, variables in shop.calls if op == "HubFulfillmentCreate"]
         self.assertEqual(len(creates), 2, "Shopify takes one location's fulfillment orders per fulfillment")
         self.assertEqual(len(shop.fulfillments["3302"]), 2)
-        records = self.env["integration.shopify.fulfillment"].search([("order_id", "=", order.id)])
-        self.assertEqual(len(set(records.mapped("fulfillment_order_gid"))), 2)
+        records = self.env["integration.external.id"].search(
+            [("kind", "=", "fulfillment"), ("order_id", "=", order.id)]
+        )
+        self.assertEqual(len(set(records.mapped("external_ref"))), 2)
         # the job runs again (a manager retries it): nothing new in Shopify
         self.jobs_of(order).with_context(integration_job_force=True).sudo().write({"state": "pending"})
         self.env["integration.job"]._cron_run_outbox()

@@ -124,12 +124,12 @@ class TestShopifyWebhooks(ShopifyMixin, HttpCase):
     def test_refund_and_inventory_level_topics_are_stored(self):
         self.post_webhook("orders/create", self.shopify_order(1008))
         self.process()
-        self.env["integration.shopify.inventory.item"].create(
+        self.env["integration.external.id"].create(
             {
                 "channel_id": self.shop_channel.id,
                 "sku": "MUG-001",
-                "inventory_item_gid": "gid://shopify/InventoryItem/271878346596884015",
-                "location_gid": "gid://shopify/Location/655441491",
+                "external_ref": "gid://shopify/InventoryItem/271878346596884015",
+                "product_id": self.mug.id,
             }
         )
         self.post_webhook("refunds/create", {"id": 509562969, "order_id": 1008, "refund_line_items": []})
@@ -139,8 +139,10 @@ class TestShopifyWebhooks(ShopifyMixin, HttpCase):
         refund, inventory = self.shop_events().filtered(lambda e: e.event_type != "orders/create").sorted("id")
         self.assertEqual((refund.state, refund.res_id), ("done", self.shop_order(1008).id))
         self.assertEqual(inventory.state, "done")
-        item = self.env["integration.shopify.inventory.item"].search([("channel_id", "=", self.shop_channel.id)])
-        self.assertEqual(item.remote_available, 7)
+        item = self.env["integration.external.id"].search(
+            [("external_ref", "=", "gid://shopify/InventoryItem/271878346596884015")]
+        )
+        self.assertEqual(item.reported_qty, 7)
 
     def test_refund_with_returned_items_becomes_an_authorized_return(self):
         self.post_webhook("orders/create", self.shopify_order(1014))
@@ -161,12 +163,12 @@ class TestShopifyWebhooks(ShopifyMixin, HttpCase):
         self.assertEqual([(line.product_id.default_code, line.quantity) for line in ret.line_ids], [("MUG-001", 1.0)])
 
     def test_shopify_level_far_from_the_published_one_raises_a_divergence(self):
-        self.env["integration.shopify.inventory.item"].create(
+        self.env["integration.external.id"].create(
             {
                 "channel_id": self.shop_channel.id,
                 "sku": "MUG-001",
-                "inventory_item_gid": "gid://shopify/InventoryItem/271878346596884016",
-                "location_gid": "gid://shopify/Location/655441491",
+                "external_ref": "gid://shopify/InventoryItem/271878346596884016",
+                "product_id": self.mug.id,
             }
         )
         level = self.env["integration.inventory.level"].create(
@@ -217,14 +219,13 @@ class TestShopifyWebhooks(ShopifyMixin, HttpCase):
         shop.variants = {"MUG-001": item_gid}
         an_hour_ago = fields.Datetime.now() - timedelta(hours=1)
         # the hub published 50 an hour ago, and remembers it
-        item = self.env["integration.shopify.inventory.item"].create(
+        item = self.env["integration.external.id"].create(
             {
                 "channel_id": self.shop_channel.id,
                 "sku": "MUG-001",
-                "inventory_item_gid": item_gid,
-                "location_gid": LOCATION,
-                "pushed": True,
-                "last_pushed_quantity": 50,
+                "external_ref": item_gid,
+                "product_id": self.mug.id,
+                "pushed_qty": 50,
                 "pushed_at": an_hour_ago,
             }
         )
@@ -259,7 +260,7 @@ class TestShopifyWebhooks(ShopifyMixin, HttpCase):
             triggered_at=now,
         )
         self.process()
-        self.assertEqual(item.remote_available, 50)
+        self.assertEqual(item.reported_qty, 50)
         shop.calls.clear()
         self.env["integration.job"]._enqueue(self.shop_channel, "inventory", "inventory:again", {"MUG-001": 50})
         self.env["integration.job"]._cron_run_outbox()
@@ -286,7 +287,7 @@ class TestShopifyWebhooks(ShopifyMixin, HttpCase):
         order = self.shop_order(1010)
         self.assertEqual(order.state, "on_hold")
         self.assertIn("channel product id 49148399 is not mapped", order.validation_problems)
-        self.env["integration.channel.product"].with_user(self.user_admin).create(
+        self.env["integration.external.id"].with_user(self.user_admin).create(
             {"channel_id": self.shop_channel.id, "external_id": "49148399", "product_id": self.tshirt_s.id}
         )
         payload = self.shopify_order(1011)
@@ -302,7 +303,7 @@ class TestShopifyWebhooks(ShopifyMixin, HttpCase):
         self.post_webhook("orders/create", self.shopify_order(1012, financial_status="partially_paid"))
         self.process()
         self.assertEqual(self.shop_order(1012).state, "validated", "waits for payment")
-        self.shop_channel.shopify_paid_statuses = "paid, partially_paid"
+        self.shop_channel.paid_statuses = "paid, partially_paid"
         self.post_webhook("orders/create", self.shopify_order(1013, financial_status="partially_paid"))
         self.process()
         self.assertEqual(self.shop_order(1013).state, "accepted")

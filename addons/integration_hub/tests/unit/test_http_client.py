@@ -6,6 +6,7 @@ from odoo.addons.integration_hub.lib import http_client
 from odoo.addons.integration_hub.lib.errors import PermanentError, RetryableError
 
 URL = "https://partner.example.com/hub"
+BASE = "https://partner.example.com/api"
 
 
 @responses.activate
@@ -52,3 +53,94 @@ def test_retry_after_http_date():
     assert http_client.retry_after_seconds("Wed, 21 Oct 2015 07:28:30 GMT", now=1445412480) == 30
     assert http_client.retry_after_seconds("garbage") is None
     assert http_client.retry_after_seconds(None) is None
+
+
+# --- the one client base: retries by type, short waits only, credentials, redacted logs ----------
+class Partner(http_client.HttpClient):
+    name = "Partner"
+    retry_on = (http_client.RATE_LIMITED, http_client.SERVER_ERROR)
+    attempts = 3
+
+    def __init__(self, **settings):
+        self.slept, self.lines, self.refreshes, self.token = [], [], 0, "old-token"
+        super().__init__(
+            "https://partner.example.com/api",
+            secrets=["s3cr3t-key"],
+            sleep=self.slept.append,
+            log=lambda what, text: self.lines.append(text),
+            **settings,
+        )
+
+    def authorize(self, call):
+        call["headers"]["Authorization"] = f"Bearer {self.token}"
+
+    def refresh_authorization(self):
+        self.refreshes += 1
+        self.token = "new-token"
+        return True
+
+
+@responses.activate
+def test_short_waits_are_retried_in_process_long_ones_go_to_the_caller():
+    responses.get(BASE + "/items", status=503)
+    responses.get(BASE + "/items", status=429, headers={"Retry-After": "1"})
+    responses.get(BASE + "/items", json=[1])
+    client = Partner()
+    assert client.request("GET", "items", "list").json() == [1]
+    assert client.slept == [1.0, 1], "5xx: backoff 1 s; 429: its Retry-After"
+    responses.replace(responses.GET, BASE + "/items", status=429, headers={"Retry-After": "600"})
+    client = Partner()
+    with pytest.raises(RetryableError) as info:
+        client.request("GET", "items", "list")
+    assert (info.value.seconds, client.slept) == (600, []), "never sleeps through a long limit"
+
+
+@responses.activate
+def test_kinds_not_retried_in_process_go_straight_to_the_caller():
+    responses.get(BASE + "/items", body=requests.ConnectTimeout("slow"))
+    client = Partner()
+    with pytest.raises(RetryableError, match="Partner list: timed out"):
+        client.request("GET", "items", "list")
+    assert len(responses.calls) == 1
+
+
+@responses.activate
+def test_401_is_the_core_auth_error_after_one_token_renewal():
+    from odoo.addons.integration_hub.lib.errors import AuthError
+
+    responses.get(BASE + "/items", status=401)
+    responses.get(BASE + "/items", json=[2])
+    client = Partner()
+    assert client.request("GET", "items", "list").json() == [2]
+    assert (client.refreshes, responses.calls[1].request.headers["Authorization"]) == (1, "Bearer new-token")
+    responses.replace(responses.GET, BASE + "/items", status=403)
+    with pytest.raises(AuthError, match="credentials refused"):
+        Partner().request("GET", "items", "list")
+
+
+@responses.activate
+def test_accepted_statuses_are_returned_for_the_caller_to_read():
+    responses.post(BASE + "/labels", status=422, json={"messages": ["street too long"]})
+    assert Partner().request("POST", "labels", "label", accept=(422,)).status_code == 422
+
+
+@responses.activate
+def test_logs_never_carry_a_credential():
+    responses.post(BASE + "/token", json={"access_token": "eyJ-secret-token", "ok": "s3cr3t-key"})
+    client = Partner()
+    client.request("POST", "token", "token", json={"password": "pa55"}, headers={"X-Api-Key": "s3cr3t-key"})
+    text = "\n".join(client.lines)
+    for secret in ("s3cr3t-key", "eyJ-secret-token", "old-token", "pa55"):
+        assert secret not in text, secret
+    assert "***" in text
+
+
+def test_cost_bucket_pacing_waits_only_what_fits():
+    client = Partner()
+    client.record_cost(available=10, restore_rate=100, cost=50, maximum=1000)
+    client.pace("query")
+    assert client.slept == [0.4], "40 points missing at 100/s"
+    client.record_cost(available=0, restore_rate=1, cost=50)
+    with pytest.raises(RetryableError) as info:
+        client.pace("query")
+    assert info.value.seconds == 50

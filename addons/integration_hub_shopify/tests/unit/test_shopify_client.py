@@ -23,7 +23,7 @@ def client(shop, **kwargs):
 def test_query_returns_data_and_tracks_the_bucket(shop):
     api = client(shop)
     assert api.execute("query HubShop { shop { name } }")["shop"]["name"] == "Hub Test Shop"
-    assert api.throttle["maximumAvailable"] == 2000
+    assert api.bucket["maximum"] == 2000
 
 
 def test_pagination_follows_end_cursor_and_splits_pages_above_the_max_cost(shop):
@@ -49,7 +49,7 @@ def test_paces_itself_when_the_bucket_runs_low(shop):
     api = client(shop)
     api.execute("query HubShop { shop { name } }")
     shop.available = 1
-    api.throttle["currentlyAvailable"] = 1
+    api.bucket["available"] = 1
     api.execute("query HubShop { shop { name } }")
     assert shop.slept == [pytest.approx(0.02)], "waited for the missing 2 points at 100/s before asking"
     assert shop.operations() == ["HubShop", "HubShop"], "no THROTTLED round trip"
