@@ -41,6 +41,7 @@ class TestInboundAcceptance(InboundMixin, HttpCase):
             item = self.env["integration.catalog.item"].search([("external_id", "=", "P-200")])
             self.assertEqual(item.state, "ready")
             bowl = item.product_tmpl_id.product_variant_id
+            self.list_products(self.channel, bowl)  # the shop sells it (its listings: an import or an admin)
 
             self.send(
                 self.erp,

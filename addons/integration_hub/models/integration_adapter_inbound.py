@@ -11,11 +11,11 @@ class IntegrationAdapterGenericInbound(models.AbstractModel):
 
     @api.model
     def _push_receipt_status(self, job):
-        return self._post_signed(job, "receipt.confirmed", job._payload())
+        return self._post_signed(job, "receipt.confirmed")
 
     @api.model
     def _push_catalog_status(self, job):
-        return self._post_signed(job, "product.change_rejected", job._payload())
+        return self._post_signed(job, "product.change_rejected")
 
 
 class IntegrationAdapterCsvInbound(models.AbstractModel):

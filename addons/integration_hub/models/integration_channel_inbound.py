@@ -14,15 +14,16 @@ class IntegrationChannelInbound(models.Model):
         help="A received line may differ from the expected quantity (over, short or damaged) by this share of it "
         "without an exception. 0: every difference opens one.",
     )
+    # off by default: most channels send orders, not purchase orders or the catalog
     send_receipt_confirmations = fields.Boolean(
         string="Send receipt confirmations",
-        default=True,
+        default=False,
         tracking=True,
         help="Once a purchase order / ASN is received: the figures per line (over, short, damaged, unexpected).",
     )
     send_catalog_answers = fields.Boolean(
         string="Answer catalog changes",
-        default=True,
+        default=False,
         tracking=True,
         help="Tell the catalog owner when a manager keeps a locked pack configuration instead of its change.",
     )

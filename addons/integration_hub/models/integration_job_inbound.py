@@ -12,7 +12,7 @@ class IntegrationJobInbound(models.Model):
         selection_add=INBOUND_JOB_TYPES, ondelete={key: "cascade" for key, _label in INBOUND_JOB_TYPES}
     )
 
-    def _after_delivery(self):
-        super()._after_delivery()
+    def _after_delivery(self, refused=frozenset()):
+        super()._after_delivery(refused)
         if self.job_type == "receipt_status" and self.res_model == "integration.receipt" and self.res_id:
             self.env["integration.receipt"].sudo().browse(self.res_id)._on_confirmation_delivered(self)

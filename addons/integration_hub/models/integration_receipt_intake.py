@@ -16,7 +16,7 @@ class IntegrationReceiptIntake(models.Model):
     """How the owner's messages become expected receipts and their Odoo incoming transfer.
 
     Idempotent by reference; edits apply until the goods arrive, later they are exceptions. Lines are
-    resolved by the hub's one resolver (``integration.channel.product._resolve_lines``: internal
+    resolved by the hub's one resolver (``integration.external.id._resolve_lines``: internal
     reference, barcode, SKU equivalences with their transition window), the same as for orders: an old
     code in its window is received with a note, a legacy barcode with a warning, a retired SKU holds the
     receipt.
@@ -136,7 +136,7 @@ class IntegrationReceiptIntake(models.Model):
         """Each expected line to its product, through the hub's one resolver (the same as for orders)."""
         for receipt in self:
             lines = receipt.line_ids.filtered(lambda line: not line.unexpected)
-            resolutions = self.env["integration.channel.product"]._resolve_lines(
+            resolutions = self.env["integration.external.id"]._resolve_lines(
                 receipt.channel_id, [(line.sku or line.barcode or "", "") for line in lines]
             )
             commands = []

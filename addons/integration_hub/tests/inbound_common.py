@@ -38,7 +38,14 @@ class InboundMixin(HubFactoryMixin, CatalogMixin):
     def setup_inbound(cls):
         cls.setup_hub()
         cls.setup_catalog()
-        cls.erp = cls.make_channel("Client ERP", "ERP", catalog_owner="channel", api_base_url=ERP_URL)
+        cls.erp = cls.make_channel(
+            "Client ERP",
+            "ERP",
+            catalog_owner="channel",
+            api_base_url=ERP_URL,
+            send_receipt_confirmations=True,
+            send_catalog_answers=True,
+        )
 
     @staticmethod
     def product(base=BOWL, **overrides):

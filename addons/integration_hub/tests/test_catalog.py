@@ -166,6 +166,8 @@ class TestCatalogLifecycle(InboundCase):
         _e, waiting = self.upsert(self.product(id="P-201", sku="BOWL-2", barcode=""))
         for item in (ready, waiting):
             self.stock(item.product_tmpl_id.product_variant_id, 10)
+        # the shop lists both (listings): the one still being defined is held back all the same
+        self.list_products(self.channel, (ready | waiting).product_tmpl_id.product_variant_id | self.mug)
         published = self.channel._compute_availability()
         self.assertEqual(published[ready.product_tmpl_id.product_variant_id.id], 10)
         self.assertNotIn(waiting.product_tmpl_id.product_variant_id.id, published)

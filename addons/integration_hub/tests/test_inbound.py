@@ -249,6 +249,7 @@ class TestReceiptConfirmation(InboundCase):
         self.assertTrue(confirmation["within_tolerance"])
 
     def test_received_stock_is_published_at_once(self):
+        self.list_products(self.channel, self.bowl)  # the shop sells the bowl
         self.channel._publish_inventory()
         self.env["integration.job"].search([("job_type", "=", "inventory")]).write({"state": "done"})
         _e, receipt = self.expect("PO-24", [{"id": "1", "sku": "BOWL-1", "quantity": 24}])
