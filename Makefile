@@ -6,7 +6,7 @@ ODOO_SRC ?= /opt/odoo
 CONF ?= $(ROOT)/.odoo.conf
 DB ?= integration_hub
 TEST_DB ?= integration_hub_test
-ADDONS := integration_hub,integration_hub_shopify,integration_hub_woocommerce,integration_hub_carriers
+ADDONS := $(shell bash scripts/addons.sh)
 ODOO_BIN := $(VENV)/bin/python $(ODOO_SRC)/odoo-bin
 export ODOO_SRC VENV
 

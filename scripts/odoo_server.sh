@@ -2,7 +2,7 @@
 # addons at the code on disk, free ports, and the command that starts a prefork Odoo.
 # Expects ROOT, VENV, ODOO_SRC, CONF and RESULTS to be set.
 
-ADDONS=integration_hub,integration_hub_shopify,integration_hub_woocommerce,integration_hub_carriers
+ADDONS=$(bash "$ROOT/scripts/addons.sh")
 ODOO_BIN=("$VENV/bin/python" "$ODOO_SRC/odoo-bin")  # a sub-command (shell) must come before the options
 PG=(psql -h 127.0.0.1 -U "$(id -un)" -X -q -tA)
 
@@ -13,7 +13,7 @@ addons_stamp() {
     | sort -z | xargs -0 sha1sum | sha1sum | cut -c1-16)
 }
 
-# prepare_database DB [FRESH]: reuse DB when the four addons are installed, else create it; then
+# prepare_database DB [FRESH]: reuse DB when the project's addons are installed, else create it; then
 # update (-u) until the code it was last updated with is the code on disk (three tries at most: the
 # addons may be edited while this runs).
 prepare_database() {
@@ -24,12 +24,13 @@ prepare_database() {
     dropdb -h 127.0.0.1 --if-exists "$db"
     rm -rf "$ROOT/.odoo-data/filestore/$db"
   fi
+  local wanted names
+  wanted=$(tr ',' '\n' <<< "$ADDONS" | grep -c .)
+  names=$(sed "s/\([^,]*\)/'\1'/g" <<< "$ADDONS")
   installed=$("${PG[@]}" -d "$db" -c "SELECT count(*) FROM ir_module_module
-    WHERE state = 'installed' AND name IN ('integration_hub', 'integration_hub_shopify', 'integration_hub_woocommerce',
-                                           'integration_hub_carriers')" \
-    2>/dev/null || echo 0)
-  if [ "$installed" = 4 ]; then
-    say "Reusing $db (the four addons are installed)"
+    WHERE state = 'installed' AND name IN ($names)" 2>/dev/null || echo 0)
+  if [ "$installed" = "$wanted" ]; then
+    say "Reusing $db (the project's addons are installed)"
   else
     say "Creating $db with $ADDONS, no demo data (a few minutes)"
     dropdb -h 127.0.0.1 --if-exists "$db"

@@ -9,7 +9,7 @@ VENV=${VENV:-$ROOT/.venv}
 export PATH="$VENV/bin:$PATH"
 CONF=${CONF:-$ROOT/.odoo.conf}
 DB=${DB:-integration_hub}
-ADDONS=integration_hub,integration_hub_shopify,integration_hub_woocommerce,integration_hub_carriers
+ADDONS=$(bash "$ROOT/scripts/addons.sh")
 ODOO_BIN=("$VENV/bin/python" "$ODOO_SRC/odoo-bin")
 ODOO=("${ODOO_BIN[@]}" -c "$CONF" -d "$DB")
 

@@ -9,7 +9,7 @@ VENV=${VENV:-$ROOT/.venv}
 export PATH="$VENV/bin:$PATH"
 CONF=${CONF:-$ROOT/.odoo.conf}
 TEST_DB=${TEST_DB:-integration_hub_test}
-ADDONS=integration_hub,integration_hub_shopify,integration_hub_woocommerce,integration_hub_carriers
+ADDONS=$(bash "$ROOT/scripts/addons.sh")
 start=$(date +%s)
 
 echo "[hub] Fresh test database $TEST_DB"
