@@ -43,6 +43,7 @@ ROOT = Path(__file__).resolve().parent.parent
 HUB_LIB = ROOT / "addons" / "integration_hub" / "lib"
 WEBHOOK_ROUTE = "/integration_hub/v1/webhooks/"
 BASELINE_ROUTE = "/web/health"
+FLOOR_ROUTE = "/hub_bench/floor"
 
 
 def load_standard_webhooks():
@@ -100,6 +101,12 @@ def signed_webhook(token, secret, msg_id, body):
 
 def baseline_request():
     return ("GET", BASELINE_ROUTE, None, {})
+
+
+def floor_request(body):
+    """The floor: the same body POSTed to a bare auth='none' route that INSERTs it and COMMITs (bench addon
+    hub_bench_floor): what any durable acknowledgment inside Odoo must at least do."""
+    return ("POST", FLOOR_ROUTE, body, {"Content-Type": "application/json"})
 
 
 # --- CPU accounting ---------------------------------------------------------------
@@ -224,6 +231,10 @@ class Phase:
     def errors(self):
         return [r for r in self.results if not self.expect(r)]
 
+    def p99(self):
+        latencies = sorted(r[0] * 1000 for r in self.results)
+        return latencies[min(len(latencies) - 1, max(0, round(0.99 * len(latencies)) - 1))]
+
     def report(self):
         n = len(self.results)
         latencies = sorted(r[0] * 1000 for r in self.results)
@@ -289,6 +300,11 @@ def inbox_counts(db, db_host, channel_id):
         connection.close()
 
 
+def summary_line(what, value):
+    """A line scripts/bench.sh collects into the final summary table (every part prints its own)."""
+    return f"SUMMARY\t{what}\t{value}"
+
+
 # --- the measurement, shared with bench/shopify_webhooks.py ---------------------------
 def parse_args(description):
     parser = argparse.ArgumentParser(description=description)
@@ -329,11 +345,13 @@ def run_bench(args, channel_id, sign, body_for, title, label):
     resend = list(range(0, n, step))[: round(n * args.duplicate_share)]
 
     baseline = Phase("baseline /web/health", is_ok)
+    floor = Phase("floor: 1 INSERT + COMMIT", json_message("stored"))
     webhooks = Phase(label, json_message("accepted"))
     duplicates = Phase("duplicate re-sends", json_message("duplicate"))
     bounds = [round(i * n / rounds) for i in range(rounds + 1)]
     for start, end in zip(bounds, bounds[1:], strict=False):
         baseline.add(*run_phase(args.url, [baseline_request()] * (end - start), c, meter))
+        floor.add(*run_phase(args.url, [floor_request(bodies[i]) for i in range(start, end)], c, meter))
         # signed just before sending (replay window), but before the clock starts
         webhooks.add(*run_phase(args.url, [sign(ids[i], bodies[i]) for i in range(start, end)], c, meter))
     if resend:
@@ -351,21 +369,30 @@ def run_bench(args, channel_id, sign, body_for, title, label):
         f" {args.warmup}+{args.warmup} warm-up requests not counted",
         "",
     ]
-    for phase in (baseline, webhooks, duplicates):
+    for phase in (baseline, floor, webhooks, duplicates):
         if phase.results:
             out += phase.report()
+    floor_ratios = [w / f for w, f in zip(webhooks.round_rps, floor.round_rps, strict=True)]
     out += [
         "",
         f"  ratio  {label} / bare auth='none' route = {webhooks.rps:.1f} / {baseline.rps:.1f}"
         f" = {webhooks.rps / baseline.rps:.2f}",
         "         per round: " + " ".join(f"{r:.2f}" for r in round_ratios),
+        f"  ratio  {label} / one-insert floor = {webhooks.rps:.1f} / {floor.rps:.1f}"
+        f" = {webhooks.rps / floor.rps:.2f}   (aim: >= 0.9; p99 {webhooks.p99():.0f} ms, aim < 100 ms)",
+        "         per round: " + " ".join(f"{r:.2f}" for r in floor_ratios),
+    ]
+    out += [
+        summary_line(f"{label}: throughput / one-insert floor (aim >= 0.9)", f"{webhooks.rps / floor.rps:.2f}"),
+        summary_line(f"{label}: throughput / /web/health", f"{webhooks.rps / baseline.rps:.2f}"),
+        summary_line(f"{label}: p99 latency at {c} clients (aim < 100 ms)", f"{webhooks.p99():.0f} ms"),
     ]
     if duplicates.results:
         out.append(f"         duplicate re-sends / bare route = {duplicates.rps / baseline.rps:.2f}")
     out.append("")
 
     new_rows = after["rows"] - before["rows"]
-    phases = (baseline, webhooks, duplicates)
+    phases = (baseline, floor, webhooks, duplicates)
     checks = [
         (f"new inbox rows == unique ids sent ({unique_sent}, warm-up included)", new_rows == unique_sent, new_rows),
         ("no idempotency key stored twice", after["distinct_keys"] == after["rows"], after["distinct_keys"]),

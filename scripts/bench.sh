@@ -29,8 +29,16 @@ mkdir -p "$RESULTS"
 source "$ROOT/scripts/odoo_server.sh"
 ODOO=("${ODOO_BIN[@]}" "${ODOO_OPTS[@]}")
 
-# --- 1. database: reuse it when the four addons are installed --------------------
+# --- 1. database: reuse it when the project's addons are installed --------------------
 prepare_database "$DB" "${BENCH_FRESH:-0}"
+# the bench's own addon (bench/addons/hub_bench_floor: the one-insert floor route), never in the project's list
+BENCH_ADDONS_PATH="$(awk -F'= *' '/^addons_path/{print $2}' "$CONF"),$ROOT/bench/addons"
+ODOO_OPTS+=(--addons-path="$BENCH_ADDONS_PATH")
+ODOO=("${ODOO_BIN[@]}" "${ODOO_OPTS[@]}")
+if [ "$("${PG[@]}" -d "$DB" -c "SELECT state FROM ir_module_module WHERE name = 'hub_bench_floor'")" != installed ]; then
+  say "Installing the bench's floor route (hub_bench_floor) in $DB"
+  "${ODOO[@]}" -i hub_bench_floor --stop-after-init --no-http --log-level=warn
+fi
 
 # --- 2. the live generic channel BENCH with a known secret, empty inbox --------
 channel_json=$("${ODOO_BIN[@]}" shell "${ODOO_OPTS[@]}" --no-http --log-level=warn < "$ROOT/bench/setup_channel.py" \
@@ -41,47 +49,52 @@ export BENCH_CHANNEL_JSON=$channel_json
 # --- 3. Odoo server in the background: prefork workers, no cron ------------------
 PORT=$(free_port "$PORT")
 GEVENT_PORT=$(free_port $((PORT + 1)))
-server_log=$RESULTS/server.log
-server_args=(--http-interface=127.0.0.1 --http-port="$PORT" --gevent-port="$GEVENT_PORT"
-  --max-cron-threads=0 --log-level="$LOG_LEVEL" --logfile="$server_log")
-if [ "${BENCH_DB_FILTER:-1}" = 1 ]; then
-  server_args+=(--db-filter="^${DB}\$")
-fi
 choose_server_bin
-server_bin=("${SERVER_BIN[@]}")
-if [ "$WORKERS" -gt 0 ]; then
-  server_args+=(--workers="$WORKERS")
-  mode="prefork, $WORKERS HTTP workers"
-  if [ "$SERVER_WITHOUT_GEVENT" = 1 ]; then
-    say "gevent cannot start in this venv (pkg_resources: unresolved dependencies); running the prefork"
-    say "server without its websocket process (bench/odoo_without_gevent.py) - HTTP workers unchanged"
-    mode="$mode, no gevent process"
+mode_for() {  # the server mode printed with the results
+  local mode
+  if [ "$WORKERS" -gt 0 ]; then
+    mode="prefork, $WORKERS HTTP workers"
+    [ "$SERVER_WITHOUT_GEVENT" = 1 ] && mode="$mode, no gevent process"
+  else
+    mode="threaded"
   fi
-else
-  server_args+=(--workers=0)
-  mode="threaded"
+  [ "${BENCH_DB_FILTER:-1}" = 1 ] && echo "$mode, --db-filter" || echo "$mode, -d only (no --db-filter)"
+}
+mode=$(mode_for)
+if [ "$SERVER_WITHOUT_GEVENT" = 1 ]; then
+  say "gevent cannot start in this venv (pkg_resources: unresolved dependencies); running the prefork"
+  say "server without its websocket process (bench/odoo_without_gevent.py) - HTTP workers unchanged"
 fi
-[ "${BENCH_DB_FILTER:-1}" = 1 ] && mode="$mode, --db-filter" || mode="$mode, -d only (no --db-filter)"
-: > "$server_log"
-say "Starting Odoo on 127.0.0.1:$PORT ($mode, no cron) - log: ${server_log#"$ROOT"/}"
-"${server_bin[@]}" "${ODOO_OPTS[@]}" "${server_args[@]}" &
-server_pid=$!
+server_pid=
+start_server() {  # start_server DB LOGFILE: serve DB on $PORT (no cron) and wait until it answers
+  local db=$1
+  server_log=$2
+  local args=(-c "$CONF" -d "$db" --addons-path="$BENCH_ADDONS_PATH" --http-interface=127.0.0.1
+    --http-port="$PORT" --gevent-port="$GEVENT_PORT" --max-cron-threads=0 --log-level="$LOG_LEVEL"
+    --logfile="$server_log" --workers="$WORKERS")
+  [ "${BENCH_DB_FILTER:-1}" = 1 ] && args+=(--db-filter="^${db}\$")
+  : > "$server_log"
+  say "Starting Odoo on 127.0.0.1:$PORT for $db ($mode, no cron) - log: ${server_log#"$ROOT"/}"
+  "${SERVER_BIN[@]}" "${args[@]}" &
+  server_pid=$!
+  for i in $(seq 120); do
+    if curl -fsS -o /dev/null "http://127.0.0.1:$PORT/web/health" 2>/dev/null; then return 0; fi
+    kill -0 "$server_pid" 2>/dev/null || { say "Odoo exited during start-up:"; tail -n 30 "$server_log" >&2; exit 1; }
+    [ "$i" = 120 ] && { say "Odoo did not answer /web/health within 60 s"; tail -n 30 "$server_log" >&2; exit 1; }
+    sleep 0.5
+  done
+}
 cleanup() {
-  if kill -0 "$server_pid" 2>/dev/null; then
+  if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
     kill -TERM "$server_pid" 2>/dev/null || true   # the prefork master stops its workers
     for _ in $(seq 50); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
     kill -KILL "$server_pid" 2>/dev/null || true
   fi
+  server_pid=
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-
-for i in $(seq 120); do
-  if curl -fsS -o /dev/null "http://127.0.0.1:$PORT/web/health" 2>/dev/null; then break; fi
-  kill -0 "$server_pid" 2>/dev/null || { say "Odoo exited during start-up:"; tail -n 30 "$server_log" >&2; exit 1; }
-  [ "$i" = 120 ] && { say "Odoo did not answer /web/health within 60 s"; tail -n 30 "$server_log" >&2; exit 1; }
-  sleep 0.5
-done
+start_server "$DB" "$RESULTS/server.log"
 
 # --- 4. the measurement -----------------------------------------------------------
 set +e
@@ -109,6 +122,37 @@ if grep -qE ' (ERROR|CRITICAL) ' "$server_log"; then
   say "The server log has errors (${server_log#"$ROOT"/}):"
   grep -E ' (ERROR|CRITICAL) ' "$server_log" | tail -n 5 >&2
 fi
+
+# --- 5b. the peer: the same Shopify deliveries to OCA shopify_connector 18.0, same server build -------
+if [ "${BENCH_PEER:-1}" = 1 ] && [ -n "$shop_json" ]; then
+  PEER_DB=${DB}_peer
+  hub_target=$("$VENV/bin/python" -c 'import json, os, sys; c = json.loads(sys.argv[1]); print(json.dumps({"path": "/integration_hub/v1/webhooks/" + c["token"], "secret": os.environ["BENCH_SHOPIFY_SECRET"]}))' "$shop_json")
+  set +e
+  "$VENV/bin/python" "$ROOT/bench/peer_intake.py" --target hub --url "http://127.0.0.1:$PORT" --db "$DB" \
+    --setup "$hub_target" --out "$RESULTS/peer_hub.json" -n "${BENCH_PEER_N:-1000}"
+  set -e
+  cleanup
+  if ! "$VENV/bin/python" -c "import odoo.addons.shopify_connector" 2>/dev/null; then
+    say "Installing the peer, OCA shopify_connector 18.0, into the venv (pip; bench only)"
+    "$VENV/bin/pip" install -q --disable-pip-version-check "odoo-addon-shopify_connector>=18.0,<18.1"
+  fi
+  if [ "$("${PG[@]}" -d "$PEER_DB" -c "SELECT state FROM ir_module_module WHERE name = 'shopify_connector'" 2>/dev/null)" != installed ]; then
+    say "Creating $PEER_DB with shopify_connector (its dependencies include website_sale: a few minutes)"
+    dropdb -h 127.0.0.1 --if-exists "$PEER_DB"
+    "${ODOO_BIN[@]}" -c "$CONF" -d "$PEER_DB" --addons-path="$BENCH_ADDONS_PATH" -i shopify_connector \
+      --without-demo=all --stop-after-init --no-http --log-level=warn
+  fi
+  peer_target=$("${ODOO_BIN[@]}" shell -c "$CONF" -d "$PEER_DB" --no-http --log-level=warn < "$ROOT/bench/setup_peer.py" \
+    | sed -n 's/^BENCH_PEER=//p' | tail -n 1)
+  start_server "$PEER_DB" "$RESULTS/server_peer.log"
+  set +e
+  "$VENV/bin/python" "$ROOT/bench/peer_intake.py" --target peer --url "http://127.0.0.1:$PORT" --db "$PEER_DB" \
+    --setup "$peer_target" --out "$RESULTS/peer_peer.json" -n "${BENCH_PEER_N:-1000}"
+  "$VENV/bin/python" "$ROOT/bench/peer_intake.py" --compare "$RESULTS/peer_hub.json" "$RESULTS/peer_peer.json" \
+    | tee "$RESULTS/peer_intake.txt"
+  [ "${PIPESTATUS[0]}" = 0 ] || status=1
+  set -e
+fi
 cleanup  # the HTTP server is not needed for the in-process order benchmark
 
 # --- 6. orders through the whole hub path vs bare sale.order create+confirm -------
@@ -122,5 +166,11 @@ say "Inventory availability: ${BENCH_SKUS:-10000} SKUs, batched vs naive (in-pro
 "${ODOO_BIN[@]}" shell "${ODOO_OPTS[@]}" --no-http --log-level=warn < "$ROOT/bench/inventory_availability.py" \
   | tee "$RESULTS/inventory_availability.txt"
 grep -q "\[FAIL\]" "$RESULTS/inventory_availability.txt" && status=1
+# --- summary: every part's headline figures, each a ratio to its same-run baseline --------
+{
+  printf '\nBench summary - %s - %s, %s cores\n\n' "$(date -u '+%Y-%m-%d %H:%M UTC')" "$(uname -m)" "$(nproc)"
+  printf '| Figure | Value |\n| --- | --- |\n'
+  grep -h $'^SUMMARY\t' "$RESULTS"/*.txt 2>/dev/null | awk -F'\t' '{printf "| %s | %s |\n", $2, $3}'
+} | tee "$RESULTS/summary.md"
 say "Results in bench/results/; make bench took $(( $(date +%s) - start )) s"
 exit "$status"

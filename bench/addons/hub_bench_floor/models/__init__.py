@@ -1,0 +1,1 @@
+from . import hub_bench_floor
