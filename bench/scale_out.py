@@ -99,7 +99,7 @@ def batch_figures(db, channel_id, keys):
         cr.execute(
             """SELECT count(*), count(DISTINCT external_id)
                  FROM integration_channel_order WHERE channel_id = %s AND external_id = ANY(%s)""",
-            [channel_id, [key.split(":", 1)[1] for key in keys]],
+            [channel_id, keys],
         )
         orders, distinct_orders = cr.fetchone()
     return {
