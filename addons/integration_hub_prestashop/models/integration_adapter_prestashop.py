@@ -14,6 +14,8 @@ from ..lib import prestashop as P
 ADDRESS_FIELDS = ("firstname", "lastname", "company", "address1", "address2", "postcode", "city", "phone")
 ADDRESS_FIELDS += ("phone_mobile", "vat_number", "id_country")
 CUSTOMER_FIELDS = ("firstname", "lastname", "email")
+# related resources read during one poll window (its pages), per database, channel and stream: {(resource, id): row}
+_WINDOW_CACHE = {}
 
 
 def _label(value):
@@ -93,6 +95,10 @@ class IntegrationAdapterPrestashop(models.AbstractModel):
             state = {"start": start.strftime(P.DATE_FORMAT), "offset": 0, "newest": cursor or ""}
         resource = "orders" if stream == "orders" else "order_returns"
         client = self._client(channel)
+        window = (self.env.cr.dbname, channel.id, stream)
+        if state["offset"] == 0 or _WINDOW_CACHE.get(window, (None,))[0] != state["start"]:
+            _WINDOW_CACHE[window] = (state["start"], {})
+        client.cache = _WINDOW_CACHE[window][1]  # an address shared by many orders is read once per poll
         params = {
             "filter[date_upd]": f"[{state['start']},{P.FAR_FUTURE}]",
             "date": "1",
@@ -118,6 +124,7 @@ class IntegrationAdapterPrestashop(models.AbstractModel):
             page.cursor = json.dumps({**state, "offset": state["offset"] + len(rows), "newest": newest})
         else:
             page.cursor = newest or None
+            _WINDOW_CACHE.pop(window, None)
         return page
 
     @api.model

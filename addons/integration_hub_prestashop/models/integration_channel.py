@@ -1,11 +1,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
+from odoo.addons.base.models.res_partner import _tz_get
 from odoo.addons.integration_hub.models.integration_secret_owner import secret_field
-
-
-def _timezones(self):
-    return self.env["res.partner"]._fields["tz"].selection(self.env["res.partner"])
 
 
 class IntegrationChannel(models.Model):
@@ -28,7 +25,7 @@ class IntegrationChannel(models.Model):
         "other shops are left out, stock is written to this shop's rows). 0: a single shop.",
     )
     prestashop_timezone = fields.Selection(
-        _timezones,
+        _tz_get,
         string="Shop time zone",
         default="Europe/Madrid",
         help="PrestaShop's dates carry no time zone: they are the shop's local time (its Localization setting).",
