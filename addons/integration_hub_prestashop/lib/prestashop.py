@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from lxml import etree
 
-from odoo.addons.integration_hub.lib.errors import PayloadError
+from odoo.addons.integration_hub.lib.errors import PayloadError, PermanentError
 from odoo.addons.integration_hub.lib.http_client import RATE_LIMITED, SERVER_ERROR, HttpClient
 
 PAGE_SIZE = 50
@@ -121,6 +121,16 @@ class PrestaShopClient(HttpClient):
 
     def authorize(self, call):
         call["auth"] = (self.key, "")
+
+    def request(self, method, path, what, accept=(), **kwargs):
+        """As ``HttpClient.request``; a 400 / 404 / 405 names the shop's own error messages (XML or JSON)."""
+        refused = tuple(status for status in (400, 404, 405) if status not in accept)
+        response = super().request(method, path, what, accept=tuple(accept) + refused, **kwargs)
+        if response.status_code in refused:
+            raise PermanentError(
+                f"{self.name} {what}: refused with HTTP {response.status_code}: {errors_of(response.content)}"
+            )
+        return response
 
     def get(self, path, what, params=None):
         """A resource or a list as dicts, in JSON when the shop answers it, else XML."""

@@ -69,6 +69,14 @@ class TestPrestaShop(PrestaShopMixin, TransactionCase):
         self.assertEqual(order.state, "accepted", order.validation_problems)
         self.assertEqual((order.line_ids.product_id, order.line_ids.quantity_sent), (self.tshirt_s, "2"))
 
+    def test_an_empty_json_answer_is_a_bare_list_and_reads_as_no_orders(self):
+        shop = self.fake_prestashop()
+        self.poll()
+        self.assertEqual(shop.counts("orders"), 1)
+        cursor = self.ps._poll_cursor("orders")
+        self.assertEqual((cursor.last_error, cursor.received_last_run), (False, 0))
+        self.assertFalse(self.ps_events())
+
     def test_payment_waits_then_paid_releases_and_cancelled_cancels(self):
         shop = self.fake_prestashop()
         order_data = shop.add_order(81, self.local(minutes=50), state="10")  # awaiting bank wire
@@ -174,6 +182,10 @@ class TestPrestaShop(PrestaShopMixin, TransactionCase):
         self.assertIn("[TSHIRT-M]", lookups, "an SKU without a known id is looked up once by reference")
         names = self.env["integration.sync.exception"].search([("channel_id", "=", self.ps.id)]).mapped("name")
         self.assertTrue(any("TSHIRT-S" in name for name in names), "the row the shop refused is named")
+        refused = self.env["integration.sync.exception"].search(
+            [("channel_id", "=", self.ps.id), ("name", "ilike", "TSHIRT-S")]
+        )
+        self.assertIn('Validation error: "quantity" of stock_available 2 is invalid', refused.description)
         self.assertTrue(any("KIT-GIFT" in name for name in names), "depends_on_stock: not writable, named")
         level = self.env["integration.inventory.level"].search(
             [("channel_id", "=", self.ps.id), ("sku", "=", "TSHIRT-S")]
