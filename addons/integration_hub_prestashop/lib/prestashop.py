@@ -7,7 +7,7 @@
 - Lists: ``limit=offset,count`` with no total: a short page is the last one. Date filters need ``date=1``
   and shop-local ``YYYY-MM-DD HH:MM:SS`` (no time zone).
 - Order states are per-shop ids: the channel says what each one means (``READY``, ``WAITING``,
-  ``CANCELLED``, ``SHIPPED``); an id it does not map is never guessed (``UnmappedState``).
+  ``CANCELLED``, ``SHIPPED``, ``DELIVERED``); an id it does not map is never guessed (``UnmappedState``).
 """
 
 import json
@@ -23,14 +23,15 @@ PAGE_SIZE = 50
 DATE_FORMAT = "%Y-%m-%d %H:%M:%S"
 FAR_FUTURE = "2999-12-31 23:59:59"
 # what a shop's order state means to the warehouse (chosen per state on the channel)
-READY, WAITING, CANCELLED, SHIPPED = "ready", "waiting", "cancelled", "shipped"
+READY, WAITING, CANCELLED, SHIPPED, DELIVERED = "ready", "waiting", "cancelled", "shipped", "delivered"
 MEANINGS = [
     (READY, "Paid / ready to ship"),
     (WAITING, "Awaiting payment"),
     (CANCELLED, "Cancelled"),
     (SHIPPED, "Shipped"),
+    (DELIVERED, "Delivered"),
 ]
-FINANCIAL_STATUS = {READY: "paid", WAITING: "pending", SHIPPED: "paid"}
+FINANCIAL_STATUS = {READY: "paid", WAITING: "pending", SHIPPED: "paid", DELIVERED: "paid"}
 # default order_return_state ids (install-dev/data/xml/order_return_state.xml): 1 waiting for confirmation,
 # 2 waiting for package, 3 package received, 4 return denied, 5 return completed
 RETURN_STATUS = {"1": "", "2": "authorized", "3": "shipped_back", "4": "rejected", "5": ""}

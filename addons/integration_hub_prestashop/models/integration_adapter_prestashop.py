@@ -36,7 +36,7 @@ class IntegrationAdapterPrestashop(models.AbstractModel):
 
     _capabilities = frozenset(
         (C.POLL_ORDERS, C.POLL_RETURNS, C.RETURNS_IN, C.CATALOG, C.INVENTORY, C.FULFILLMENT, C.TRACKING)
-        + (C.CONNECTION_TEST,)
+        + (C.ORDER_STATUS, C.CONNECTION_TEST)
     )
 
     @api.model
@@ -248,19 +248,34 @@ class IntegrationAdapterPrestashop(models.AbstractModel):
                 order_id=payload["order_id"],
             )
         if payload.get("order_complete", True):  # PrestaShop has no partial shipment: the last one ships the order
-            meanings = channel._prestashop_meanings()
-            shipped = sorted(
-                (s for s, m in meanings.items() if m == P.SHIPPED), key=lambda s: int(s) if s.isdigit() else 0
-            )
-            if not shipped:
+            if not self._set_state(client, channel, order_id, P.SHIPPED, (P.SHIPPED, P.DELIVERED)):
                 raise PermanentError(_("No order state of channel %s means 'shipped'.", channel.name))
-            order = client.get(f"orders/{order_id}", "Order").get("order") or {}
-            if meanings.get(str(order.get("current_state"))) != P.SHIPPED:
-                history = {"id_order": order_id, "id_order_state": shipped[0]}
-                client.write(
-                    "POST", "order_histories", "order_history", history, "Shipped state", params={"sendemail": "1"}
-                )
         return _("shipped with tracking %s", tracking.get("number"))
+
+    @api.model
+    def _push_order_status(self, job):
+        """The carrier's delivery becomes the 'delivered' state (the shop notifies the customer); PrestaShop
+        has no counterpart for the other steps (the shipped state went with the fulfillment)."""
+        channel, payload = job.channel_id, job._payload()
+        if payload.get("status") != "delivered":
+            return _("PrestaShop has no order state for '%s': nothing sent", payload.get("status"))
+        if not self._set_state(self._client(channel), channel, payload["order_id"], P.DELIVERED, (P.DELIVERED,)):
+            return _("no order state of this channel means 'delivered': nothing sent")
+        return _("delivered state set")
+
+    @api.model
+    def _set_state(self, client, channel, order_id, meaning, already):
+        """POST ``order_histories?sendemail=1`` with the channel's state of ``meaning`` (the lowest id), unless
+        the order is in a state meaning one of ``already``. False when no state has that meaning."""
+        meanings = channel._prestashop_meanings()
+        states = sorted((s for s, m in meanings.items() if m == meaning), key=lambda s: int(s) if s.isdigit() else 0)
+        if not states:
+            return False
+        order = client.get(f"orders/{order_id}", "Order").get("order") or {}
+        if meanings.get(str(order.get("current_state"))) not in already:
+            history = {"id_order": order_id, "id_order_state": states[0]}
+            client.write("POST", "order_histories", "order_history", history, "Order state", params={"sendemail": "1"})
+        return True
 
     @api.model
     def _push_tracking(self, job):

@@ -24,7 +24,8 @@ class IntegrationPrestashopOrderState(models.Model):
     meaning = fields.Selection(
         MEANINGS,
         help="Paid / ready to ship: the warehouse may pick. Awaiting payment: the order waits. Cancelled: the "
-        "order is cancelled. Shipped: the state the hub sets when the goods left (the first one if several).",
+        "order is cancelled. Shipped: the state the hub sets when the goods left (the first one if several). "
+        "Delivered: the state the hub sets when the carrier delivered them.",
     )
 
     _sql_constraints = [

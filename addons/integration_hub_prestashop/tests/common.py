@@ -7,7 +7,7 @@ from .prestashop_fake import FakePrestaShop
 SHOP_URL = "https://shop.example.com"
 KEY = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"
 # the meanings an administrator chose for a fresh install's states (ids are per shop)
-MEANINGS = {"2": "ready", "3": "ready", "4": "shipped", "5": "shipped", "6": "cancelled", "10": "waiting"}
+MEANINGS = {"2": "ready", "3": "ready", "4": "shipped", "5": "delivered", "6": "cancelled", "10": "waiting"}
 
 
 class PrestaShopMixin(HubFactoryMixin, CatalogMixin):

@@ -267,6 +267,13 @@ class TestPrestaShop(PrestaShopMixin, TransactionCase):
         self.run_jobs()
         self.assertEqual(shop.data["order_carriers"]["590"]["tracking_number"], "PQ987654321ES")
         self.assertEqual(len(shop.histories), 1)
+        Job = self.env["integration.job"]
+        Job._enqueue(self.ps, "order_status", "status:90:in_transit", {"order_id": "90", "status": "in_transit"})
+        Job._enqueue(self.ps, "order_status", "status:90:delivered", {"order_id": "90", "status": "delivered"})
+        self.run_jobs()
+        self.assertEqual(shop.histories[1:], [("90", "5", "1")], "delivered: the shop tells the customer")
+        statuses = Job.search([("channel_id", "=", self.ps.id), ("job_type", "=", "order_status")])
+        self.assertEqual(set(statuses.mapped("state")), {"done"}, "a step PrestaShop has no state for is no error")
 
     # --- returns, the connection, the catalog ---------------------------------------------------------
     def test_merchandise_returns_become_returns_where_the_shop_exposes_them(self):
