@@ -88,10 +88,11 @@ class IntegrationAdapterPrestashop(models.AbstractModel):
         timezone = channel.prestashop_timezone or "UTC"
         state = json.loads(cursor) if (cursor or "").startswith("{") else {}
         if not state:
-            now = P.shop_time(fields.Datetime.now(), timezone)
-            start = datetime.strptime(cursor or now, P.DATE_FORMAT) - (
-                OVERLAP if cursor else timedelta(days=FIRST_POLL_DAYS)
-            )
+            try:
+                start = datetime.strptime(cursor or "", P.DATE_FORMAT) - OVERLAP
+            except ValueError:  # no cursor yet (or not one of ours): the last days, never the shop's history
+                now = datetime.strptime(P.shop_time(fields.Datetime.now(), timezone), P.DATE_FORMAT)
+                start, cursor = now - timedelta(days=FIRST_POLL_DAYS), ""
             state = {"start": start.strftime(P.DATE_FORMAT), "offset": 0, "newest": cursor or ""}
         resource = "orders" if stream == "orders" else "order_returns"
         client = self._client(channel)
