@@ -334,7 +334,10 @@ class TestPrestaShop(PrestaShopMixin, TransactionCase):
         shop.add("combinations", {"id": "101", "id_product": "93", "reference": "TSHIRT-S"})
         shop.add("combinations", {"id": "102", "id_product": "93", "reference": "TSHIRT-M"})
         shop.add("combinations", {"id": "103", "id_product": "93", "reference": ""})
-        result = self.ps.with_user(self.user_admin).action_import_listings()
+        with patch.object(P, "PAGE_SIZE", 2):  # pages of two: the last one is short
+            result = self.ps.with_user(self.user_admin).action_import_listings()
+        limits = [q["limit"] for _m, path, q in shop.calls if path == "/api/combinations"]
+        self.assertEqual(limits, ["0,2", "2,2"], "read page by page until a short page")
         self.assertEqual(result["params"]["type"], "warning", "a combination without reference is named, not guessed")
         listed = self.env["integration.external.id"].search([("channel_id", "=", self.ps.id), ("listed", "=", True)])
         self.assertEqual(
