@@ -232,6 +232,16 @@ def _rows(order):
     return rows if isinstance(rows, list) else [rows]
 
 
+def _line_discount(row, incl, excl, quantity):
+    """The line's price reduction, tax included, for the whole line: ``product_price`` is the price before
+    reductions (tax excluded), ``unit_price_tax_*`` the price paid. Vouchers (cart rules) are order-level
+    (``total_discounts``) and not spread over lines. 0 when the row does not carry ``product_price``."""
+    base = _number(row.get("product_price"))
+    if not (base and excl) or base <= excl:
+        return 0.0
+    return round((base - excl) * (incl / excl) * quantity, 6)
+
+
 def variant_id(product_id, attribute_id):
     """The channel's id of a sellable item: ``<product>-<combination>`` (combination 0: the product itself)."""
     return f"{_text(product_id) or '0'}-{_text(attribute_id) or '0'}"
@@ -272,6 +282,7 @@ def order_document(bundle, meanings, timezone):
                 "name": _text(row.get("product_name")),
                 "price": incl,
                 "tax": round((incl - excl) * _number(quantity), 6) if excl else 0.0,
+                "discount": _line_discount(row, incl, excl, _number(quantity)),
             }
         )
     document = {
@@ -304,6 +315,7 @@ def order_document(bundle, meanings, timezone):
         "shipping_price": shipping_incl,
         "shipping_tax": round(shipping_incl - shipping_excl, 6),
         "total": _number(order.get("total_paid")),
+        "discount_total": _number(order.get("total_discounts")),  # vouchers; not in the contract (ignored until read)
         "lines": lines,
     }
     if meaning == CANCELLED:

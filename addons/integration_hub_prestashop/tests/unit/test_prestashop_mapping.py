@@ -106,7 +106,12 @@ def test_amounts_follow_the_contract():
     document = P.order_document(bundle(order), MEANINGS, "UTC")[1]
     assert (document["shipping_price"], document["shipping_tax"], document["total"]) == (4.84, 0.84, 34.8)
     (line,) = document["lines"]
-    assert (line["price"], line["tax"], line["variant_id"]) == (12.1, 4.2, "50-0")
+    assert (line["price"], line["tax"], line["variant_id"], line["discount"]) == (12.1, 4.2, "50-0", 0.0)
+    reduced = dict(order_row(1, 50, 0, 2, "MUG-001", price="12.100000"), product_price="12.000000")
+    reduced["unit_price_tax_excl"] = "10.000000"  # 12.00 before a 2.00 reduction, 21 % VAT
+    order["associations"]["order_rows"] = [reduced]
+    (line,) = P.order_document(bundle(order), MEANINGS, "UTC")[1]["lines"]
+    assert line["discount"] == 4.84, "(12.00 - 10.00) x 1.21 x 2, tax included like the prices"
 
 
 def test_a_combination_without_reference_keeps_its_combination_id():
