@@ -185,11 +185,12 @@ class FakeMagento:
     # --- auth -------------------------------------------------------------
     def _authorized(self, request):
         header = request.headers.get("Authorization") or ""
+        header = header.decode() if isinstance(header, bytes) else header  # requests-oauthlib sends bytes
         if header.startswith("Bearer "):
             return self.bearer_allowed and header[7:] == self.token
         if not header.startswith("OAuth "):
             return False
-        oauth = dict(utils.parse_authorization_header(header))
+        oauth = {key: utils.unescape(value) for key, value in utils.parse_authorization_header(header)}
         if oauth.get("oauth_signature_method") != "HMAC-SHA256":
             return False
         if (oauth.get("oauth_consumer_key"), oauth.get("oauth_token")) != (self.consumer_key, self.token):
