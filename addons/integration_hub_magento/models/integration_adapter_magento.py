@@ -43,7 +43,7 @@ class IntegrationAdapterMagento(models.AbstractModel):
         else:
             names = ("magento_consumer_key", "magento_consumer_secret", "magento_access_token")
             if not all(channel._get_secret(name) for name in (*names, "magento_access_token_secret")):
-                problems.append(_("the integration's consumer key and secret, access token and token secret"))
+                problems.append(_("no integration credentials (consumer key and secret, access token and its secret)"))
         if capability in (C.INVENTORY, C.INVENTORY_ASYNC, C.FULFILLMENT) and not channel.magento_source_code:
             problems.append(_("no Magento source code for this warehouse"))
         return problems
@@ -302,7 +302,7 @@ class IntegrationAdapterMagento(models.AbstractModel):
     @api.model
     def _test_connection(self, channel):
         client = self._client(channel)
-        answer = client.json("GET", "V1/orders", "Connection test", params=M.search_criteria(size=1))
+        answer = client.json("GET", M.with_query("V1/orders", M.search_criteria(size=1)), "Connection test")
         how = _("signed with OAuth 1.0a") if channel.magento_auth == "oauth" else _("with the bearer token")
         return _(
             "%(url)s answers %(how)s: %(count)s orders.",

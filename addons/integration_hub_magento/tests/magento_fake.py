@@ -22,7 +22,7 @@ import math
 import re
 import time
 import uuid
-from urllib.parse import parse_qsl, urlparse
+from urllib.parse import parse_qsl, unquote, urlparse
 
 import requests
 import responses
@@ -199,8 +199,11 @@ class FakeMagento:
             return False
         if oauth.get("oauth_nonce") in self.nonces:
             return False
-        url = urlparse(request.url)
-        params = signature.collect_parameters(uri_query=url.query, headers={"Authorization": header})
+        # the query as Magento\Framework\Oauth\Helper\Request::_extractQueryStringParams reads it: split on
+        # & and =, rawurldecode (a "+" stays a plus: a space must travel as %20 or the signatures differ)
+        pairs = [part.split("=") for part in urlparse(request.url).query.split("&") if part]
+        params = [(unquote(pair[0]), unquote(pair[1])) for pair in pairs if len(pair) == 2]
+        params += [(k, v) for k, v in oauth.items() if k.startswith("oauth_") and k != "oauth_signature"]
         base = signature.signature_base_string(
             request.method, signature.base_string_uri(request.url), signature.normalize_parameters(params)
         )

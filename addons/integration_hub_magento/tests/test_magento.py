@@ -54,6 +54,16 @@ class TestMagento(MagentoMixin, TransactionCase):
         self.assertEqual(requests.get(url, auth=auth, timeout=5).status_code, 401, "a replayed request is refused")
         self.assertEqual(len(shop.calls), 2)
 
+    def test_a_query_with_spaces_is_signed_as_the_shop_reads_it(self):
+        self.fake_magento()
+        auth = OAuth1(*CREDENTIALS, signature_method="HMAC-SHA256")
+        params = M.search_criteria([("updated_at", "2026-11-20 09:00:00", "gteq")])
+        # form encoding sends the space as "+", which the shop's rawurldecode keeps as a plus: refused
+        response = requests.get(f"{STORE}/rest/all/V1/orders", params=params, auth=auth, timeout=5)
+        self.assertEqual(response.status_code, 401)
+        response = requests.get(f"{STORE}/rest/all/{M.with_query('V1/orders', params)}", auth=auth, timeout=5)
+        self.assertEqual(response.status_code, 200)
+
     def test_bearer_token_only_where_the_shop_allows_it(self):
         shop = self.fake_magento()
         admin = self.magento.with_user(self.user_admin)
