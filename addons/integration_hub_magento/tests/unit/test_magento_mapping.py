@@ -93,3 +93,33 @@ def test_search_criteria_groups_are_anded_and_paged():
     assert params["searchCriteria[filter_groups][0][filters][0][condition_type]"] == "gteq"
     assert (params["searchCriteria[currentPage]"], params["searchCriteria[pageSize]"]) == (2, 50)
     assert params["searchCriteria[sortOrders][0][direction]"] == "ASC"
+
+
+def test_a_bundles_components_are_its_lines():
+    parent = item(20, "GIFT-BUNDLE", 1, "bundle")
+    kids = [item(21, "MUG-001", 2, parent=20), item(22, "TSHIRT-S", 1, parent=20)]
+    lines = M.order_document(order(items=[parent, *kids]))[1]["lines"]
+    assert [(line["id"], line["sku"], line["quantity"]) for line in lines] == [
+        ("21", "MUG-001", 2),
+        ("22", "TSHIRT-S", 1),
+    ]
+    memo = {"entity_id": 11, "items": [{"order_item_id": 20, "qty": 1}, {"order_item_id": 21, "qty": 2}]}
+    assert [line["line_id"] for line in M.creditmemo_document(memo, order(items=[parent, *kids]), "3")[1]["lines"]] == [
+        "21"
+    ]
+
+
+def test_error_text_fills_magentos_parameters():
+    assert M.error_text(
+        {
+            "message": "No such entity with %fieldName = %fieldValue",
+            "parameters": {"fieldName": "sku", "fieldValue": "X"},
+        }
+    ) == ("No such entity with sku = X")
+    assert M.error_text({"message": "Maximum page size is %1", "parameters": [300]}) == "Maximum page size is 300"
+    validation = {
+        "message": "Validation Failed",
+        "errors": [{"message": 'SKU "%sku" unknown', "parameters": {"sku": "K"}}],
+    }
+    assert M.error_text(validation) == 'Validation Failed; SKU "K" unknown'
+    assert M.carrier_code("DHL") == "dhl" and M.carrier_code("Correos") == "custom"
