@@ -152,12 +152,7 @@ class IntegrationAdapterMagento(models.AbstractModel):
         if not skus:
             return Delivered(_("nothing to publish"), refused)
         if channel.magento_async_inventory:
-            bodies = [{"sourceItems": [self._source_item(channel, sku, quantities[sku])]} for sku in skus]
-            answer = client.json("POST", "async/bulk/V1/inventory/source-items", "Bulk stock", bodies)
-            if answer.get("errors"):
-                raise PermanentError(_("Magento refused the bulk stock request: %s", answer.get("errors")))
-            remote = json.dumps({"bulk_uuid": answer["bulk_uuid"], "skus": skus})
-            return Accepted(remote, check_after=60, summary=_("%s quantities accepted in bulk", len(skus)))
+            return self._push_bulk(channel, client, skus, quantities)
         sent = []
         size = M.SYNC_BATCH
         for start in range(0, len(skus), size):
@@ -219,19 +214,34 @@ class IntegrationAdapterMagento(models.AbstractModel):
         return found
 
     @api.model
+    def _push_bulk(self, channel, client, skus, quantities):
+        """Asynchronous bulk requests of at most 5,000 operations, one per SKU; confirmed later."""
+        bulks = []
+        for start in range(0, len(skus), M.ASYNC_BATCH):
+            chunk = skus[start : start + M.ASYNC_BATCH]
+            bodies = [{"sourceItems": [self._source_item(channel, sku, quantities[sku])]} for sku in chunk]
+            answer = client.json("POST", "async/bulk/V1/inventory/source-items", "Bulk stock", bodies)
+            if answer.get("errors"):
+                raise PermanentError(_("Magento refused the bulk stock request: %s", answer.get("errors")))
+            bulks.append({"bulk_uuid": answer["bulk_uuid"], "skus": chunk})
+        summary = _("%s quantities accepted in bulk", len(skus))
+        return Accepted(json.dumps({"bulks": bulks}), check_after=60, summary=summary)
+
+    @api.model
     def _check_inventory(self, job):
-        """The bulk's operations, one per SKU in the order sent: confirmed when none is open any more."""
-        remote = json.loads(job.remote_ref)
-        answer = self._client(job.channel_id).json("GET", f"V1/bulk/{remote['bulk_uuid']}/status", "Bulk status")
-        operations = sorted(answer.get("operations_list") or [], key=lambda op: op.get("id") or 0)
-        if len(operations) < len(remote["skus"]) or any(op.get("status") == M.BULK_OPEN for op in operations):
-            return StillProcessing()
-        refused, done = {}, []
-        for sku, operation in zip(remote["skus"], operations, strict=False):
-            if operation.get("status") == M.BULK_COMPLETE:
-                done.append(sku)
-            else:
-                refused[sku] = operation.get("result_message") or _("bulk operation status %s", operation.get("status"))
+        """Each bulk's operations, one per SKU in the order sent: confirmed when none is open any more."""
+        client, refused, done = self._client(job.channel_id), {}, []
+        for bulk in json.loads(job.remote_ref)["bulks"]:
+            answer = client.json("GET", f"V1/bulk/{bulk['bulk_uuid']}/status", "Bulk status")
+            operations = sorted(answer.get("operations_list") or [], key=lambda op: op.get("id") or 0)
+            if len(operations) < len(bulk["skus"]) or any(op.get("status") == M.BULK_OPEN for op in operations):
+                return StillProcessing()
+            for sku, operation in zip(bulk["skus"], operations, strict=False):
+                if operation.get("status") == M.BULK_COMPLETE:
+                    done.append(sku)
+                else:
+                    status = operation.get("status")
+                    refused[sku] = operation.get("result_message") or _("bulk operation status %s", status)
         quantities = {sku: float(qty) for sku, qty in (job._payload() or {}).items()}
         Listing = self.env["integration.external.id"]
         listings = Listing._listings_by_sku(job.channel_id, done)

@@ -298,6 +298,8 @@ class FakeMagento:
         return 200, {}, "[]"
 
     def _bulk_source_items(self, query, body):
+        if len(body) > 5000:
+            return error(400, "The number of items in the array exceeds the maximum allowed (%1).", 5000)
         bulk = str(uuid.uuid4())
         self.bulks[bulk] = [
             {"id": n, "status": 4, "result_message": None, "error_code": None, "item": b["sourceItems"][0]}

@@ -80,7 +80,9 @@ class TestMagentoInventory(MagentoMixin, TransactionCase):
         shop = self.shop_with_products()
         self.magento.magento_async_inventory = True
         job = self.magento._publish_inventory()
-        self.run_jobs()
+        with patch.object(M, "ASYNC_BATCH", 3):  # 5,000 operations per bulk at most
+            self.run_jobs()
+        self.assertEqual(sorted(len(operations) for operations in shop.bulks.values()), [1, 3])
         self.assertEqual(job.state, "sent", "accepted by the shop: not published yet")
         self.assertFalse(self.level("MUG-001").published_at)
         self.assertNotIn(("MUG-001", SOURCE), shop.sources, "the consumers have not run yet")
