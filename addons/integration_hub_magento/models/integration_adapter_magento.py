@@ -31,7 +31,7 @@ class IntegrationAdapterMagento(models.AbstractModel):
     # no core webhooks in Magento Open Source: polling is the way in
     _capabilities = frozenset(
         (C.POLL_ORDERS, C.POLL_RETURNS, C.RETURNS_IN, C.CATALOG, C.INVENTORY, C.INVENTORY_ASYNC)
-        + (C.FULFILLMENT, C.TRACKING, C.CONNECTION_TEST)
+        + (C.FULFILLMENT, C.TRACKING, C.ORDER_STATUS, C.CONNECTION_TEST)
     )
 
     @api.model
@@ -307,6 +307,28 @@ class IntegrationAdapterMagento(models.AbstractModel):
         entity = {**track, **self._track(payload.get("tracking") or {})}
         self._client(channel).json("POST", "V1/shipment/track", "Tracking", {"entity": entity})
         return _("tracking %s sent", (payload.get("tracking") or {}).get("number"))
+
+    @api.model
+    def _push_order_status(self, job):
+        """What the warehouse decided about an order, as a comment in its history (the merchant sees it, the
+        customer is not notified). Shipping steps need none: the shipment says it."""
+        channel, payload = job.channel_id, job._payload()
+        status = payload.get("status")
+        lines = ", ".join(line.get("sku") or line.get("id") or "" for line in payload.get("lines") or [])
+        comments = {
+            "cancel_acknowledged": _("Integration Hub: the warehouse cancelled this order; nothing will be shipped."),
+            "lines_cancelled": _("Integration Hub: the warehouse cancelled for lack of stock: %s.", lines),
+            "edit_rejected": _(
+                "Integration Hub: the warehouse did not apply the last edit; the order ships as it was released."
+            ),
+        }
+        if status not in comments:
+            return _("nothing to tell Magento about '%s': the shipment says it", status)
+        entity_id = self._entity_id(channel, payload["order_id"])
+        history = {"comment": comments[status], "is_customer_notified": 0, "is_visible_on_front": 0}
+        body = {"statusHistory": {**history, "parent_id": int(entity_id)}}
+        self._client(channel).json("POST", f"V1/orders/{entity_id}/comments", "Order comment", body)
+        return _("comment added: %s", status)
 
     # --- administration ---------------------------------------------------------------------
     @api.model

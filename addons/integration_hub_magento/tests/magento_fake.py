@@ -364,7 +364,15 @@ class FakeMagento:
         self.tracks.append(entity)
         return 200, {}, json.dumps({**entity, "entity_id": 800 + len(self.tracks)})
 
+    def _comment(self, query, body, entity_id):
+        order = self.orders.get(int(entity_id))
+        if not order:
+            return error(404, "The entity that was requested doesn't exist.")
+        order.setdefault("status_histories", []).append(body["statusHistory"])
+        return 200, {}, "true"
+
     ROUTES = [
+        (r"POST V1/orders/(\d+)/comments", _comment),
         (r"GET V1/orders", _orders),
         (r"GET V1/orders/(\d+)", _order),
         (r"GET V1/creditmemos", _creditmemos),

@@ -183,6 +183,18 @@ class TestMagento(MagentoMixin, TransactionCase):
         ((shipment_id, shipment),) = shop.shipments.items()
         self.assertEqual((shipment["order_id"], shipment["items"]), (141, [{"order_item_id": 1410, "qty": 3.0}]))
 
+    def test_a_cancellation_is_acknowledged_in_the_order_history(self):
+        shop = self.fake_magento()
+        shop.add_order(190, self.now(-20))
+        self.poll_now()
+        shop.orders[190].update(state="canceled", status="canceled", updated_at=self.now(-5))
+        self.poll_now()
+        self.assertEqual(self.mg_order("000000190").state, "cancelled")
+        self.run_jobs()
+        (comment,) = shop.orders[190]["status_histories"]
+        self.assertIn("cancelled this order", comment["comment"])
+        self.assertEqual((comment["is_customer_notified"], comment["parent_id"]), (0, 190))
+
     def test_an_edit_whose_payload_omits_the_child_is_found_in_the_shop(self):
         shop = self.fake_magento()
         shop.add_order(150, self.now(-30))
