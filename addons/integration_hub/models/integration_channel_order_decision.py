@@ -44,11 +44,10 @@ class IntegrationChannelOrderDecision(models.Model):
 
     @api.model
     def _values_from_document(self, doc):
-        return {
-            **super()._values_from_document(doc),
-            "decision_deadline": doc.decision_deadline or False,
-            "address_pending": doc.address_pending,
-        }
+        values = {**super()._values_from_document(doc), "address_pending": doc.address_pending}
+        if doc.decision_deadline:  # a later version (accepted, shipping) names none: the deadline stays shown
+            values["decision_deadline"] = doc.decision_deadline
+        return values
 
     def _awaits_decision(self):
         self.ensure_one()
@@ -66,12 +65,12 @@ class IntegrationChannelOrderDecision(models.Model):
         waiting for the same last unit are never both accepted."""
         if not self._awaits_decision():
             return super()._free_quantities(products)
-        free = self.channel_id.sudo()._free_stock(products, held_demand=True)
-        if self.state in (S.VALIDATED, S.ON_HOLD):  # its own demand is among the held: give it back
+        channel = self.channel_id.sudo()
+        free, held = channel._free_stock(products), channel._held_demand(products.ids, {})
+        if self.state in (S.VALIDATED, S.ON_HOLD):  # its own demand is among the held: not another order's
             for product_id, parts in self._component_demand().items():
-                if product_id in free:
-                    free[product_id] += sum(units for _line, units in parts)
-        return free
+                held[product_id] -= sum(units for _line, units in parts)
+        return {product_id: free[product_id] - max(0.0, held.get(product_id, 0.0)) for product_id in free}
 
     def _try_accept(self):
         """An order waiting for the warehouse's decision is decided on its stock first (it is not paid
@@ -143,6 +142,8 @@ class IntegrationChannelOrderDecision(models.Model):
         undecided = kind == "cancelled" and self.decision_deadline and self.state != S.CANCELLED
         undecided = undecided and not self._decision_delivered()
         result = super()._apply_channel_message(doc, kind, data)
+        if kind == "cancelled" and self.state == S.CANCELLED and doc.cancel_reason and not self.cancel_reason:
+            self.sudo().cancel_reason = doc.cancel_reason  # shown on the order (e.g. an operator's auto-refusal)
         if undecided and self.state == S.CANCELLED:
             self.env["integration.sync.exception"]._open(
                 "decision_deadline",

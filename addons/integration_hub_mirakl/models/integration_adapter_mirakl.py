@@ -139,24 +139,27 @@ class IntegrationAdapterMirakl(models.AbstractModel):
             )
         code = M.error_code(response)
         if code == "ORDER_PARTIAL_ACCEPTANCE_DISABLED":
-            channel.sudo().partial_refusal = False  # the operator's setting: learnt once, shown on the channel
-            channel.sudo().message_post(
-                body=_(
-                    "%s does not take partial refusals: 'Channel takes partial refusals' switched off.", channel.name
-                )
-            )
             raise PermanentError(
                 _(
                     "%(channel)s does not allow refusing part of order %(order)s (ORDER_PARTIAL_ACCEPTANCE_DISABLED). "
                     "The order must be accepted or refused as a whole before its deadline: accept it in Mirakl once "
-                    "the missing stock is there, or refuse it there.",
+                    "the missing stock is there, or refuse it there. Then switch off 'Channel takes partial "
+                    "refusals' (Order rules tab): the hub holds such orders for a manager instead.",
                     channel=channel.name,
                     order=order_id,
                 )
             )
         if code in ("ORDER_INVALID_STATE", "ORDER_NOT_FOUND") or response.status_code == 404:
             current = self._order_state(client, order_id)
-            if current and current != "WAITING_ACCEPTANCE":  # decided meanwhile (auto-refused, by hand...)
+            if current in M.CANCELLED_STATES:  # the operator refused it first (auto-refusal): not delivered
+                raise PermanentError(
+                    _(
+                        "order %(order)s was %(state)s in Mirakl before the decision reached it",
+                        order=order_id,
+                        state=current,
+                    )
+                )
+            if current and current != "WAITING_ACCEPTANCE":  # accepted meanwhile (in the back office)
                 return Delivered(_("order %(order)s is %(state)s in Mirakl already", order=order_id, state=current))
         raise PermanentError(
             _(

@@ -119,7 +119,7 @@ class TestMirakl(MiraklMixin, HttpCase):
         self.assertEqual(self.shop.decisions, [("P1-A", {"P1-A-1": True, "P1-A-2": False})])
         states = {line.external_line_id: line.state for line in order.line_ids}
         self.assertEqual(states, {"P1-A-1": "open", "P1-A-2": "cancelled"})
-        self.assertIn("TSHIRT-S", order.message_ids.mapped("body")[0] + "".join(order.message_ids.mapped("body")))
+        self.assertIn("Cancelled for lack of stock: TSHIRT-S", "".join(order.message_ids.mapped("body")))
         self.shop.debit("P1-A")
         self.poll()
         self.assertEqual(order.state, "accepted", "the refused line comes back REFUSED: no edit")
@@ -177,9 +177,9 @@ class TestMirakl(MiraklMixin, HttpCase):
         self.assertEqual(job.state, "dead")
         self.assertIn("ORDER_PARTIAL_ACCEPTANCE_DISABLED", job.last_error)
         self.assertFalse(self.shop.decisions)
-        self.assertFalse(self.mkl.partial_refusal, "the operator's setting is now the channel's")
         dead = self.exceptions("dead_job")
         self.assertIn("accepted or refused as a whole", dead.description)
+        self.mkl.with_user(self.user_admin).partial_refusal = False  # what the exception asks for
         self.assertFalse(order._decision_delivered())
         with freeze_time(order.decision_deadline - timedelta(hours=1)):
             self.env["integration.channel.order"]._cron_check_decision_deadlines()
@@ -196,8 +196,12 @@ class TestMirakl(MiraklMixin, HttpCase):
         self.minute_later()
         self.run_jobs()
         job = self.env["integration.job"].search([("channel_id", "=", self.mkl.id), ("job_type", "=", "acknowledge")])
-        self.assertEqual(job.state, "done", job.last_error)
-        self.assertIn("REFUSED in Mirakl already", job.response_summary)
+        self.assertEqual(job.state, "dead")
+        self.assertIn("REFUSED in Mirakl before the decision reached it", job.last_error)
+        self.poll()
+        order = self.mkl_order("OT1-A")
+        self.assertEqual((order.state, order.decision), ("cancelled", "accepted"))
+        self.assertIn("before the warehouse decided", self.exceptions("decision_deadline").name)
 
     # --- inventory: asynchronous imports ----------------------------------------------------------
     def publish(self):
