@@ -17,6 +17,7 @@ PAGE_SIZE = 100  # OR11 ``max`` (upper bound 100 per the seller OpenAPI; unconfi
 # OR11 / STO01: "max once per minute" (published call frequency, not HTTP-enforced): never faster
 MIN_CALL_SECONDS = 60
 POLLED_STATES = "WAITING_ACCEPTANCE,WAITING_DEBIT,WAITING_DEBIT_PAYMENT,SHIPPING,REFUSED,CANCELED"
+SHIPPED_STATES = "SHIPPED,TO_COLLECT,RECEIVED,CLOSED"  # where refunds of goods are read without the Returns API
 PAID_STATES = {"SHIPPING", "SHIPPED", "TO_COLLECT", "RECEIVED", "CLOSED"}
 WAITING_STATES = {"WAITING_ACCEPTANCE", "WAITING_DEBIT", "WAITING_DEBIT_PAYMENT"}
 CANCELLED_STATES = {"REFUSED", "CANCELED"}
@@ -241,6 +242,30 @@ def return_document(rma):
     return "return.created", document
 
 
+def refund_documents(order):
+    """[(key, hub type, document)] of an OR11 order's line refunds that give goods back (``quantity`` > 0).
+
+    For operators without the Returns API (RT11): a refund with a quantity is a return of those units.
+    """
+    documents = []
+    for line in order.get("order_lines") or []:
+        for refund in line.get("refunds") or []:
+            if not refund.get("quantity"):
+                continue  # money only: nothing for the warehouse
+            document = {
+                "id": f"refund-{_text(refund.get('id'))}",
+                "order_id": _text(order.get("order_id")),
+                "reason": _text(refund.get("reason_code")) or "Mirakl refund",
+                "status": "authorized",
+                "lines": [
+                    {"line_id": _text(line.get("order_line_id")), "sku": _text(line.get("offer_sku")),
+                     "quantity": refund.get("quantity")}
+                ],
+            }  # fmt: skip
+            documents.append((f"refund:{_text(refund.get('id'))}", "return.created", document))
+    return documents
+
+
 # --- inventory: the import files ----------------------------------------------------------------
 def stock_file(quantities):
     """STO01 CSV: ``offer-sku;quantity;warehouse-code;update-delete``, one line per SKU in sorted order.
@@ -268,8 +293,9 @@ def offer_file(quantities):
 def error_report(text, skus):
     """{sku: "line n: reason"} from an STO03 / OF03 error report (CSV, ``;``-separated, with a header).
 
-    The report repeats the refused lines with their error: the SKU is read from ``offer-sku`` / ``sku``,
-    else found from the line number in the file sent (``skus`` in file order).
+    Per the seller OpenAPI the first column is the line number in error and the second the reason, followed
+    by the line itself (ready to fix and re-import; column names unconfirmed): the SKU is read from
+    ``offer-sku`` / ``sku``, else found from the line number in the file sent (``skus`` in file order).
     """
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
     if not rows:
@@ -279,9 +305,12 @@ def error_report(text, skus):
     def column(*names):
         return next((header.index(name) for name in names if name in header), None)
 
+    # STO03: "the first column contains the line number in error, the second the error reason", then the line
     sku_at = column("offer-sku", "sku")
     line_at = column("error-line", "line-number", "line")
-    message_at = column("error-message", "errors", "message", "error")
+    line_at = 0 if line_at is None else line_at
+    message_at = column("error-message", "errors", "message", "error", "error-reason")
+    message_at = 1 if message_at is None else message_at
     errors = {}
     for row in rows[1:]:
         if not any(cell.strip() for cell in row):

@@ -45,6 +45,8 @@ class IntegrationAdapterMirakl(models.AbstractModel):
             return M.order_document(payload, event.channel_id.mirakl_acceptance_delay_hours)
         if event.event_type == "return":
             return M.return_document(payload)
+        if event.event_type == "refund":
+            return "return.created", payload
         raise PermanentError(_("Mirakl message type '%s' is not handled by the hub.", event.event_type))
 
     @api.model
@@ -54,23 +56,34 @@ class IntegrationAdapterMirakl(models.AbstractModel):
         The operator's call frequency allows one call a minute: one page per run (a backlog is read over
         the next runs, from the offset kept in the cursor), never a second call within the minute.
         """
-        row = channel._poll_cursor(stream)
         now = fields.Datetime.now()
-        if row.polled_at and now - row.polled_at < timedelta(seconds=M.MIN_CALL_SECONDS):
-            return PollPage()  # too soon for the operator: the next run reads it
+        # without the Returns API both streams call OR11: the minute is the API's, not the stream's
+        streams = [stream] if channel.mirakl_returns_api else ["orders", "returns"]
+        for row in (channel._poll_cursor(name) for name in streams):
+            if row.polled_at and now - row.polled_at < timedelta(seconds=M.MIN_CALL_SECONDS):
+                return PollPage()  # too soon for the operator: the next run reads it
         state = json.loads(cursor) if (cursor or "").startswith("{") else {"since": cursor}
         start = since(state["since"], now)
         client = self._client(channel)
         if stream == "orders":
             return self._poll_orders(client, state, start)
-        return self._poll_returns(client, state, start)
+        if channel.mirakl_returns_api:
+            return self._poll_returns(client, state, start)
+        # no Returns API: the refunds with units of shipped orders are the returns (never the orders again)
+        page = self._poll_orders(client, state, start, M.SHIPPED_STATES)
+        page.messages = [
+            (key, "refund", document)
+            for _key, _type, order in page.messages
+            for key, _hub_type, document in M.refund_documents(order)
+        ]
+        return page
 
     @api.model
-    def _poll_orders(self, client, state, start):
+    def _poll_orders(self, client, state, start, states=M.POLLED_STATES):
         offset = state.get("offset") or 0
         params = {
             "start_update_date": start.strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "order_state_codes": M.POLLED_STATES,
+            "order_state_codes": states,
             "sort": "dateCreated",
             "max": M.PAGE_SIZE,
             "offset": offset,

@@ -34,6 +34,13 @@ class IntegrationChannel(models.Model):
         tracking=True,
         help="STO01 updates quantities only; operators without it take an offer import (OF01).",
     )
+    mirakl_returns_api = fields.Boolean(
+        string="Returns API",
+        default=True,
+        tracking=True,
+        help="The operator has the Returns API (RT11): returns are read there and refunds are money only. "
+        "Off: a refund with a quantity on an order line is a return of those units.",
+    )
     mirakl_multiple_shipments = fields.Boolean(
         string="Multiple shipments per order",
         tracking=True,

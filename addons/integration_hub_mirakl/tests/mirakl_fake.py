@@ -351,11 +351,12 @@ class FakeMirakl:
         if not record["errors"]:
             return error(404, "NOT_FOUND", "no error report")
         out = io.StringIO()
-        header = list(record["rows"][0]) + ["error-line", "error-message"]
+        # STO03: the line number in error first, the reason second, then the line ready to fix and re-import
+        header = ["line", "error", *record["rows"][0]]
         writer = csv.writer(out, delimiter=";", quoting=csv.QUOTE_ALL)
         writer.writerow(header)
         for number, row, message in record["errors"]:
-            writer.writerow([*row.values(), number, message])
+            writer.writerow([number, message, *row.values()])
         return 200, {"Content-Type": "text/csv"}, out.getvalue()
 
     def _returns(self, request, query):

@@ -403,3 +403,23 @@ class TestMirakl(MiraklMixin, HttpCase):
         self.assertEqual(self.free(self.tshirt_m), 18, "triaged, not yet put back")
         ret.with_user(self.user_manager).action_complete()
         self.assertEqual((ret.state, self.free(self.tshirt_m)), ("completed", 19))
+
+    def test_without_the_returns_api_a_refund_with_units_is_a_return(self):
+        self.mkl.mirakl_returns_api = False
+        order = self.decide("RF1-A", [("RF1-A-1", "TSHIRT-M", 2)])
+        self.shop.debit("RF1-A")
+        self.poll()
+        self.ship(order, "PQ2")
+        line = self.shop.orders["RF1-A"]["order_lines"][0]
+        line["refunds"] = [
+            {"id": "RF-77", "quantity": 1, "amount": 25.0, "reason_code": "DAMAGED"},
+            {"id": "RF-78", "quantity": 0, "amount": 4.9, "reason_code": "SHIPPING_FEES"},
+        ]
+        self.shop.touch(self.shop.orders["RF1-A"])  # SHIPPED, refunded: read by OR11 in the returns stream
+        self.mkl._poll_cursor("orders").polled_at = False
+        self.assertEqual(self.poll("returns"), 1, "the refund of units, not the refund of shipping fees")
+        self.assertNotIn(("GET", "/api/returns"), self.shop.calls, "no Returns API: RT11 is never called")
+        self.assertEqual(self.mkl_order("RF1-A").state, "dispatched", "the shipped order is not read again")
+        ret = self.env["integration.return"].search([("channel_id", "=", self.mkl.id)])
+        self.assertEqual((ret.external_id, ret.state, ret.reason), ("refund-RF-77", "authorized", "DAMAGED"))
+        self.assertEqual((ret.line_ids.order_line_id, ret.line_ids.quantity), (order.line_ids, 1.0))

@@ -60,7 +60,7 @@ def test_stock_file_and_its_error_report_by_sku_or_line_number():
     ]
     report = '"offer-sku";"quantity";"error-line";"error-message"\n"MUG-001";"3";"3";"Unknown offer"\n'
     assert M.error_report(report, ["KIT-GIFT", "MUG-001"]) == {"MUG-001": "line 3: Unknown offer"}
-    by_line = '"error-line";"error-message"\n"2";"Quantity is not a number"\n'
+    by_line = '"n";"why"\n"2";"Quantity is not a number"\n'
     assert M.error_report(by_line, ["KIT-GIFT", "MUG-001"]) == {"KIT-GIFT": "line 2: Quantity is not a number"}
 
 
