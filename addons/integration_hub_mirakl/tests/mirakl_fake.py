@@ -152,7 +152,9 @@ class FakeMirakl:
         return order
 
     def touch(self, order):
-        order["last_updated_date"] = stamp(self.now() + timedelta(seconds=1))
+        """Every change moves ``last_updated_date`` on (at least a second: Mirakl's precision)."""
+        previous = datetime.fromisoformat(order["last_updated_date"].replace("Z", "+00:00"))
+        order["last_updated_date"] = stamp(max(self.now(), previous) + timedelta(seconds=1))
 
     def debit(self, order_id):
         """The operator debits the customer: SHIPPING, and the address and contact appear."""

@@ -81,7 +81,7 @@ class TestMirakl(MiraklMixin, HttpCase):
         self.assertEqual(order.state, "validated")
         self.shop.debit("FR1-A")
         self.poll()
-        self.assertEqual(order.state, "accepted", order.validation_problems)
+        self.assertEqual(order.state, "accepted", "\n".join(order.message_ids.mapped("body")))
         self.assertEqual(
             (order.ship_city, order.ship_country_code, order.phone_e164), ("Valencia", "ES", "+34600111222")
         )
