@@ -4,6 +4,7 @@ from odoo import _, api, fields, models
 
 from ..lib import order_states as S
 from ..lib import order_validation as V
+from .integration_channel_order import IntegrationChannelOrder
 
 DECIDED_JOB_STATES = ("done", "confirmed")
 
@@ -39,6 +40,8 @@ class IntegrationChannelOrderDecision(models.Model):
     )
     decided_at = fields.Datetime(readonly=True, copy=False)
 
+    # the warehouse's decision is the hub's own record: never written by hand or over RPC
+    _hub_fields = IntegrationChannelOrder._hub_fields | {"decision", "decided_at"}
     # not edits: the deadline and the address flag move with the channel's own state
     _SILENT_FIELDS = ("source_updated_at", "financial_status", "decision_deadline", "address_pending")
 
@@ -91,7 +94,9 @@ class IntegrationChannelOrderDecision(models.Model):
         if not shortages:
             self._record_decision("accepted")
             return True
-        if channel.partial_policy != "cancel_lines" or not channel.partial_refusal:
+        short = {line for _need, _free, parts in self._shortages().values() for line, _units in parts}
+        everything_short = set(self._warehouse_lines()) <= short  # refusing a whole order is always allowed
+        if channel.partial_policy != "cancel_lines" or not (channel.partial_refusal or everything_short):
             why = (
                 _("the channel does not take a refusal of some lines only")
                 if channel.partial_policy == "cancel_lines"
@@ -111,7 +116,7 @@ class IntegrationChannelOrderDecision(models.Model):
         return True
 
     def _record_decision(self, decision):
-        self.write({"decision": decision, "decided_at": fields.Datetime.now()})
+        self._hub_write({"decision": decision, "decided_at": fields.Datetime.now()})
         self._queue_acknowledgement()
 
     def _queue_acknowledgement(self):

@@ -188,6 +188,9 @@ class TestMirakl(MiraklMixin, HttpCase):
         self.assertEqual((second.state, second.decision), ("on_hold", False))
         self.assertIn("does not take a refusal of some lines", second.validation_problems)
         self.assertEqual(len(self.shop.decisions), 0)
+        third = self.decide("PD3-A", [("PD3-A-1", "TSHIRT-S", 5)])  # nothing to serve: refusing it all is allowed
+        self.assertEqual((third.state, third.decision), ("cancelled", "refused"))
+        self.assertEqual(self.shop.decisions, [("PD3-A", {"PD3-A-1": False})])
 
     def test_a_decision_the_operator_overtook_is_not_an_error(self):
         self.shop.add_order("OT1-A", [("OT1-A-1", "MUG-001", 1)])
@@ -236,8 +239,18 @@ class TestMirakl(MiraklMixin, HttpCase):
             [("channel_id", "=", self.mkl.id), ("sku", "=", "MUG-001")]
         )
         self.assertEqual(level.published_qty, 10)
-        self.stock(self.mug, 5)  # goods received: within the next publication
-        second = self.publish()
+        self.stock(self.mug, 5)  # goods received: Mirakl has them within the channel's interval (30 min)
+        Channel = self.env["integration.channel"]
+        with freeze_time(fields.Datetime.now() + timedelta(minutes=29)):
+            Channel._cron_publish_inventory()
+        self.assertEqual(len(self.shop.imports), 1, "not before the interval")
+        with freeze_time(fields.Datetime.now() + timedelta(minutes=31)):
+            Channel._cron_publish_inventory()
+            self.run_jobs()
+        second = self.env["integration.job"].search(
+            [("channel_id", "=", self.mkl.id), ("job_type", "=", "inventory")], order="id desc", limit=1
+        )
+        self.assertEqual(second.state, "sent", second.last_error)
         self.assertEqual([row["offer-sku"] for row in self.shop.imports[import_id + 1]["rows"]], ["MUG-001"])
         self.shop.process_imports()
         self.check(second)

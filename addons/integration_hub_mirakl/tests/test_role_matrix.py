@@ -2,7 +2,7 @@
 
 from odoo.tests import TransactionCase, tagged
 
-from odoo.addons.integration_hub.tests.role_matrix import ADMINS, READERS, RoleMatrixMixin, Row
+from odoo.addons.integration_hub.tests.role_matrix import ADMINS, READERS, RoleMatrixMixin, Row, hub_field_rows
 
 from .common import MiraklMixin
 
@@ -42,6 +42,10 @@ MIRAKL_MATRIX = [
         lambda t, env: t.mkl.with_env(env).write({"mirakl_acceptance_delay_hours": 120, "partial_refusal": False}),
         lambda t: (t.mkl.mirakl_acceptance_delay_hours, t.mkl.partial_refusal) == (120, False),
     ),
+    # the warehouse's decision on an order is the hub's record (seam: orders to accept before a deadline)
+    *hub_field_rows(
+        "Orders to decide", lambda t: t.order, {"decision": "refused", "decided_at": "2026-11-20 10:00:00"}
+    ),
 ]
 
 
@@ -52,6 +56,9 @@ class TestMiraklRoleMatrix(RoleMatrixMixin, MiraklMixin, TransactionCase):
         super().setUpClass()
         cls.setup_mirakl()
         cls.setup_roles()
+        cls.order = cls.env["integration.channel.order"].create(
+            {"channel_id": cls.mkl.id, "external_id": "M-1", "name": "M-1", "decision_deadline": "2026-11-23 09:00:00"}
+        )
 
     def test_mirakl_role_matrix(self):
         self.shop = self.fake_mirakl()
