@@ -115,6 +115,11 @@ class IntegrationChannelOrderDecision(models.Model):
         self._record_decision("partial")
         return True
 
+    def _before_transition(self, current, target, forced):
+        super()._before_transition(current, target, forced)
+        if forced and target == S.CANCELLED and self._awaits_decision():
+            self._record_decision("refused")  # a manager cancels an undecided order: the channel is told it is refused
+
     def _record_decision(self, decision):
         self._hub_write({"decision": decision, "decided_at": fields.Datetime.now()})
         self._queue_acknowledgement()

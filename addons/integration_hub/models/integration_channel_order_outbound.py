@@ -127,7 +127,7 @@ class IntegrationChannelOrderOutbound(models.Model):
                         "sku": line.sku,
                         "quantity": line.quantity_sent,
                         "state": line.state,
-                        "accepted": line.state != "cancelled",
+                        "accepted": line.state != "cancelled" and self.decision != "refused",
                     }
                     for line in self.line_ids
                 ],

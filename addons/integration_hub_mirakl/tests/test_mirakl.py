@@ -162,6 +162,7 @@ class TestMirakl(MiraklMixin, HttpCase):
         self.assertIn("AR1", warning.name)
         self.shop.auto_refuse("AR1-A")
         self.poll()
+        self.assertFalse(self.shop.decisions)
         self.assertEqual(order.state, "cancelled")
         self.assertIn("auto-refused", order.cancel_reason)
         shown = self.exceptions("decision_deadline") - warning
@@ -191,6 +192,23 @@ class TestMirakl(MiraklMixin, HttpCase):
         third = self.decide("PD3-A", [("PD3-A-1", "TSHIRT-S", 5)])  # nothing to serve: refusing it all is allowed
         self.assertEqual((third.state, third.decision), ("cancelled", "refused"))
         self.assertEqual(self.shop.decisions, [("PD3-A", {"PD3-A-1": False})])
+
+    def test_a_manager_refuses_an_undecided_order_by_cancelling_it(self):
+        self.mkl.partial_policy = "hold"
+        order = self.decide("MR1-A", [("MR1-A-1", "MUG-001", 1), ("MR1-A-2", "TSHIRT-S", 3)])
+        self.assertEqual(order.state, "on_hold")
+        wizard = Form(
+            self.env["integration.order.force.state"]
+            .with_user(self.user_manager)
+            .with_context(default_order_id=order.id)
+        )
+        wizard.target_state = "cancelled"
+        wizard.reason = "The supplier cannot deliver the T-shirts before the deadline"
+        wizard.save().action_confirm()
+        self.run_jobs()
+        self.assertEqual((order.state, order.decision), ("cancelled", "refused"))
+        self.assertEqual(self.shop.decisions, [("MR1-A", {"MR1-A-1": False, "MR1-A-2": False})])
+        self.assertEqual(self.shop.orders["MR1-A"]["order_state"], "REFUSED")
 
     def test_a_decision_the_operator_overtook_is_not_an_error(self):
         self.shop.add_order("OT1-A", [("OT1-A-1", "MUG-001", 1)])
