@@ -354,35 +354,42 @@ class TestMirakl(MiraklMixin, HttpCase):
         self.assertTrue(self.mkl_order("K1-A"))
 
     # --- shipments in several parcels, returns -----------------------------------------------------
+    def two_parcels(self, order_id):
+        """The order leaves in two parcels: the mug first (a backorder stays), then the T-shirt."""
+        order = self.decide(order_id, [(f"{order_id}-1", "MUG-001", 1), (f"{order_id}-2", "TSHIRT-M", 1)])
+        self.shop.debit(order_id)
+        self.poll()
+        picking = order._first_step_pickings()
+        picking.carrier_id = self.correos
+        for move in picking.move_ids:
+            move.picked = move.product_id == self.mug  # the T-shirt leaves in a second parcel
+        result = picking.button_validate()
+        Form(self.env["stock.backorder.confirmation"].with_context(result["context"])).save().process()
+        order._record_carrier_pickup("PICKUP-1", "PQ1", fields.Datetime.now(), "carrier scan")
+        self.run_jobs()
+        backorder = order.sale_order_id.picking_ids.filtered("backorder_id")
+        backorder.carrier_id = self.correos
+        backorder.move_ids.picked = True
+        backorder.button_validate()
+        order._record_later_shipment(backorder, "PICKUP-2", "PQ2", fields.Datetime.now())
+        self.run_jobs()
+
     def test_multiple_shipments_send_one_shipment_per_parcel(self):
         self.mkl.mirakl_multiple_shipments = self.shop.multiple_shipments = True
-        order = self.decide("MS1-A", [("MS1-A-1", "MUG-001", 1), ("MS1-A-2", "TSHIRT-M", 1)])
-        self.shop.debit("MS1-A")
-        self.poll()
-        Job = self.env["integration.job"]
-        for n, (line, complete) in enumerate((("MS1-A-1", False), ("MS1-A-2", True)), start=1):
-            Job._enqueue(
-                self.mkl,
-                "fulfillment",
-                f"fulfillment:MS1-A:{n}",
-                {
-                    "order_id": order.id,
-                    "order_external_id": "MS1-A",
-                    "shipment_key": f"MS1-A:{n}",
-                    "lines": [{"line_id": line, "quantity": 1}],
-                    "tracking": {"number": f"SEUR{n}", "company": "SEUR", "url": False},
-                    "order_complete": complete,
-                },
-            )
-        self.run_jobs()
+        self.two_parcels("MS1-A")
         self.assertEqual(
-            [(s["shipment_lines"], s["tracking"]["carrier_code"]) for s in self.shop.shipments],
+            [(s["shipment_lines"], s["tracking"]) for s in self.shop.shipments],
             [
-                ([{"order_line_id": "MS1-A-1", "quantity": 1}], "SEUR"),
-                ([{"order_line_id": "MS1-A-2", "quantity": 1}], "SEUR"),
+                ([{"order_line_id": "MS1-A-1", "quantity": 1}], {"tracking_number": "PQ1", "carrier_code": "CORREOS"}),
+                ([{"order_line_id": "MS1-A-2", "quantity": 1}], {"tracking_number": "PQ2", "carrier_code": "CORREOS"}),
             ],
         )
         self.assertFalse(self.shop.ships, "no OR24: each shipment is shipped itself")
+
+    def test_without_multiple_shipments_the_order_is_shipped_with_its_last_parcel(self):
+        self.two_parcels("MS2-A")
+        self.assertEqual([body["tracking_number"] for _order, body in self.shop.trackings], ["PQ1", "PQ2"])
+        self.assertEqual((self.shop.ships, self.shop.shipments), (["MS2-A"], []), "OR24 once, when nothing is left")
 
     def test_unregistered_carrier_sends_its_name_and_url(self):
         self.assertEqual(
