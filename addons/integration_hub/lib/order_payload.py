@@ -95,6 +95,10 @@ class OrderDocument:
     vat: str
     lines: list = field(default_factory=list)
     cancel_reason: str = ""
+    # the channel wants the warehouse to accept or refuse the order, line by line, before this moment
+    decision_deadline: datetime | None = None
+    # the channel sends the delivery address (and the contact) only once the order is accepted
+    address_pending: bool = False
 
     @property
     def phone(self):
@@ -145,4 +149,6 @@ def parse_order(data):
         vat=_text(data.get("vat") or customer.get("vat")),
         lines=lines,
         cancel_reason=_text(data.get("cancel_reason")),
+        decision_deadline=parse_timestamp(data.get("decision_deadline"), "decision_deadline"),
+        address_pending=_flag(data.get("address_pending"), default=False),
     )

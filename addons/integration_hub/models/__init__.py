@@ -32,6 +32,7 @@ from . import (
     integration_channel_order_service_level,
     integration_channel_order_territory,
     integration_channel_order_outbound,
+    integration_channel_order_decision,
     sale_order,
     stock_picking,
     stock_location,

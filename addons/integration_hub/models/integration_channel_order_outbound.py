@@ -132,8 +132,16 @@ class IntegrationChannelOrderOutbound(models.Model):
                 "order_id": self.external_id,
                 "status": self.state,
                 "reasons": (self.validation_problems or "").splitlines(),
+                # for channels that want each order accepted or refused: accepted / partial / refused
+                "decision": self.decision or False,
                 "lines": [
-                    {"id": line.external_line_id, "sku": line.sku, "quantity": line.quantity_sent, "state": line.state}
+                    {
+                        "id": line.external_line_id,
+                        "sku": line.sku,
+                        "quantity": line.quantity_sent,
+                        "state": line.state,
+                        "accepted": line.state != "cancelled" and self.decision != "refused",
+                    }
                     for line in self.line_ids
                 ],
             },

@@ -249,8 +249,11 @@ class IntegrationJob(models.Model):
                 "response_summary": (delivered.summary or "")[:200] or False,
             }
         )
-        for item, message in delivered.item_errors.items():
-            self._open_item_exception(item, message)
+        if delivered.grouped and delivered.item_errors:
+            self._open_report_exception(delivered.item_errors)
+        else:
+            for item, message in delivered.item_errors.items():
+                self._open_item_exception(item, message)
         self._after_delivery(set(delivered.item_errors))
 
     def _open_item_exception(self, item, message):
@@ -272,6 +275,32 @@ class IntegrationJob(models.Model):
             channel=channel,
             job_id=self.id,
             dedupe_key=f"item:{channel.id}:{self.job_type}:{item}",
+        )
+
+    def _open_report_exception(self, item_errors):
+        """The platform's error report as one exception naming each refused item and why."""
+        channel = self.channel_id
+        self.env["integration.sync.exception"]._open(
+            "item_refused",
+            _(
+                "%(channel)s refused %(n)s items (%(type)s)",
+                channel=channel.name,
+                n=len(item_errors),
+                type=self.job_type,
+            ),
+            _(
+                "%(channel)s took the %(type)s message %(key)s and reported errors on these items:\n- %(items)s\n\n"
+                "The rest was delivered. Correct each item in %(channel)s (does it exist there, with this SKU?); the "
+                "next publication sends them again.",
+                channel=channel.name,
+                type=self.job_type,
+                key=self.idempotency_key,
+                items="\n- ".join(f"{item}: {message}" for item, message in item_errors.items()),
+            ),
+            record=channel,
+            channel=channel,
+            job_id=self.id,
+            dedupe_key=f"report:{self.id}",
         )
 
     def _park(self, error=None, state=PENDING):
