@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 class Delivered:
     summary: str = ""
     item_errors: dict = field(default_factory=dict)
+    # one exception naming every refused item (a feed or import report) instead of one per item
+    one_exception: bool = False
 
 
 @dataclass

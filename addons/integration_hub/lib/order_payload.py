@@ -95,6 +95,10 @@ class OrderDocument:
     vat: str
     lines: list = field(default_factory=list)
     cancel_reason: str = ""
+    # the platform's own deadline to hand the goods to the carrier (e.g. Amazon's LatestShipDate)
+    ship_by: datetime | None = None
+    # delivery data the platform withheld from the hub, and why (a validation problem: the order is held)
+    withheld: str = ""
 
     @property
     def phone(self):
@@ -145,4 +149,6 @@ def parse_order(data):
         vat=_text(data.get("vat") or customer.get("vat")),
         lines=lines,
         cancel_reason=_text(data.get("cancel_reason")),
+        ship_by=parse_timestamp(data.get("ship_by"), "ship_by"),
+        withheld=_text(data.get("withheld")),
     )
