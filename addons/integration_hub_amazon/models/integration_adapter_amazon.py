@@ -9,7 +9,7 @@ from odoo.addons.integration_hub.lib import capabilities as C
 from odoo.addons.integration_hub.lib.delivery import Accepted, Delivered, StillProcessing
 from odoo.addons.integration_hub.lib.errors import AuthError, PayloadError, PermanentError, RetryableError
 from odoo.addons.integration_hub.lib.http_client import HttpClient
-from odoo.addons.integration_hub.lib.poll import PollPage, since
+from odoo.addons.integration_hub.lib.poll import PollPage, since, time_cursor
 
 from ..lib import amazon as A
 
@@ -237,19 +237,21 @@ class IntegrationAdapterAmazon(models.AbstractModel):
                 },
             )
             return PollPage(
-                cursor=json.dumps({"since": state.get("since"), "report": answer["reportId"], "end": A.iso(now)})
+                cursor=json.dumps({"since": time_cursor(start), "report": answer["reportId"], "end": A.iso(now)})
             )
         report = client.call("GET", f"/reports/2021-06-30/reports/{state['report']}", "getReport")
         status = report.get("processingStatus")
         if status in ("IN_QUEUE", "IN_PROGRESS"):
             return PollPage()
+        if status == "FATAL":  # Amazon could not make it: the same window is asked for again
+            return PollPage(cursor=json.dumps({"since": state.get("since")}))
         page = PollPage(cursor=state["end"][:19])  # the next window starts where this report ended
         if status == REPORT_DONE:
             text = self._amazon_document(
                 client, f"/reports/2021-06-30/documents/{report['reportDocumentId']}", "getReportDocument"
             )
             page.messages = [(key, "return", document) for key, document in A.return_documents(text)]
-        return page  # CANCELLED: no data in the window (Amazon cancels empty reports); FATAL: the next window re-reads
+        return page  # CANCELLED: no data in the window (Amazon cancels a report with nothing in it)
 
     @api.model
     def _amazon_document(self, client, path, operation):

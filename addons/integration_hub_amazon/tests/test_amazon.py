@@ -2,7 +2,10 @@
 
 import json
 
+from freezegun import freeze_time
+
 from odoo import fields
+from odoo.exceptions import UserError
 from odoo.tests import Form, TransactionCase, tagged
 from odoo.tools import mute_logger
 
@@ -243,3 +246,39 @@ class TestAmazon(AmazonMixin, TransactionCase):
         self.assertEqual(self.free(self.tshirt_s), 4, "restocked after triage")
         self.assertEqual(self.poll("returns"), 0, "a new window: a new report")
         self.assertEqual(len(amazon.reports), 2)
+
+    def test_a_failed_returns_report_is_asked_again_for_the_same_window(self):
+        amazon = self.fake_amazon()
+        with freeze_time("2026-11-25 10:00:00"):
+            self.poll("returns")
+            (first,) = amazon.reports.values()
+            first["processingStatus"] = "FATAL"
+            self.poll("returns")
+        with freeze_time("2026-11-25 10:10:00"):
+            self.poll("returns")
+        second = amazon.reports[max(amazon.reports)]
+        self.assertEqual(len(amazon.reports), 2)
+        self.assertLessEqual(second["dataStartTime"], first["dataStartTime"], "nothing of the window is skipped")
+
+    def test_going_live_needs_the_credentials_and_the_queue_or_its_switch_off(self):
+        channel = self.env["integration.channel"].create(
+            {"name": "Amazon.fr", "code": "AMZ-FR", "platform": "amazon", "amazon_marketplace": "A13V1IB3VIYZZH"}
+        )
+        self.assertEqual((channel.amazon_region, channel.state), ("eu", "draft"))
+        admin = channel.with_user(self.user_admin)
+        with self.assertRaises(UserError) as refused:
+            admin.action_go_live()
+        for missing in ("seller id", "refresh token", "SQS queue URL"):
+            self.assertIn(missing, str(refused.exception))
+        admin.write(
+            {
+                "amazon_seller_id": "A3TESTSELLER",
+                "amazon_lwa_client_id": "amzn1.application-oa2-client.test",
+                "amazon_lwa_client_secret": "lwa-secret",
+                "amazon_refresh_token": "Atzr|refresh",
+                "poll_notifications": False,  # no queue: the poll alone
+            }
+        )
+        admin.action_go_live()
+        self.assertEqual(channel.state, "live")
+        self.assertNotIn("notifications", channel._poll_streams())
