@@ -1,5 +1,6 @@
 import gzip
 import json
+import logging
 from datetime import timedelta
 from urllib.parse import urlparse
 
@@ -12,6 +13,8 @@ from odoo.addons.integration_hub.lib.http_client import HttpClient
 from odoo.addons.integration_hub.lib.poll import PollPage, since, time_cursor
 
 from ..lib import amazon as A
+
+_logger = logging.getLogger(__name__)
 
 FEED_CHECK_SECONDS = 60  # a listings feed is usually processed within minutes
 REPORT_DONE = "DONE"
@@ -211,8 +214,12 @@ class IntegrationAdapterAmazon(models.AbstractModel):
         handles = [{"Id": str(n), "ReceiptHandle": m["ReceiptHandle"]} for n, m in enumerate(received)]
 
         def delete():
-            if handles:
+            if not handles:
+                return
+            try:
                 sqs.delete_message_batch(QueueUrl=queue, Entries=handles)
+            except (BotoCoreError, ClientError) as error:  # they come back after the visibility timeout: duplicates
+                _logger.warning("Amazon SQS: stored messages of channel %s not deleted: %s", channel.code, error)
 
         page.after_commit = delete
         return page

@@ -109,32 +109,45 @@ class TestAmazon(AmazonMixin, TransactionCase):
         self.assertEqual(self.poll(), 1, "the next run reads it")
 
     # --- inventory: JSON_LISTINGS_FEED -----------------------------------------------------------
-    def test_stock_change_reaches_amazon_in_one_feed_confirmed_by_its_report(self):
+    def test_stock_change_reaches_amazon_in_one_feed_within_the_publication_window(self):
         amazon = self.fake_amazon()
-        job = self.amz._publish_inventory()
-        self.run_jobs()
-        self.assertEqual(job.state, "sent", job.last_error)
-        (feed,) = amazon.feeds.values()
-        self.assertEqual(job.remote_ref, feed["feedId"])
-        body = json.loads(amazon.documents[feed["inputFeedDocumentId"]]["content"])
-        self.assertEqual(body["header"], {"sellerId": "A3TESTSELLER", "version": "2.0", "issueLocale": "es_ES"})
-        sent = {m["sku"]: m["patches"][0]["value"][0]["quantity"] for m in body["messages"]}
-        self.assertEqual(sent, {"MUG-001": 10, "TSHIRT-S": 5, "TSHIRT-M": 5, "KIT-GIFT": 5}, "one feed, every SKU")
-        self.assertEqual(body["messages"][0]["patches"][0]["path"], "/attributes/fulfillment_availability")
-        self.check_feeds()
-        self.assertEqual(job.state, "sent", "IN_QUEUE: still processing")
-        amazon.process_feeds()
-        self.check_feeds()
-        self.assertEqual(job.state, "confirmed", job.last_error)
-        self.assertEqual(amazon.quantities["MUG-001"], 10)
-        # a change in the warehouse: the next publication sends only what changed
-        self.stock(self.mug, -8)
-        job2 = self.amz._publish_inventory()
-        self.run_jobs()
-        amazon.process_feeds()
-        self.check_feeds()
-        self.assertEqual(job2.state, "confirmed", job2.last_error)
-        self.assertEqual((amazon.quantities["MUG-001"], amazon.quantities["KIT-GIFT"]), (2, 2))
+        Channel, Job = self.env["integration.channel"], self.env["integration.job"]
+        self.assertEqual(self.amz.publish_interval_minutes, 30)
+        with freeze_time("2026-11-25 10:00:00"):
+            Channel._cron_publish_inventory()
+            self.run_jobs()
+            (job,) = Job.search([("channel_id", "=", self.amz.id), ("job_type", "=", "inventory")])
+            self.assertEqual(job.state, "sent", job.last_error)
+            (feed,) = amazon.feeds.values()
+            self.assertEqual(job.remote_ref, feed["feedId"])
+            body = json.loads(amazon.documents[feed["inputFeedDocumentId"]]["content"])
+            self.assertEqual(body["header"], {"sellerId": "A3TESTSELLER", "version": "2.0", "issueLocale": "es_ES"})
+            sent = {m["sku"]: m["patches"][0]["value"][0]["quantity"] for m in body["messages"]}
+            self.assertEqual(sent, {"MUG-001": 10, "TSHIRT-S": 5, "TSHIRT-M": 5, "KIT-GIFT": 5}, "one feed, every SKU")
+            self.assertEqual(body["messages"][0]["patches"][0]["path"], "/attributes/fulfillment_availability")
+        with freeze_time("2026-11-25 10:01:30"):
+            self.run_jobs()
+            self.assertEqual(job.state, "sent", "IN_QUEUE: still processing, asked again later")
+            amazon.process_feeds()
+        with freeze_time("2026-11-25 10:03:00"):
+            self.run_jobs()
+            self.assertEqual(job.state, "confirmed", job.last_error)
+            self.assertEqual(amazon.quantities["MUG-001"], 10)
+        with freeze_time("2026-11-25 10:05:00"):
+            self.stock(self.mug, -8)  # eight mugs found broken: the warehouse's truth changes
+        with freeze_time("2026-11-25 10:20:00"):
+            Channel._cron_publish_inventory()
+            self.assertEqual(len(Job.search([("channel_id", "=", self.amz.id)])), 1, "not before the interval")
+        with freeze_time("2026-11-25 10:30:00"):
+            Channel._cron_publish_inventory()
+            self.run_jobs()
+            job2 = Job.search([("channel_id", "=", self.amz.id)]) - job
+            self.assertEqual(job2.state, "sent", job2.last_error)
+            amazon.process_feeds()
+        with freeze_time("2026-11-25 10:31:30"):
+            self.run_jobs()
+            self.assertEqual(job2.state, "confirmed", job2.last_error)
+        self.assertEqual((amazon.quantities["MUG-001"], amazon.quantities["KIT-GIFT"]), (2, 2), "within 27 minutes")
         body = json.loads(amazon.documents[amazon.feeds[job2.remote_ref]["inputFeedDocumentId"]]["content"])
         self.assertEqual(
             sorted(m["sku"] for m in body["messages"]),
