@@ -99,6 +99,10 @@ class OrderDocument:
     decision_deadline: datetime | None = None
     # the channel sends the delivery address (and the contact) only once the order is accepted
     address_pending: bool = False
+    # the platform's own deadline to hand the goods to the carrier (e.g. Amazon's LatestShipDate)
+    ship_by: datetime | None = None
+    # delivery data the platform withheld from the hub, and why (a validation problem: the order is held)
+    withheld: str = ""
 
     @property
     def phone(self):
@@ -151,4 +155,6 @@ def parse_order(data):
         cancel_reason=_text(data.get("cancel_reason")),
         decision_deadline=parse_timestamp(data.get("decision_deadline"), "decision_deadline"),
         address_pending=_flag(data.get("address_pending"), default=False),
+        ship_by=parse_timestamp(data.get("ship_by"), "ship_by"),
+        withheld=_text(data.get("withheld")),
     )

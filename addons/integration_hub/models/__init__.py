@@ -73,3 +73,6 @@ from . import (
     mrp_bom,
     stock_picking_receipt,
 )
+
+# The platform's ship-by deadline and withheld delivery data (issue 17, for every platform).
+from . import integration_channel_order_ship_by

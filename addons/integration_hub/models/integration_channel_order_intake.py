@@ -98,6 +98,8 @@ class IntegrationChannelOrderIntake(models.Model):
             # False (not stated) is kept apart from "" (stated: nothing special)
             "special_handling": doc.special_handling if doc.special_handling is not None else False,
             "cancel_reason": doc.cancel_reason,
+            "ship_by": doc.ship_by or False,
+            "withheld_data": doc.withheld or False,
         }
 
     @api.model
@@ -159,6 +161,8 @@ class IntegrationChannelOrderIntake(models.Model):
                     )
                 )
             problems += V.check_quantity(line.sku or line._label(), line.quantity_sent or None)
+        if self.withheld_data:
+            problems.append(_("the channel withheld delivery data: %s", self.withheld_data))
         if not self.address_pending:  # sent once the order is accepted: it waits for it (see _valid_to_pick_missing)
             problems += self._address_problems()
         if self.special_handling is False:

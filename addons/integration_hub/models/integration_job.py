@@ -256,6 +256,33 @@ class IntegrationJob(models.Model):
                 self._open_item_exception(item, message)
         self._after_delivery(set(delivered.item_errors))
 
+    def _open_report_exception(self, item_errors):
+        """One exception for a platform's report (a feed, an import) naming every item it refused."""
+        channel, items = self.channel_id, sorted(item_errors)
+        self.env["integration.sync.exception"]._open(
+            "item_refused",
+            _(
+                "%(channel)s refused %(count)s items (%(type)s): %(items)s",
+                channel=channel.name,
+                count=len(items),
+                type=self.job_type,
+                items=", ".join(items)[:150],
+            ),
+            _(
+                "%(channel)s processed the %(type)s message %(key)s and refused these items:\n%(lines)s\n\nThe rest "
+                "was delivered. Correct each item in %(channel)s (does it exist there, with this SKU?); the next "
+                "publication sends them again.",
+                channel=channel.name,
+                type=self.job_type,
+                key=self.idempotency_key,
+                lines="\n".join(f"- {item}: {item_errors[item]}" for item in items),
+            ),
+            record=channel,
+            channel=channel,
+            job_id=self.id,
+            dedupe_key=f"report:{channel.id}:{self.id}",
+        )
+
     def _open_item_exception(self, item, message):
         channel = self.channel_id
         self.env["integration.sync.exception"]._open(
@@ -275,32 +302,6 @@ class IntegrationJob(models.Model):
             channel=channel,
             job_id=self.id,
             dedupe_key=f"item:{channel.id}:{self.job_type}:{item}",
-        )
-
-    def _open_report_exception(self, item_errors):
-        """The platform's error report as one exception naming each refused item and why."""
-        channel = self.channel_id
-        self.env["integration.sync.exception"]._open(
-            "item_refused",
-            _(
-                "%(channel)s refused %(n)s items (%(type)s)",
-                channel=channel.name,
-                n=len(item_errors),
-                type=self.job_type,
-            ),
-            _(
-                "%(channel)s took the %(type)s message %(key)s and reported errors on these items:\n- %(items)s\n\n"
-                "The rest was delivered. Correct each item in %(channel)s (does it exist there, with this SKU?); the "
-                "next publication sends them again.",
-                channel=channel.name,
-                type=self.job_type,
-                key=self.idempotency_key,
-                items="\n- ".join(f"{item}: {message}" for item, message in item_errors.items()),
-            ),
-            record=channel,
-            channel=channel,
-            job_id=self.id,
-            dedupe_key=f"report:{self.id}",
         )
 
     def _park(self, error=None, state=PENDING):
