@@ -34,9 +34,11 @@ class IntegrationJobFiles(models.Model):
             self.env["ir.attachment"].sudo().create(
                 {"name": name, "raw": data, "mimetype": "text/csv", "res_model": self._name, "res_id": job.id}
             )
+            job.invalidate_recordset(["file_attachment_id"])
         return job
 
     def _file_data(self):
+        self.invalidate_recordset(["file_attachment_id"])
         attachment = self.file_attachment_id
         if not attachment:
             raise PermanentError(f"job {self.id} has no file attached")

@@ -98,7 +98,7 @@ class TestEmailOrders(FilesCase):
         self.assertEqual((order.order_source, str(order.requested_date)), ("email", "2026-12-18"))
         self.assertEqual(order.special_handling, "Entregar en muelle 3 — sólo mañanas")
         self.assertEqual(
-            sorted((line.sku, line.quantity_sent) for line in order.line_ids), [("MUG-001", 4), ("TSHIRT-M", 2)]
+            sorted((line.sku, line.quantity) for line in order.line_ids), [("MUG-001", 4), ("TSHIRT-M", 2)]
         )
         self.assertEqual(order.source_event_id, event)
         self.assertIn(subject, self.mailbox.message_ids.mapped("subject"), "the email is logged on the channel")
@@ -112,7 +112,7 @@ class TestEmailOrders(FilesCase):
         html = "<html><body><p>Order: PO-7004</p><p>Delivery date: 2026-12-20</p><ul><li>MUG-001 x 5</li></ul></body></html>"
         self.deliver(self.message("PO-7004", html=html))
         order = self.mailbox_orders()
-        self.assertEqual((order.external_id, order.line_ids.quantity_sent), ("PO-7004", 5))
+        self.assertEqual((order.external_id, order.line_ids.quantity), ("PO-7004", 5))
 
     def test_unreadable_email_fails_with_an_automatic_reply(self):
         self.deliver(self.message("Hola", text="Can you send us the usual?"))

@@ -51,7 +51,7 @@ class TestSftpInbound(FilesCase):
         self.assertEqual(po1.customer_name, "Tiendas Norte S.L.")
         self.assertEqual((po1.ship_city, po1.ship_zip, po1.vat), ("Madrid", "28013", "ESB12345674"))
         self.assertEqual(
-            sorted((line.sku, line.quantity_sent) for line in po1.line_ids), [("MUG-001", 12), ("TSHIRT-M", 6)]
+            sorted((line.sku, line.quantity) for line in po1.line_ids), [("MUG-001", 12), ("TSHIRT-M", 6)]
         )
         self.assertEqual(str(orders.filtered(lambda o: o.external_id == "PO-2").requested_date), "2026-12-16")
 
@@ -105,7 +105,7 @@ class TestSftpInbound(FilesCase):
         self.assertFalse(self.file_events())
         self.assertEqual(self.sftp.files("inbound"), [NAME], "nothing read, nothing moved")
         exception = self.env["integration.sync.exception"].search(
-            [("channel_id", "=", self.b2b.id), ("summary", "ilike", "host key mismatch")]
+            [("channel_id", "=", self.b2b.id), ("name", "ilike", "host key mismatch")]
         )
         self.assertEqual(exception.severity, "critical")
 
@@ -143,7 +143,7 @@ class TestSftpInbound(FilesCase):
         event = self.file_events()
         self.assertEqual(len(event), 1, "stored before the move")
         exception = self.env["integration.sync.exception"].search(
-            [("channel_id", "=", self.b2b.id), ("summary", "ilike", "could not be moved")]
+            [("channel_id", "=", self.b2b.id), ("name", "ilike", "could not be moved")]
         )
         self.assertIn("permission denied on processed/", exception.description)
         self.assertIn("is not processed twice", exception.description)
