@@ -9,6 +9,6 @@
     "license": "LGPL-3",
     "depends": ["integration_hub"],
     "external_dependencies": {"python": ["paramiko"]},
-    "data": ["data/ir_cron_data.xml", "views/integration_channel_views.xml"],
+    "data": ["data/ir_cron_data.xml", "views/integration_channel_views.xml", "report/packing_list.xml"],
     "demo": ["demo/integration_hub_files_demo.xml"],
 }

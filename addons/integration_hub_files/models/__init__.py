@@ -4,3 +4,4 @@ from . import integration_job_files
 from . import integration_event_files
 from . import integration_adapter_files
 from . import integration_channel_email
+from . import integration_adapter_email

@@ -4,6 +4,7 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from unittest.mock import patch
 
+from odoo import fields
 from odoo.tests import tagged
 
 from .files_common import FilesCase
@@ -48,6 +49,10 @@ class TestEmailOrders(FilesCase):
         cls.env["ir.mail_server"].create(
             {"name": "test SMTP", "smtp_host": "127.0.0.1", "smtp_port": cls.smtp.port, "smtp_encryption": "none"}
         )
+
+    def setUp(self):
+        super().setUp()
+        self.smtp.messages.clear()
 
     def message(self, subject, text=None, html=None, sender=BUYER, attachments=(), message_id=None):
         message = EmailMessage()
@@ -138,3 +143,58 @@ class TestEmailOrders(FilesCase):
         self.assertFalse(self.mailbox_orders(), "never read")
         self.send_queue()
         self.assertFalse(self.smtp.messages, "no reply to a stranger")
+
+    def shipment_job(self, order):
+        payload = {
+            "order_id": order.id,
+            "order_external_id": order.external_id,
+            "shipment_key": f"{order.external_id}:1",
+            "lines": [{"line_id": line.external_line_id, "quantity": line.quantity} for line in order.line_ids],
+            "tracking": {"number": "JJD000390007", "company": "DHL", "url": False},
+            "shipped_at": "2026-12-17 10:00:00",
+            "order_complete": True,
+        }
+        return self.env["integration.job"]._enqueue(self.mailbox, "fulfillment", f"fulfillment:{order.id}", payload)
+
+    def test_shipment_confirmation_email_with_packing_list(self):
+        self.deliver(self.message("Pedido PO-7001", text=TEXT_ORDER))
+        order = self.mailbox_orders()
+        job = self.shipment_job(order)
+        self.assertTrue(job, "an email channel with a buyer's address takes shipment confirmations")
+        with patch("odoo.modules.module.current_test", None):
+            self.env["integration.job"]._cron_run_outbox()
+        self.assertEqual(job.state, "done", job.last_error)
+        (sent,) = [m for _from, to, m in self.smtp.messages if to == ["compras@tiendas-norte.example.com"]]
+        self.assertEqual(sent["Subject"], "Shipped: order PO-7001 (tracking JJD000390007)")
+        body = sent.get_body(("html", "plain")).get_content()
+        for expected in ("Carrier: DHL", "Tracking: JJD000390007", "Expected delivery: 2026-12-18"):
+            self.assertIn(expected, body)
+        (packing,) = list(sent.iter_attachments())
+        self.assertEqual(packing.get_filename(), "packing_list_PO-7001.html", "PDF with wkhtmltopdf; HTML in tests")
+        html = packing.get_payload(decode=True).decode()
+        self.assertIn("MUG-001", html)
+        self.assertIn("JJD000390007", html)
+        self.assertIn("Shipment confirmation sent to the buyer", order.message_ids.mapped("body")[0])
+
+    def test_shipment_confirmation_retried_then_dead(self):
+        self.deliver(self.message("Pedido PO-7001", text=TEXT_ORDER))
+        order = self.mailbox_orders()
+        self.mailbox.retry_max_attempts = 2
+        job = self.shipment_job(order)
+        self.env["ir.mail_server"].search([]).smtp_port = self.closed_port()
+        with patch("odoo.modules.module.current_test", None):
+            self.env["integration.job"]._cron_run_outbox()
+            self.assertEqual(job.state, "pending", "retried")
+            self.assertIn("could not be sent", job.last_error)
+            job.next_attempt_at = fields.Datetime.now()
+            self.env["integration.job"]._cron_run_outbox()
+        self.assertEqual(job.state, "dead")
+        self.assertTrue(self.env["integration.sync.exception"].search([("job_id", "=", job.id)]))
+
+    @staticmethod
+    def closed_port():
+        import socket
+
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            return probe.getsockname()[1]

@@ -50,9 +50,7 @@ class TestSftpInbound(FilesCase):
         self.assertEqual((po1.order_source, po1.source_event_id), ("file", event))
         self.assertEqual(po1.customer_name, "Tiendas Norte S.L.")
         self.assertEqual((po1.ship_city, po1.ship_zip, po1.vat), ("Madrid", "28013", "ESB12345674"))
-        self.assertEqual(
-            sorted((line.sku, line.quantity) for line in po1.line_ids), [("MUG-001", 12), ("TSHIRT-M", 6)]
-        )
+        self.assertEqual(sorted((line.sku, line.quantity) for line in po1.line_ids), [("MUG-001", 12), ("TSHIRT-M", 6)])
         self.assertEqual(str(orders.filtered(lambda o: o.external_id == "PO-2").requested_date), "2026-12-16")
 
         exception = self.env["integration.sync.exception"].search([("event_id", "=", event.id)])
