@@ -85,8 +85,7 @@ def allowed(sender, allowlist):
     """Is ``sender`` (an address) in ``allowlist`` (addresses or domains, '@example.com' or 'example.com')?"""
     address = (sender or "").strip().lower()
     domain = address.rpartition("@")[2]
-    for entry in re.split(r"[\s,;]+", (allowlist or "").lower()):
-        entry = entry.strip()
+    for entry in re.split(r"[\s,;]+", (allowlist or "").strip().lower()):
         if entry and (entry == address or entry.lstrip("@") == domain):
             return True
     return False

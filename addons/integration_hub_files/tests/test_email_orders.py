@@ -111,12 +111,18 @@ class TestEmailOrders(FilesCase):
         self.assertIn(subject, self.mailbox.message_ids.mapped("subject"), "the email is logged on the channel")
 
     def test_csv_attachment_in_purchase_order_format(self):
-        csv = "order-id,sku,quantity,delivery-date,special-notes\r\nPO-7002,TSHIRT-S,3,2026-12-19,\r\nPO-7003,MUG-001,1,2026-12-19,\r\n"
+        csv = (
+            "order-id,sku,quantity,delivery-date,special-notes\r\n"
+            "PO-7002,TSHIRT-S,3,2026-12-19,\r\nPO-7003,MUG-001,1,2026-12-19,\r\n"
+        )
         self.deliver(self.message("Pedidos semana 49", text="Adjunto pedidos.", attachments=[("pedidos_ñ.csv", csv)]))
         self.assertEqual(sorted(self.mailbox_orders().mapped("external_id")), ["PO-7002", "PO-7003"])
 
     def test_html_only_body(self):
-        html = "<html><body><p>Order: PO-7004</p><p>Delivery date: 2026-12-20</p><ul><li>MUG-001 x 5</li></ul></body></html>"
+        html = (
+            "<html><body><p>Order: PO-7004</p><p>Delivery date: 2026-12-20</p>"
+            "<ul><li>MUG-001 x 5</li></ul></body></html>"
+        )
         self.deliver(self.message("PO-7004", html=html))
         order = self.mailbox_orders()
         self.assertEqual((order.external_id, order.line_ids.quantity), ("PO-7004", 5))

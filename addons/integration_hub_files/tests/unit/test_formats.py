@@ -19,14 +19,14 @@ def test_a_header_of_no_format_names_what_was_found():
 
 def test_purchase_order_rows_group_by_order_and_refuse_bad_rows():
     raw = (
-        "order-id;sku;quantity;delivery-date;special-notes\n"
-        "P1;A;2;2026-12-15;dock 3\n"
-        "P1;B;1;15/12/2026;dock 3\n"
-        "P1;C;0;2026-12-15;\n"
-        ";A;1;2026-12-15;\n"
-        "P2;A;1;2026-12-15;\n"
-        "P2;B;1;2026-12-16;\n"
-    ).encode()
+        b"order-id;sku;quantity;delivery-date;special-notes\n"
+        b"P1;A;2;2026-12-15;dock 3\n"
+        b"P1;B;1;15/12/2026;dock 3\n"
+        b"P1;C;0;2026-12-15;\n"
+        b";A;1;2026-12-15;\n"
+        b"P2;A;1;2026-12-15;\n"
+        b"P2;B;1;2026-12-16;\n"
+    )
     _kind, table = file_formats.detect(raw)
     documents, rejected = file_formats.purchase_orders(table.rows, {"vat": "ESB1"})
     assert [(first, lines, doc["id"]) for first, lines, doc in documents] == [(2, [2, 3], "P1")]
