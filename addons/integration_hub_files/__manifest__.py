@@ -9,6 +9,12 @@
     "license": "LGPL-3",
     "depends": ["integration_hub"],
     "external_dependencies": {"python": ["paramiko"]},
-    "data": ["data/ir_cron_data.xml", "views/integration_channel_views.xml", "report/packing_list.xml"],
+    "data": [
+        "security/ir.model.access.csv",
+        "data/ir_cron_data.xml",
+        "views/integration_channel_views.xml",
+        "views/integration_tracking_entry_views.xml",
+        "report/packing_list.xml",
+    ],
     "demo": ["demo/integration_hub_files_demo.xml"],
 }
