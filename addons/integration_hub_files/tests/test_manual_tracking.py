@@ -41,12 +41,12 @@ class TestManualTracking(OrderCase):
         for external_id in ("1001", "1002"):
             self.ingest(self.order_data(external_id))
         raw = (
-            "reference;carrier;tracking-number;time\r\n"
-            "1001;DHL;JJD01;2026-12-01 10:00\r\n"
-            "1002;UPS;1Z999;01/12/2026 11:30\r\n"
-            "9999;UPS;1Z000;2026-12-01 10:00\r\n"
-            "1002;UPS;1Z998;yesterday\r\n"
-        ).encode()
+            b"reference;carrier;tracking-number;time\r\n"
+            b"1001;DHL;JJD01;2026-12-01 10:00\r\n"
+            b"1002;UPS;1Z999;01/12/2026 11:30\r\n"
+            b"9999;UPS;1Z000;2026-12-01 10:00\r\n"
+            b"1002;UPS;1Z998;yesterday\r\n"
+        )
         wizard = self.entry(self.user_manager, file=base64.b64encode(raw), reason="carrier APIs down")
         self.assertIn("2 tracking number(s) entered, 2 row(s) refused.", wizard.result)
         self.assertIn("line 4: 9999 is no channel order or transfer of yours", wizard.result)
