@@ -5,3 +5,4 @@ from . import integration_event_files
 from . import integration_adapter_files
 from . import integration_channel_email
 from . import integration_adapter_email
+from . import integration_routing_guide

@@ -2,6 +2,7 @@ import base64
 import email
 import email.policy
 import json
+import re
 import xmlrpc.client
 
 from odoo import _, api, fields, models
@@ -11,6 +12,7 @@ from odoo.addons.integration_hub.lib import csv_reader
 from odoo.addons.integration_hub.lib.errors import PayloadError
 
 from ..lib import email_order, file_formats
+from .integration_routing_guide import GUIDE_SUBJECT
 
 RAW_EMAIL = "integration_raw_email"  # context key: the RFC 822 bytes of the message being routed
 
@@ -168,9 +170,34 @@ class IntegrationChannelEmail(models.Model):
 
 
 class IntegrationEventEmail(models.Model):
-    """An email stored raw (RFC 822) in the inbox: its purchase order becomes a channel order."""
+    """An email stored raw (RFC 822) in the inbox: its purchase order becomes a channel order, or its
+    attachments new versions of the buyer's routing guide / labeling spec (a subject that says so)."""
 
     _inherit = "integration.event"
+
+    def _email_routing_guides(self, message):
+        subject = str(message["subject"] or "")
+        if not GUIDE_SUBJECT.search(subject):
+            return None
+        documents = [
+            {
+                "name": part.get_filename() or "document",
+                "raw": part.get_payload(decode=True) or b"",
+                "mimetype": part.get_content_type(),
+            }
+            for part in message.iter_attachments()
+        ]
+        if not documents:
+            raise PayloadError(
+                _("The email's subject names a routing guide or labeling spec, but it has no attachment.")
+            )
+        body = message.get_body(preferencelist=("plain", "html"))
+        text = body.get_content() if body else ""
+        if body and body.get_content_type() == "text/html":
+            text = html2plaintext(text)
+        kind = "labeling_spec" if re.search(r"label|etiquet", subject, re.I) else "routing_guide"
+        sender = email.utils.parseaddr(str(message["from"] or ""))[1]
+        return self.env["integration.routing.guide"]._receive(self, kind, documents, text, sender)
 
     def _payload(self):
         if self.event_type != "email.received":
@@ -180,6 +207,9 @@ class IntegrationEventEmail(models.Model):
 
     def _handle_email_received(self, data):
         message = email.message_from_bytes(data["raw"], policy=email.policy.default)
+        guides = self._email_routing_guides(message)
+        if guides:
+            return guides
         table, problems = None, []
         for part in message.iter_attachments():
             name = part.get_filename() or ""

@@ -4,7 +4,10 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from unittest.mock import patch
 
+from freezegun import freeze_time
+
 from odoo import fields
+from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
 from .files_common import FilesCase
@@ -204,3 +207,36 @@ class TestEmailOrders(FilesCase):
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             return probe.getsockname()[1]
+
+    def guide_email(self, subject, cutover, message_id):
+        message = self.message(subject, text=f"Dear partner,\nplease apply from now on.\nCutover: {cutover}\n")
+        del message["Message-ID"]
+        message["Message-ID"] = message_id
+        message.add_attachment(b"%PDF-1.4 routing guide", maintype="application", subtype="pdf", filename="guía.pdf")
+        return message
+
+    def test_routing_guide_versions_confirmation_and_the_version_on_orders(self):
+        self.deliver(self.guide_email("Routing guide Tiendas Norte", "01/12/2026", "<rg1@tiendas-norte.example.com>"))
+        self.deliver(
+            self.guide_email("Routing guide Tiendas Norte (new)", "2027-01-15", "<rg2@tiendas-norte.example.com>")
+        )
+        guides = self.env["integration.routing.guide"].search([("channel_id", "=", self.mailbox.id)], order="version")
+        self.assertEqual(guides.mapped("name"), ["Routing guide v1", "Routing guide v2"])
+        self.assertEqual([str(d) for d in guides.mapped("cutover_date")], ["2026-12-01", "2027-01-15"])
+        self.assertEqual(guides[0].attachment_id.name, "guía.pdf")
+        with freeze_time("2026-12-18 09:00:00"):
+            self.deliver(self.message("Pedido PO-7001", text=TEXT_ORDER))
+            order = self.mailbox_orders()
+            self.assertEqual(order.routing_guide_id, guides[0], "the version in force on the order's date")
+            self.assertEqual(guides.mapped("state"), ["in_force", "future"])
+        with freeze_time("2027-02-01 09:00:00"):
+            guides.invalidate_recordset(["state"])
+            self.assertEqual(guides.mapped("state"), ["superseded", "in_force"], "superseded versions are kept")
+        with self.assertRaises(AccessError):
+            guides[0].with_user(self.user_operations).action_confirm_loaded()
+        guides[0].with_user(self.user_manager).action_confirm_loaded()
+        self.assertEqual((guides[0].confirmed_by_id, bool(guides[0].confirmed_at)), (self.user_manager, True))
+        self.send_queue()
+        (reply,) = [m for _f, to, m in self.smtp.messages if to == ["compras@tiendas-norte.example.com"]]
+        self.assertEqual(reply["Subject"], "Loaded: Routing guide v1")
+        self.assertIn("Read and loaded by Mario Manager", guides[0].message_ids.mapped("body")[0])

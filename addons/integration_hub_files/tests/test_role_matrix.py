@@ -1,6 +1,6 @@
 """Files' rows of the role x action matrix (see integration_hub/tests/role_matrix.py)."""
 
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from odoo.addons.integration_hub.tests.role_matrix import ADMINS, MANAGERS, READERS, RoleMatrixMixin, Row
 
@@ -32,6 +32,19 @@ FILES_MATRIX = [
         lambda t, env: t.b2b.with_env(env).write({"sftp_host": "sftp.example.com"}),
         lambda t: t.b2b.sftp_host == "sftp.example.com",
     ),
+    Row(
+        "Tracking numbers by hand",
+        MANAGERS,
+        lambda t, env: t.manual_tracking(env),
+        lambda t: t.order.tracking_manual and t.order.tracking_number == "JJD-MANUAL",
+    ),
+    Row("Routing guides: open a version", READERS, lambda t, env: t.open_form(env, t.guide)),
+    Row(
+        "Routing guides: Confirm read and loaded",
+        MANAGERS,
+        lambda t, env: t.guide.with_env(env).action_confirm_loaded(),
+        lambda t: bool(t.guide.confirmed_at),
+    ),
 ]
 
 
@@ -43,5 +56,14 @@ class TestFilesRoleMatrix(RoleMatrixMixin, FilesCase):
         cls.setup_roles()
         cls.b2b.sftp_host_key = cls.sftp.host_key_line
 
+    def manual_tracking(self, env):
+        form = Form(env["integration.tracking.entry"])
+        form.reference, form.tracking_number, form.reason = self.order.external_id, "JJD-MANUAL", "DHL API down"
+        form.save().action_apply()
+
     def test_files_role_matrix(self):
+        _event, self.order = self.ingest(self.order_data("5001"))
+        self.guide = self.env["integration.routing.guide"]._hub_create(
+            {"channel_id": self.b2b.id, "kind": "routing_guide", "version": 1, "cutover_date": "2026-12-01"}
+        )
         self.check_matrix(FILES_MATRIX)
