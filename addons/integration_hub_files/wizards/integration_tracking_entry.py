@@ -5,6 +5,7 @@ from odoo import _, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from odoo.addons.integration_hub.lib import csv_reader
+from odoo.addons.integration_hub.models.integration_channel_order import IntegrationChannelOrder
 
 COLUMNS = ("reference", "carrier", "tracking-number")
 TIME_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y")
@@ -12,9 +13,7 @@ TIME_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%d/
 
 class IntegrationChannelOrderManualTracking(models.Model):
     _inherit = "integration.channel.order"
-    _hub_fields = frozenset(
-        {"state", "carrier_receipt_ref", "tracking_number", "dispatched_at", "delivered_at", "tracking_manual"}
-    )
+    _hub_fields = IntegrationChannelOrder._hub_fields | {"tracking_manual"}
 
     tracking_manual = fields.Boolean(
         string="Tracking entered by hand",
