@@ -1,0 +1,1 @@
+from . import integration_tracking_entry
