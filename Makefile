@@ -39,9 +39,9 @@ bench: setup
 chaos: setup
 	@bash scripts/chaos.sh
 
-# After adding a new key in front of integration_hub_encryption_key: re-encrypt every secret.
+# After adding a new key in front of integration_hub_encryption_key: re-encrypt every secret and the stored personal data.
 rotate-secrets: setup
-	@echo "env['integration.secret']._rotate_all(); env.cr.commit(); print('secrets re-encrypted')" \
+	@echo "env['integration.secret']._rotate_all(); env.cr.commit(); print('secrets and personal data re-encrypted')" \
 	  | $(ODOO_BIN) shell -c $(CONF) -d $(DB) --no-http --log-level=warn
 
 clean:

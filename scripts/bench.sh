@@ -161,6 +161,12 @@ say "Order throughput: hub path vs bare sale.order (in-process, ${BENCH_ORDERS:-
   | tee "$RESULTS/order_throughput.txt"
 grep -q "\[FAIL\]" "$RESULTS/order_throughput.txt" && status=1
 
+# --- 6b. the cost of encrypting personal data at rest (intake and processing, encrypted vs clear) --
+say "Personal data encryption cost: intake and processing, encrypted vs clear (in-process, ${BENCH_PD_ORDERS:-100} orders per round)"
+"${ODOO_BIN[@]}" shell "${ODOO_OPTS[@]}" --no-http --log-level=warn < "$ROOT/bench/personal_data_cost.py" \
+  | tee "$RESULTS/personal_data_cost.txt"
+grep -q "\[FAIL\]" "$RESULTS/personal_data_cost.txt" && status=1
+
 # --- 7. inventory availability for 10,000 SKUs (500 kits) vs a naive per-product loop --
 say "Inventory availability: ${BENCH_SKUS:-10000} SKUs, batched vs naive (in-process)"
 "${ODOO_BIN[@]}" shell "${ODOO_OPTS[@]}" --no-http --log-level=warn < "$ROOT/bench/inventory_availability.py" \

@@ -68,3 +68,61 @@ def rotate(cipher, token):
         raise ConfigurationError(
             "A stored secret could not be re-encrypted: none of the configured keys opens it."
         ) from error
+
+
+# --- personal data at rest -------------------------------------------------------------
+# A sealed value is this prefix + a Fernet token: the prefix tells a sealed column value from
+# anything else (a value written before encryption existed, an anonymised placeholder).
+SEALED_PREFIX = "pd1:"
+
+UNREADABLE_PERSONAL_DATA_MESSAGE = (
+    "Personal data stored by Integration Hub cannot be decrypted with the configured keys: the "
+    "database was restored without its key, or a key was removed before 'Re-encrypt secrets' ran. "
+    f"Put the key that was in use back into '{CONFIG_OPTION}' (after the newest one) and restart "
+    "Odoo; nothing is shown until then, and nothing is decrypted with a wrong key."
+)
+
+_CIPHERS = {}
+
+
+def cached_cipher(config_value=None, environ=os.environ):
+    """The MultiFernet for the configured keys, built once per distinct key list (hot path: every sealed value)."""
+    raw = configured_keys(config_value, environ) or ""
+    cipher = _CIPHERS.get(raw)
+    if cipher is None:
+        cipher = _CIPHERS[raw] = MultiFernet(parse_keys(raw))
+    return cipher
+
+
+def is_sealed(value):
+    return isinstance(value, str) and value.startswith(SEALED_PREFIX)
+
+
+def seal(cipher, plaintext):
+    """``pd1:<Fernet token>`` of a text; a sealed value is returned as is (never sealed twice)."""
+    if is_sealed(plaintext):
+        return plaintext
+    return SEALED_PREFIX + cipher.encrypt(plaintext.encode()).decode()
+
+
+def unseal(cipher, value):
+    """The plaintext of a sealed value; anything else is returned as is.
+
+    Fernet tokens are authenticated: a wrong key raises ConfigurationError, it never yields other text.
+    """
+    if not is_sealed(value):
+        return value
+    try:
+        return cipher.decrypt(value[len(SEALED_PREFIX) :].encode()).decode()
+    except InvalidToken as error:
+        raise ConfigurationError(UNREADABLE_PERSONAL_DATA_MESSAGE) from error
+
+
+def reseal(cipher, value):
+    """A sealed value re-encrypted with the newest key (key rotation); anything else as is."""
+    if not is_sealed(value):
+        return value
+    try:
+        return SEALED_PREFIX + cipher.rotate(value[len(SEALED_PREFIX) :].encode()).decode()
+    except InvalidToken as error:
+        raise ConfigurationError(UNREADABLE_PERSONAL_DATA_MESSAGE) from error

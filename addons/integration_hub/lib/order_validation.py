@@ -33,7 +33,8 @@ def check_zip(country_code, zip_code):
     if not pattern or not zip_code:
         return []
     if not re.fullmatch(pattern, zip_code.strip().upper()):
-        return [f"ZIP '{zip_code}' is not a valid postal code for {country_code.upper()}"]
+        # the value itself is personal data: it stays on the order (encrypted), never in hold notes or exceptions
+        return [f"the ZIP / postal code of the delivery address is not a valid postal code for {country_code.upper()}"]
     return []
 
 

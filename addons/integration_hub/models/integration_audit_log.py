@@ -19,6 +19,9 @@ AUDIT_ACTIONS = [
     ("event_set_aside", "Inbox event set aside"),
     ("config_change", "Configuration change"),
     ("pii_access", "Personal data access"),
+    ("pii_export", "Personal data exported or printed"),
+    ("pii_retention", "Personal data retention"),
+    ("pii_erasure", "Personal data erasure"),
 ]
 
 

@@ -7,8 +7,12 @@ from odoo.tools.translate import LazyTranslate
 
 from ..lib import order_states as S
 from ..lib.hub_privilege import MANAGER_RELEASE, granted, is_granted
+from .personal_data_fields import PersonalChar
 
 _lt = LazyTranslate(__name__)
+
+# who sees a customer's delivery data in clear: the roles that ship (Finance / reporting sees names and cities)
+DELIVERY_ROLES = "integration_hub.group_hub_operations"
 
 # (order id, notes) of the pipeline run in progress: its steps become one chatter note (see _run_pipeline).
 # In-process only: a context key could be sent by an RPC client and swallow the notes.
@@ -67,21 +71,25 @@ class IntegrationChannelOrder(models.Model):
     lag_accepted_seconds = fields.Float(compute="_compute_lags", store=True, string="Acceptance lag (s)")
 
     financial_status = fields.Char(readonly=True, tracking=True)
-    customer_name = fields.Char(readonly=True)
-    customer_email = fields.Char(readonly=True)
-    customer_phone = fields.Char(readonly=True)
-    vat = fields.Char(string="VAT id", readonly=True)
-    ship_name = fields.Char(string="Ship to", readonly=True)
+    # personal data, encrypted at rest (README "Personal data"); city, state and country stay in clear:
+    # the territory, carrier and service rules read them, and alone they name nobody
+    customer_name = PersonalChar(readonly=True)
+    customer_email = PersonalChar(groups=DELIVERY_ROLES, readonly=True)
+    customer_phone = PersonalChar(groups=DELIVERY_ROLES, readonly=True)
+    vat = PersonalChar(groups=DELIVERY_ROLES, string="VAT id", readonly=True)
+    ship_name = PersonalChar(groups=DELIVERY_ROLES, string="Ship to", readonly=True)
     # personal data: never copied into chatter tracking (an edit's note names the fields, not the values)
-    ship_company = fields.Char(string="Company (ship to)", readonly=True, help="The company at the delivery address.")
-    ship_street = fields.Char(readonly=True)
-    ship_street2 = fields.Char(readonly=True)
-    ship_zip = fields.Char(readonly=True)
+    ship_company = PersonalChar(
+        groups=DELIVERY_ROLES, string="Company (ship to)", readonly=True, help="The company at the delivery address."
+    )
+    ship_street = PersonalChar(groups=DELIVERY_ROLES, readonly=True)
+    ship_street2 = PersonalChar(groups=DELIVERY_ROLES, readonly=True)
+    ship_zip = PersonalChar(groups=DELIVERY_ROLES, readonly=True)
     ship_city = fields.Char(readonly=True)
     ship_state = fields.Char(readonly=True)
     ship_country_code = fields.Char(readonly=True)
-    ship_phone = fields.Char(string="Phone as sent", readonly=True)
-    phone_e164 = fields.Char(string="Phone (E.164)", readonly=True)
+    ship_phone = PersonalChar(groups=DELIVERY_ROLES, string="Phone as sent", readonly=True)
+    phone_e164 = PersonalChar(groups=DELIVERY_ROLES, string="Phone (E.164)", readonly=True)
     service_level = fields.Char(
         string="Shipping method as sent", readonly=True, help="The channel's shipping method or service, as sent."
     )
@@ -140,7 +148,8 @@ class IntegrationChannelOrder(models.Model):
         held = self.filtered(lambda order: order.state == S.ON_HOLD)
         figures = held.sudo()._stock_figures()  # one stock query per channel, not per order
         for order in self:
-            reasons = order._release_problems(figures.get(order.channel_id.id)) if order in held else []
+            # sudo: the reasons read the delivery data, which Finance may not open; they never quote it
+            reasons = order.sudo()._release_problems(figures.get(order.channel_id.id)) if order in held else []
             order.hold_reasons = "\n".join(reasons) or False
             order.ready_to_release = order.state == S.ON_HOLD and not reasons
 
@@ -379,5 +388,28 @@ class IntegrationChannelOrderPrivacy(models.Model):
             "phone_e164",
         }
     )
+    _hub_fields = IntegrationChannelOrder._hub_fields | {"closed_at"}
+
+    closed_at = fields.Datetime(
+        readonly=True,
+        copy=False,
+        help="When the order was delivered or cancelled: the retention period of its personal data starts here.",
+    )
+
+    def _before_transition(self, current, target, forced):
+        super()._before_transition(current, target, forced)
+        closed = target in (S.DELIVERED, S.CANCELLED)
+        if closed != bool(self.closed_at):
+            self._hub_write({"closed_at": fields.Datetime.now() if closed else False})
+
     # personal data as a whole: never copied into chatter notes or tracking (an edit names the field)
     _PERSONAL_FIELDS = _personal_data_fields | {"customer_name", "ship_city", "ship_state", "ship_country_code"}
+
+    def _order_contacts(self):
+        """The Odoo contacts the hub created for these orders (customer and delivery addresses)."""
+        return (
+            self.env["res.partner"]
+            .sudo()
+            .with_context(active_test=False)
+            .search([("integration_order_id", "in", self.ids)])
+        )

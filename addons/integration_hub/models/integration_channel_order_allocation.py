@@ -1,7 +1,7 @@
 from collections import defaultdict
 
 from odoo import _, fields, models
-from odoo.tools import email_normalize, float_compare, plaintext2html
+from odoo.tools import float_compare, plaintext2html
 
 from ..lib import order_states as S
 
@@ -189,22 +189,15 @@ class IntegrationChannelOrderAllocation(models.Model):
 
     # --- allocation through a sale order --------------------------------------
     def _partners(self):
-        """Customer (by email, else name) and a delivery address exactly as sent.
+        """The order's own customer contact and its delivery address, exactly as sent.
 
+        Created per order and never merged into a customer master (README "Personal data"): each
+        contact points to its order (``integration_order_id``) and is anonymised with it. An edit
+        after release reuses the order's customer and adds a delivery contact only for a new address.
         Personal data: the contacts' own chatter keeps no tracked copy of old and new phones or addresses.
         """
         Partner = self.env["res.partner"].sudo().with_context(mail_notrack=True)
-        email = email_normalize(self.customer_email) if self.customer_email else False
-        # exact normalized address in this company: never a pattern match, never another company's customer
-        customer = email and Partner.search(
-            [
-                ("email_normalized", "=", email),
-                ("parent_id", "=", False),
-                ("company_id", "in", [self.company_id.id, False]),
-                ("user_ids", "=", False),
-            ],
-            limit=1,
-        )
+        customer = self.sale_order_id.sudo().partner_id.with_context(mail_notrack=True)
         if not customer:
             customer = Partner.create(
                 {
@@ -213,6 +206,7 @@ class IntegrationChannelOrderAllocation(models.Model):
                     "phone": self.phone_e164 or self.customer_phone,
                     "vat": self.vat or False,
                     "company_id": self.company_id.id,
+                    "integration_order_id": self.id,
                 }
             )
         address = {
@@ -233,7 +227,13 @@ class IntegrationChannelOrderAllocation(models.Model):
         if not shipping:
             company_name = address.pop("company_name")
             shipping = Partner.create(
-                {**address, "type": "delivery", "parent_id": customer.id, "phone": self.phone_e164}
+                {
+                    **address,
+                    "type": "delivery",
+                    "parent_id": customer.id,
+                    "phone": self.phone_e164,
+                    "integration_order_id": self.id,
+                }
             )
             # Odoo clears company_name on a contact created under a parent; written after, it stays: the
             # company at this delivery address ("Cerámica García S.L.") travels to every label

@@ -441,7 +441,14 @@ class IntegrationChannelOrderIntake(models.Model):
 
     def _block_edit(self, doc, changes, kind, data):
         """Past the cut-off: the order keeps executing as released; a manager decides on the edit."""
-        summary = "\n".join(f"- {key}: {old} → {new}" for key, (old, new) in changes.items())
+        # encrypted personal data (street, ZIP, phones...) is named, never quoted: exception texts are in clear
+        sealed = set(self._sealed_field_names())
+        summary = "\n".join(
+            _("- %s changed (the new value is applied with 'Apply edit')", self._fields[key].string)
+            if key in sealed
+            else f"- {key}: {old} → {new}"
+            for key, (old, new) in changes.items()
+        )
         self.env["integration.sync.exception"]._open(
             "edit_after_release",
             _("Order %s: edit received after release to pick", self.name),

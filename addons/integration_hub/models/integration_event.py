@@ -13,6 +13,7 @@ from ..lib import json_document
 from ..lib.backoff import full_jitter_delay
 from ..lib.errors import PayloadError, PermanentError, RetryableError
 from .integration_queue import CONCURRENCY_ERRORS, hub_may_commit  # noqa: F401  (hub_may_commit: public import)
+from .personal_data_fields import PersonalText, seal_value
 
 _logger = logging.getLogger(__name__)
 
@@ -66,7 +67,12 @@ class IntegrationEvent(models.Model):
         default="webhook",
         readonly=True,
     )
-    payload = fields.Text(readonly=True, help="The body exactly as received (base64 when it was not UTF-8).")
+    # encrypted at rest (an order's body holds the customer's address); what the queue needs stays in clear
+    payload = PersonalText(
+        readonly=True,
+        groups="integration_hub.group_hub_operations",
+        help="The body exactly as received (base64 when it was not UTF-8).",
+    )
     payload_encoding = fields.Selection([("utf-8", "UTF-8"), ("base64", "Base64")], default="utf-8", readonly=True)
     payload_sha256 = fields.Char(string="Body SHA-256", readonly=True)
     headers = fields.Text(readonly=True)
@@ -181,7 +187,7 @@ class IntegrationEvent(models.Model):
             "key": key,
             "type": event_type,
             "source": source,
-            "payload": payload,
+            "payload": seal_value(payload),  # written by SQL: sealed here, as the ORM would
             "encoding": encoding,
             "sha": digest,
             "headers": json.dumps(headers or {}, sort_keys=True),

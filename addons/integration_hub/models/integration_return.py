@@ -5,6 +5,7 @@ from odoo.exceptions import UserError
 from odoo.tools.translate import LazyTranslate
 
 from ..lib import return_states as R
+from .personal_data_fields import PersonalText
 
 _lt = LazyTranslate(__name__)
 
@@ -62,7 +63,7 @@ class IntegrationReturn(models.Model):
         help="The returns system owns the return until triage.",
     )
     reason = fields.Char(tracking=True)
-    customer_claim = fields.Text()
+    customer_claim = PersonalText()  # the customer's own words: personal data, encrypted at rest
     return_tracking = fields.Char(string="Return tracking number")
     line_ids = fields.One2many("integration.return.line", "return_id", string="Lines")
     receipt_id = fields.Many2one("stock.picking", string="Receipt into quarantine", readonly=True, copy=False)

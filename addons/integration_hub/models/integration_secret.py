@@ -95,10 +95,12 @@ class IntegrationSecret(models.Model):
         """Re-encrypt every stored secret (channels, carriers, any addon's) with the newest configured key."""
         records = self.sudo().search([])
         self._reencrypt(records)
+        # the same key protects the customers' personal data (README "Personal data"): one command for both
+        personal = self.env["integration.personal.data"].sudo()._rotate_personal_data()
         self.env["integration.audit.log"]._log(
             "key_rotation",
-            reason="Re-encrypted every stored secret with the newest key",
-            after={"secrets": len(records)},
+            reason="Re-encrypted every stored secret and every stored personal data value with the newest key",
+            after={"secrets": len(records), "personal_data_rows": personal},
         )
         return len(records)
 

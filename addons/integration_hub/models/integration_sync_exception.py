@@ -4,6 +4,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools.translate import LazyTranslate
 
+from .personal_data_fields import PersonalText
+
 EXCEPTION_TYPES = [
     ("failed_event", "Inbound message failed"),
     ("dead_job", "Outbound message undeliverable"),
@@ -20,6 +22,7 @@ EXCEPTION_TYPES = [
     ("item_refused", "Item refused by the channel"),
     ("webhook_disabled", "Webhook subscription disabled"),
     ("monitoring", "Integration health alert"),
+    ("personal_data_erasure", "Personal data erasure waiting"),
     ("other", "Other"),
 ]
 OPEN, RESOLVED, CANCELLED = "open", "resolved", "cancelled"
@@ -96,7 +99,7 @@ class IntegrationSyncException(models.Model):
     decided_by_id = fields.Many2one("res.users", readonly=True)
     decided_at = fields.Datetime(readonly=True)
     occurrences = fields.Integer(default=1, readonly=True)
-    pending_data = fields.Text(readonly=True, help="What the channel asked for (edits after release), as JSON.")
+    pending_data = PersonalText(readonly=True, help="What the channel asked for (edits after release), as JSON.")
 
     _hub_fields_hint = _lt("A manager closes an exception with 'Decide' and a written decision.")
 

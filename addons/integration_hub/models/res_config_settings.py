@@ -62,7 +62,9 @@ class ResConfigSettings(models.TransientModel):
             "params": {
                 "title": _("Secrets re-encrypted"),
                 "message": _(
-                    "%s secret(s) now use the newest key. Older keys can be removed from the configuration.", count
+                    "%s secret(s) and the stored personal data now use the newest key. Older keys can be removed "
+                    "from the configuration.",
+                    count,
                 ),
                 "type": "success",
             },

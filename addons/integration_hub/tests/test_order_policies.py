@@ -122,6 +122,8 @@ class TestPartialOrdersAndEdits(OrderCase):
         self.assertEqual(order.sale_order_id, sale)
         exception = self.open_exceptions(order, "edit_after_release")
         self.assertIn("ship_city: Valencia → Alzira", exception.description)
+        self.assertIn("Ship Zip changed", exception.description)
+        self.assertNotIn("46600", exception.description, "personal data is named, never quoted")
         # The manager applies it (forced, audited)
         wizard = Form(
             self.env["integration.exception.decision"]

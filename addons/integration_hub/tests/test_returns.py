@@ -99,6 +99,27 @@ class TestReturns(OrderCase):
         job = self.env["integration.job"].search([("idempotency_key", "=", f"return-completed:{ret.id}")])
         self.assertEqual(json.loads(job.payload)["credit"], "to_issue")
 
+    def test_a_completed_return_loses_the_customers_claim_after_the_retention_period(self):
+        """README "Personal data": completed returns are anonymised like closed orders; the facts stay."""
+        self.channel.personal_data_retention_days = 30
+        with freeze_time("2026-11-01 10:00:00"):
+            order = self.delivered_order("RO-RET")
+            ret = self.receive(self.new_return(order, dispositions={"MUG-001": "sellable", "TSHIRT-M": "sellable"}))
+            ret.with_user(self.user_manager).action_complete()
+        self.assertEqual(ret.customer_claim, "The mug arrived chipped")
+        messages = self.env["integration.event"].search([("res_model", "=", ret._name), ("res_id", "=", ret.id)])
+        self.assertTrue(messages)
+        with freeze_time("2026-11-30 10:00:00"):
+            self.env["integration.channel"]._cron_personal_data_retention()
+        self.assertEqual(ret.customer_claim, "The mug arrived chipped", "29 days: kept")
+        with freeze_time("2026-12-02 10:00:00"):
+            self.env["integration.channel"]._cron_personal_data_retention()
+        self.assertFalse(ret.customer_claim)
+        self.assertFalse(any(messages.mapped("payload")), "the raw return messages too")
+        self.assertEqual((ret.state, ret.reason, len(ret.line_ids)), ("completed", "damaged in transit", 2))
+        self.assertNotEqual(order.state, "delivered")
+        self.assertEqual(order.customer_email, "lucia@example.com", "the order is still open: it keeps its data")
+
     def test_rework_goes_to_the_rework_location(self):
         order = self.delivered_order()
         ret = self.receive(self.new_return(order, dispositions={"MUG-001": "rework", "TSHIRT-M": "rework"}))

@@ -136,7 +136,20 @@ def open_sale_order(case, env):
 
 
 def exported(case, env):
-    case.order_accepted.with_env(env).export_data(["name", "customer_name", "ship_street"])
+    # names and cities: Finance exports lists, the delivery address is for the roles that ship
+    case.order_accepted.with_env(env).export_data(["name", "customer_name", "ship_city"])
+
+
+def erase_personal_data(case, env):
+    form = Form(env["integration.personal.data.erasure"])
+    form.email = case.order_accepted.customer_email
+    form.reason = "GDPR request by e-mail"
+    form.save().action_confirm()
+
+
+def erasure_waits(case):
+    # the customer's order is open: the request waits in an exception, nothing is erased
+    return bool(case.env["integration.sync.exception"].search([("exception_type", "=", "personal_data_erasure")]))
 
 
 def exception_state(case, record):
@@ -157,6 +170,12 @@ HUB_MATRIX = [
     ),
     Row("Channel orders: the Sale order smart button", READERS, open_sale_order),
     Row("Channel orders: export a list", frozenset({FINANCE, ADMIN}), exported),
+    Row(
+        "Channel orders: read the delivery address and phone",
+        WORKERS,
+        lambda t, env: t.order_accepted.with_env(env).read(["ship_street", "ship_zip", "phone_e164"]),
+    ),
+    Row("Inbox: read a raw message", WORKERS, lambda t, env: t.event_failed.with_env(env).read(["payload"])),
     Row("Exceptions: open the list", READERS, lambda t, env: t.open_list(env, t.exc_open)),
     Row("Exceptions: open an exception", READERS, lambda t, env: t.open_form(env, t.exc_open)),
     Row("Inbox: open the list", READERS, lambda t, env: t.open_list(env, t.event_failed)),
@@ -296,6 +315,7 @@ HUB_MATRIX = [
         lambda t: t.order_held.state == "accepted",
     ),
     Row("Channel orders: Force state", MANAGERS, force_state, lambda t: t.order_accepted.state == "cancelled"),
+    Row("Personal data: Erase personal data (wizard)", MANAGERS, erase_personal_data, erasure_waits),
     Row(
         "Channel orders: Carrier pickup (manual wizard)",
         MANAGERS,

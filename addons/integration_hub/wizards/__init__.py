@@ -5,6 +5,7 @@ from . import (
     integration_order_carrier_pickup,
     integration_order_force_state,
     integration_order_manual_entry,
+    integration_personal_data_erasure,
     integration_return_wizards,
 )
 from . import integration_shipping_method_map

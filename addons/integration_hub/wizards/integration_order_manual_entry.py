@@ -3,6 +3,8 @@ import uuid
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from ..models.personal_data_fields import PersonalChar
+
 
 class IntegrationOrderManualEntry(models.TransientModel):
     """Orders that arrived by email or phone while a platform was down, typed in by the team.
@@ -21,12 +23,13 @@ class IntegrationOrderManualEntry(models.TransientModel):
     financial_status = fields.Selection(
         [("paid", "Paid"), ("pending", "Pending"), ("authorized", "Authorized")], default="paid"
     )
-    customer_name = fields.Char(required=True)
-    customer_email = fields.Char()
-    phone = fields.Char(required=True)
-    street = fields.Char(required=True)
-    street2 = fields.Char()
-    zip = fields.Char(required=True)
+    # what is typed in is personal data: encrypted like the order's, until the wizard row is vacuumed
+    customer_name = PersonalChar(required=True)
+    customer_email = PersonalChar()
+    phone = PersonalChar(required=True)
+    street = PersonalChar(required=True)
+    street2 = PersonalChar()
+    zip = PersonalChar(required=True)
     city = fields.Char(required=True)
     country_id = fields.Many2one("res.country", required=True, default=lambda self: self.env.ref("base.es"))
     service_level_id = fields.Many2one(

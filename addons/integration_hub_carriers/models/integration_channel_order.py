@@ -42,7 +42,8 @@ class IntegrationChannelOrder(models.Model):
                         channel=order.channel_id.name,
                         level=level.name or _("none (the order names no shipping method)"),
                         country=country.code or order.ship_country_code or "-",
-                        zip=order.ship_zip or "",
+                        # the postal area a rule matches on, never the customer's whole ZIP (personal data)
+                        zip=f"{order.ship_zip[:2]}…" if order.ship_zip else "",
                         weight=weight,
                         pickings=", ".join(outgoing.mapped("name")),
                         territory=_(

@@ -330,6 +330,8 @@ class TestCarrierInputs(CarrierMixin, OrderCase, HttpCase):
         exception = self.exceptions_of(picking, "carrier_rule_missing")
         self.assertIn("Canary Islands", exception.description)
         self.assertIn("customs documents", exception.description)
+        self.assertIn("ES 38…", exception.description, "the postal area a rule matches on")
+        self.assertNotIn("38003", exception.description, "never the customer's whole ZIP")
 
     def test_ceuta_and_melilla_too(self):
         self.rule("next_day", self.dhl, "V01PAK", country_ids=[(6, 0, self.env.ref("base.es").ids)])
