@@ -34,6 +34,9 @@ class IntegrationAdapterAmazon(models.AbstractModel):
         (C.POLL_ORDERS, C.POLL_NOTIFICATIONS, C.POLL_RETURNS, C.RETURNS_IN, C.INVENTORY_ASYNC, C.FULFILLMENT)
         + (C.CONNECTION_TEST, C.TOKEN_REFRESH)
     )
+    # Amazon's Data Protection Policy for SP-API developers: personal data from restricted operations is kept
+    # no longer than 30 days after the order is delivered (stricter than a channel set to keep it longer)
+    _personal_data_retention_days = 30
 
     @api.model
     def _configuration_problems(self, channel, capability):

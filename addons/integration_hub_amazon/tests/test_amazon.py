@@ -42,6 +42,12 @@ class TestAmazon(AmazonMixin, TransactionCase):
         )
         self.run_jobs()
 
+    def test_amazons_30_day_rule_shortens_a_longer_retention_of_personal_data(self):
+        self.amz.personal_data_retention_days = 90
+        self.assertEqual(self.amz._personal_data_retention_days_effective(), 30)
+        self.amz.personal_data_retention_days = 10
+        self.assertEqual(self.amz._personal_data_retention_days_effective(), 10, "a shorter period stays")
+
     # --- authentication ------------------------------------------------------------------------
     def test_the_access_token_is_kept_then_renewed_when_amazon_says_it_expired(self):
         amazon = self.fake_amazon()
