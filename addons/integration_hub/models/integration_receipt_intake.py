@@ -318,10 +318,9 @@ class IntegrationReceiptIntake(models.Model):
                 changes.append(
                     self.env._("line %(line)s: %(old)s → %(new)s", line=line.external_line_id, old=old, new=text)
                 )
-        changes += [
-            self.env._("line %(line)s: %(new)s added", line=key, new=f"{new.code} x {new.quantity}")
-            for key, new in sent.items()
-        ]
+        # the label is built outside the translated call: the translation extractor evaluates its arguments
+        added = {key: f"{new.code} x {new.quantity}" for key, new in sent.items()}
+        changes += [self.env._("line %(line)s: %(new)s added", line=key, new=label) for key, label in added.items()]
         return changes or [self.env._("no visible change")]
 
     def _block_edit(self, document, changes):
