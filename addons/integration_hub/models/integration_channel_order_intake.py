@@ -98,6 +98,7 @@ class IntegrationChannelOrderIntake(models.Model):
             # False (not stated) is kept apart from "" (stated: nothing special)
             "special_handling": doc.special_handling if doc.special_handling is not None else False,
             "cancel_reason": doc.cancel_reason,
+            **self._amount_values(doc),
         }
 
     @api.model
@@ -121,6 +122,8 @@ class IntegrationChannelOrderIntake(models.Model):
                     "external_product_id": line.variant_id or False,
                     "quantity_sent": str(line.quantity) if line.quantity is not None else False,
                     "price_unit": line.price or 0.0,
+                    "discount_amount": line.discount or 0.0,
+                    "tax_amount": line.tax or 0.0,
                     "ships": line.ships,
                     "fulfilled_by": line.fulfilled_by or False,
                     "product_id": found.get("product_id", False),
@@ -305,7 +308,17 @@ class IntegrationChannelOrderIntake(models.Model):
         return True
 
     # Not edits: a payment capture is applied whenever it arrives (see _apply_channel_message).
-    _SILENT_FIELDS = ("source_updated_at", "financial_status")
+    # Amounts follow the order's content (lines, shipping): kept up to date with it, never an edit of their own.
+    _SILENT_FIELDS = (
+        "source_updated_at",
+        "financial_status",
+        "currency_code",
+        "currency_id",
+        "prices_include_tax",
+        "amount_shipping",
+        "amount_shipping_tax",
+        "amount_total",
+    )
 
     def _diff(self, doc):
         """What the message would change: {field: [old, new]} plus line changes."""

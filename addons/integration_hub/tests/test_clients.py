@@ -1,0 +1,258 @@
+"""Clients of the warehouse: two merchants sharing a SKU code are kept apart end to end, and the books
+follow each client's accounting mode (README "Clients and accounting")."""
+
+import json
+
+from odoo.exceptions import ValidationError
+from odoo.tests import HttpCase, tagged
+
+from .common import HubFactoryMixin
+
+ROUTE = "/integration_hub/v1/webhooks/"
+
+
+class ClientsMixin(HubFactoryMixin):
+    @classmethod
+    def setup_clients(cls):
+        env = cls.env
+        cls.setup_hub()
+        Partner = env["res.partner"]
+        cls.client_a = Partner.create(
+            {"name": "Alfa Tienda S.L.", "is_company": True, "hub_client": True, "hub_accounting_mode": "fulfilment"}
+        )
+        cls.client_b = Partner.create(
+            {"name": "Beta Hogar S.L.", "is_company": True, "hub_client": True, "hub_accounting_mode": "fulfilment"}
+        )
+        cls.channel_a = cls.make_channel("Alfa shop", "ALFA", client_id=cls.client_a.id)
+        cls.channel_b = cls.make_channel("Beta shop", "BETA", client_id=cls.client_b.id)
+        for channel in cls.channel_a | cls.channel_b:
+            channel.webhook_secret = cls.channel.webhook_secret
+        # valued automatically, so that a journal entry would show up if the client's goods were valued
+        cls.category = env["product.category"].create(
+            {"name": "Valued goods", "property_cost_method": "standard", "property_valuation": "real_time"}
+        )
+        Product = env["product.product"]
+        values = {"default_code": "CUP-1", "is_storable": True, "categ_id": cls.category.id, "standard_price": 4.0}
+        cls.cup_a = Product.create({**values, "name": "Cup (Alfa)", "hub_client_id": cls.client_a.id})
+        cls.cup_b = Product.create({**values, "name": "Cup (Beta)", "hub_client_id": cls.client_b.id})
+        cls.list_products(cls.channel_a, cls.cup_a)
+        cls.list_products(cls.channel_b, cls.cup_b)
+        Quant, shelf = env["stock.quant"], cls.warehouse.lot_stock_id
+        Quant._update_available_quantity(cls.cup_a, shelf, 10, owner_id=cls.client_a)
+        Quant._update_available_quantity(cls.cup_b, shelf, 3, owner_id=cls.client_b)
+        # goods of Alfa received by mistake under Beta's product: still Alfa's, never Beta's to sell
+        Quant._update_available_quantity(cls.cup_b, shelf, 5, owner_id=cls.client_a)
+
+    def send(self, channel, payload):
+        body, headers = self.signed_request(payload)
+        response = self.url_open(ROUTE + channel.webhook_token, data=body, headers=headers)
+        self.assertEqual(response.status_code, 200, response.text)
+        self.env["integration.event"]._cron_process_inbox()
+        return self.env["integration.channel.order"].search(
+            [("channel_id", "=", channel.id), ("external_id", "=", payload["data"]["id"])]
+        )
+
+    def cup_order(self, external_id, quantity, **overrides):
+        return self.order_payload(external_id, lines=[{"id": "1", "sku": "CUP-1", "quantity": quantity}], **overrides)
+
+    def deliver(self, order):
+        picking = order._first_step_pickings()
+        picking.move_ids.picked = True
+        picking._action_done()
+        return picking
+
+
+@tagged("post_install", "-at_install")
+class TestTwoClients(ClientsMixin, HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.setup_clients()
+
+    def test_two_clients_sharing_a_sku_are_kept_apart_from_webhook_to_publication(self):
+        order_a = self.send(self.channel_a, self.cup_order("A-1", 4))
+        self.assertEqual(order_a.line_ids.product_id, self.cup_a, "Alfa's channel resolves CUP-1 in Alfa's catalog")
+        self.assertEqual(order_a.state, "accepted")
+        moves = order_a._first_step_pickings().move_ids
+        self.assertEqual(moves.restrict_partner_id, self.client_a)
+        self.assertEqual(moves.move_line_ids.owner_id, self.client_a, "only Alfa's goods are reserved")
+
+        order_b = self.send(self.channel_b, self.cup_order("B-1", 4))
+        self.assertEqual(order_b.line_ids.product_id, self.cup_b)
+        self.assertEqual(order_b.state, "on_hold", "Beta owns 3: Alfa's 5 units on the same shelf are not Beta's")
+        self.assertIn("3 free", order_b.validation_problems or order_b.hold_reasons)
+        self.assertFalse(order_b.sale_order_id)
+
+        job_a, job_b = self.channel_a._publish_inventory(), self.channel_b._publish_inventory()
+        self.assertEqual(job_a._payload(), {"CUP-1": 6}, "Alfa: 10 owned - 4 reserved")
+        self.assertEqual(job_b._payload(), {"CUP-1": 3}, "Beta: its own 3 only, never Alfa's goods")
+        # and nothing of one client reaches the other's channel: the test shop of the company publishes neither
+        self.assertFalse(self.channel._publish_inventory())
+
+        self.deliver(order_a)
+        self.assertEqual(self.cup_a.with_context(owner_id=self.client_a.id).qty_available, 6)
+        self.assertEqual(self.cup_b.with_context(owner_id=self.client_b.id).qty_available, 3)
+        self.assertEqual(self.cup_b.with_context(owner_id=self.client_a.id).qty_available, 5)
+
+    def test_equivalences_are_per_client(self):
+        Equivalence = self.env["integration.sku.equivalence"]
+        Equivalence.create({"old_code": "CUP-OLD", "product_id": self.cup_a.id})
+        # the same old code for another client is no clash, and another client's live code is none either
+        Equivalence.create({"old_code": "CUP-OLD", "product_id": self.cup_b.id})
+        with self.assertRaises(ValidationError):
+            Equivalence.create({"old_code": "CUP-OLD", "product_id": self.cup_a.copy({"default_code": "CUP-2"}).id})
+        self.assertEqual(
+            Equivalence._resolve_codes(self.channel_a, ["CUP-OLD"])["CUP-OLD"]["product_id"], self.cup_a.id
+        )
+        self.assertEqual(
+            Equivalence._resolve_codes(self.channel_b, ["CUP-OLD"])["CUP-OLD"]["product_id"], self.cup_b.id
+        )
+        # the company's own channel knows neither client's product
+        self.assertIn("problem", Equivalence._resolve_codes(self.channel, ["CUP-1"])["CUP-1"])
+
+    def test_a_channel_belongs_to_exactly_one_client_by_default_the_company(self):
+        self.assertEqual(self.channel.client_id, self.env.company.partner_id)
+        self.assertTrue(self.env.company.partner_id.hub_client)
+        self.assertTrue(self.env.company.partner_id._hub_is_own_sales())
+        self.assertEqual(self.channel_a.client_id, self.client_a)
+        product = self.env["product.product"].create({"name": "Plain", "default_code": "PLAIN-1"})
+        self.assertEqual(product.hub_client_id, self.env.company.partner_id, "a new product is the company's own")
+
+    def test_fulfilment_books_no_revenue_and_no_valuation_of_the_clients_goods(self):
+        order = self.send(
+            self.channel_a,
+            self.cup_order("A-2", 2, currency="EUR", total="30.00", shipping_price="5.00", shipping_tax="1.05"),
+        )
+        sale = order.sale_order_id
+        self.assertEqual(sale.partner_id, self.client_a, "the client is the invoicing partner")
+        self.assertEqual(sale.partner_invoice_id, self.client_a)
+        self.assertEqual(sale.partner_shipping_id.name, "Lucía Pérez", "the consumer is only the delivery address")
+        self.assertNotEqual(sale.partner_shipping_id.commercial_partner_id, self.client_a)
+        self.assertEqual(sale.amount_total, 0.0, "no revenue: the goods are the client's")
+        self.assertEqual(order.amount_total, 30.0, "the consumer's amounts stay on the channel order for reference")
+        picking = self.deliver(order)
+        self.assertEqual(picking.move_ids.move_line_ids.owner_id, self.client_a)
+        sale.invalidate_recordset()
+        self.assertEqual(sale.order_line.qty_delivered, 2.0)
+        self.assertEqual(sale.invoice_status, "no", "nothing to invoice")
+        layers = self.env["stock.valuation.layer"].search([("product_id", "=", self.cup_a.id)])
+        self.assertFalse(layers, "the client's goods are not the warehouse's asset: no valuation layer")
+        entries = self.env["account.move"].search([("stock_move_id", "in", picking.move_ids.ids)])
+        self.assertFalse(entries, "and no journal entry")
+        self.assertEqual(self.cup_a.value_svl, 0.0)
+        quants = self.env["stock.quant"].search([("product_id", "=", self.cup_a.id)])
+        self.assertEqual(sum(quants.mapped("value")), 0.0, "owned stock carries no value in the warehouse's books")
+
+    def test_receipts_for_a_client_set_the_owner(self):
+        # the inbound transfer of an expected receipt of Alfa's channel: the goods arrive as Alfa's
+        receipt = self.env["integration.receipt"].create(
+            {"channel_id": self.channel_a.id, "external_id": "PO-ALFA-1", "partner_id": self.client_a.id}
+        )
+        self.assertEqual(receipt._create_transfer(self.env["integration.receipt.line"]).owner_id, self.client_a)
+
+
+@tagged("post_install", "-at_install")
+class TestOwnSalesAmounts(ClientsMixin, HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.setup_clients()
+        env = cls.env
+        cls.mug = env["product.product"].create(
+            {"name": "Mug", "default_code": "MUG-001", "is_storable": True, "categ_id": cls.category.id}
+        )
+        cls.mug.standard_price = 3.0
+        cls.stock(cls.mug, 10)
+        cls.list_products(cls.channel, cls.mug)
+        cls.vat21 = env["account.tax"].create(
+            {"name": "IVA 21% (test)", "amount": 21.0, "amount_type": "percent", "type_tax_use": "sale"}
+        )
+        cls.vat21_included = env["account.tax"].create(
+            {
+                "name": "IVA 21% incl. (test)",
+                "amount": 21.0,
+                "amount_type": "percent",
+                "type_tax_use": "sale",
+                "price_include_override": "tax_included",
+            }
+        )
+
+    @classmethod
+    def stock(cls, product, quantity):
+        cls.env["stock.quant"]._update_available_quantity(product, cls.warehouse.lot_stock_id, quantity)
+
+    def amounts_order(self, external_id, **overrides):
+        payload = self.order_payload(
+            external_id,
+            currency="EUR",
+            prices_include_tax=False,
+            shipping_price="5.00",
+            shipping_tax="1.05",
+            total="27.83",
+            lines=[{"id": "1", "sku": "MUG-001", "quantity": 2, "price": "10.00", "discount": "2.00", "tax": "3.78"}],
+        )
+        payload["data"].update(overrides)
+        return payload
+
+    def test_the_channel_order_keeps_the_amounts_as_sent(self):
+        order = self.send(self.channel, self.amounts_order("O-1"))
+        self.assertEqual(order.currency_id.name, "EUR")
+        self.assertEqual(
+            (order.amount_total, order.amount_shipping, order.amount_shipping_tax, order.amount_tax),
+            (27.83, 5.0, 1.05, 4.83),
+        )
+        line = order.line_ids
+        self.assertEqual(
+            (line.price_unit, line.discount_amount, line.tax_amount, line.price_subtotal), (10, 2, 3.78, 18)
+        )
+        self.assertEqual(order.placed_month.isoformat(), "2026-11-01")
+
+    def test_own_sales_invoice_the_consumer_at_the_channels_prices(self):
+        self.mug.list_price = 99.0  # Odoo's list price is never used
+        order = self.send(self.channel, self.amounts_order("O-2"))
+        sale = order.sale_order_id
+        self.assertEqual(sale.partner_id.name, "Lucía Pérez", "own sales: the end customer is invoiced")
+        self.assertFalse(sale.hub_fulfilment)
+        self.assertEqual(sale.currency_id.name, "EUR")
+        goods = sale.order_line.filtered(lambda line: line.product_id == self.mug)
+        self.assertEqual((goods.price_unit, goods.discount, goods.tax_id), (10.0, 10.0, self.vat21))
+        shipping = sale.order_line - goods
+        self.assertEqual((shipping.price_unit, shipping.tax_id), (5.0, self.vat21))
+        self.assertAlmostEqual(sale.amount_total, 27.83, places=2, msg="the Odoo total is the channel's total")
+        picking = self.deliver(order)
+        sale.invalidate_recordset()
+        self.assertEqual(sale.invoice_status, "to invoice")
+        layers = self.env["stock.valuation.layer"].search([("stock_move_id", "in", picking.move_ids.ids)])
+        self.assertEqual(layers.value, -6.0, "the company's own stock is valued: 2 x 3.00 leave the books")
+        self.assertTrue(layers.account_move_id, "and the automated valuation posts its journal entry")
+
+    def test_prices_including_tax_and_another_currency(self):
+        payload = self.amounts_order(
+            "O-3",
+            currency="USD",
+            prices_include_tax=True,
+            shipping_price="6.05",
+            shipping_tax="1.05",
+            total="30.25",
+            lines=[{"id": "1", "sku": "MUG-001", "quantity": 2, "price": "12.10", "tax": "4.20"}],
+        )
+        order = self.send(self.channel, payload)
+        sale = order.sale_order_id
+        self.assertEqual(sale.currency_id.name, "USD")
+        self.assertEqual(sale.order_line.tax_id, self.vat21_included)
+        self.assertAlmostEqual(sale.amount_total, 30.25, places=2)
+
+    def test_an_unknown_tax_rate_is_said_not_guessed(self):
+        payload = self.amounts_order(
+            "O-4", lines=[{"id": "1", "sku": "MUG-001", "quantity": 1, "price": "10.00", "tax": "0.70"}]
+        )
+        order = self.send(self.channel, payload)
+        self.assertFalse(order.sale_order_id.order_line.filtered(lambda line: line.product_id == self.mug).tax_id)
+        self.assertIn("No sale tax of the company matches", " ".join(order.message_ids.mapped("body")))
+
+    def test_generic_document_without_amounts_still_works(self):
+        order = self.send(self.channel, self.order_payload("O-5"))
+        self.assertEqual(order.state, "accepted")
+        self.assertEqual(order.currency_id, self.env.company.currency_id)
+        self.assertEqual(order.amount_total, 0.0)
+        self.assertEqual(json.loads(json.dumps(order.sale_order_id.amount_total)), 0.0)
