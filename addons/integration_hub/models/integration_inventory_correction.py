@@ -40,7 +40,7 @@ class IntegrationInventoryCorrection(models.Model):
             f"""CREATE VIEW {self._table} AS (
                 SELECT m.id, m.id AS move_id, m.date, COALESCE(m.reference, m.name) AS reference,
                        m.hub_correction_kind AS kind, m.hub_correction_reason AS reason,
-                       m.product_id, pp.hub_client_id AS client_id, m.restrict_partner_id AS owner_id,
+                       m.product_id, pt.hub_client_id AS client_id, m.restrict_partner_id AS owner_id,
                        m.location_id, m.location_dest_id, m.company_id,
                        CASE WHEN src.usage = 'internal' AND dst.usage <> 'internal' THEN -m.quantity
                             ELSE m.quantity END AS variance,
@@ -48,6 +48,7 @@ class IntegrationInventoryCorrection(models.Model):
                            AS value
                   FROM stock_move m
                   JOIN product_product pp ON pp.id = m.product_id
+                  JOIN product_template pt ON pt.id = pp.product_tmpl_id
                   JOIN stock_location src ON src.id = m.location_id
                   JOIN stock_location dst ON dst.id = m.location_dest_id
                  WHERE m.hub_correction_kind IS NOT NULL AND m.state = 'done'

@@ -17,9 +17,3 @@ class ProductTemplate(models.Model):
     @api.model
     def _default_hub_client(self):
         return self.env.company.partner_id
-
-
-class ProductProductClient(models.Model):
-    _inherit = "product.product"
-
-    hub_client_id = fields.Many2one(related="product_tmpl_id.hub_client_id", store=True, index=True)

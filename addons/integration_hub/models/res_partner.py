@@ -118,12 +118,8 @@ class ResPartner(models.Model):
             [main.partner_id.id],
         )
         cr.execute(
-            """UPDATE product_product p SET hub_client_id = t.hub_client_id
-                 FROM product_template t WHERE t.id = p.product_tmpl_id
-                  AND p.hub_client_id IS DISTINCT FROM t.hub_client_id"""
-        )
-        cr.execute(
-            """UPDATE integration_sku_equivalence e SET client_id = p.hub_client_id
-                 FROM product_product p WHERE p.id = e.product_id AND e.client_id IS DISTINCT FROM p.hub_client_id"""
+            """UPDATE integration_sku_equivalence e SET client_id = t.hub_client_id
+                 FROM product_product p JOIN product_template t ON t.id = p.product_tmpl_id
+                WHERE p.id = e.product_id AND e.client_id IS DISTINCT FROM t.hub_client_id"""
         )
         self.env.invalidate_all()

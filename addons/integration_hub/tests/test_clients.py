@@ -6,7 +6,7 @@ import json
 from odoo.exceptions import ValidationError
 from odoo.tests import HttpCase, tagged
 
-from .common import HubFactoryMixin
+from .common import TEST_SECRET, HubFactoryMixin
 
 ROUTE = "/integration_hub/v1/webhooks/"
 
@@ -26,7 +26,7 @@ class ClientsMixin(HubFactoryMixin):
         cls.channel_a = cls.make_channel("Alfa shop", "ALFA", client_id=cls.client_a.id)
         cls.channel_b = cls.make_channel("Beta shop", "BETA", client_id=cls.client_b.id)
         for channel in cls.channel_a | cls.channel_b:
-            channel.webhook_secret = cls.channel.webhook_secret
+            channel.webhook_secret = TEST_SECRET
         # valued automatically, so that a journal entry would show up if the client's goods were valued
         cls.category = env["product.category"].create(
             {"name": "Valued goods", "property_cost_method": "standard", "property_valuation": "real_time"}
@@ -77,17 +77,20 @@ class TestTwoClients(ClientsMixin, HttpCase):
         self.assertEqual(moves.restrict_partner_id, self.client_a)
         self.assertEqual(moves.move_line_ids.owner_id, self.client_a, "only Alfa's goods are reserved")
 
+        job_a, job_b = self.channel_a._publish_inventory(), self.channel_b._publish_inventory()
+        self.assertEqual(job_a._payload(), {"CUP-1": 6}, "Alfa: 10 owned - 4 reserved")
+        self.assertEqual(job_b._payload(), {"CUP-1": 3}, "Beta: its own 3 only, never Alfa's goods nor order")
+        # nothing of either client reaches the company's own channel
+        self.assertFalse(self.channel._publish_inventory())
+
         order_b = self.send(self.channel_b, self.cup_order("B-1", 4))
         self.assertEqual(order_b.line_ids.product_id, self.cup_b)
         self.assertEqual(order_b.state, "on_hold", "Beta owns 3: Alfa's 5 units on the same shelf are not Beta's")
-        self.assertIn("3 free", order_b.validation_problems or order_b.hold_reasons)
+        self.assertIn("3 free", order_b.hold_reasons)
         self.assertFalse(order_b.sale_order_id)
-
-        job_a, job_b = self.channel_a._publish_inventory(), self.channel_b._publish_inventory()
-        self.assertEqual(job_a._payload(), {"CUP-1": 6}, "Alfa: 10 owned - 4 reserved")
-        self.assertEqual(job_b._payload(), {"CUP-1": 3}, "Beta: its own 3 only, never Alfa's goods")
-        # and nothing of one client reaches the other's channel: the test shop of the company publishes neither
-        self.assertFalse(self.channel._publish_inventory())
+        # Beta's held order keeps Beta's stock back; Alfa's figure does not move
+        self.assertEqual(self.channel_b._publish_inventory()._payload(), {"CUP-1": 0})
+        self.assertFalse(self.channel_a._publish_inventory(), "Alfa's level is unchanged by Beta's order")
 
         self.deliver(order_a)
         self.assertEqual(self.cup_a.with_context(owner_id=self.client_a.id).qty_available, 6)
@@ -100,7 +103,10 @@ class TestTwoClients(ClientsMixin, HttpCase):
         # the same old code for another client is no clash, and another client's live code is none either
         Equivalence.create({"old_code": "CUP-OLD", "product_id": self.cup_b.id})
         with self.assertRaises(ValidationError):
-            Equivalence.create({"old_code": "CUP-OLD", "product_id": self.cup_a.copy({"default_code": "CUP-2"}).id})
+            other = self.env["product.product"].create(
+                {"name": "Jug (Alfa)", "default_code": "JUG-1", "hub_client_id": self.client_a.id}
+            )
+            Equivalence.create({"old_code": "CUP-OLD", "product_id": other.id})
         self.assertEqual(
             Equivalence._resolve_codes(self.channel_a, ["CUP-OLD"])["CUP-OLD"]["product_id"], self.cup_a.id
         )
@@ -145,7 +151,7 @@ class TestTwoClients(ClientsMixin, HttpCase):
 
     def test_receipts_for_a_client_set_the_owner(self):
         # the inbound transfer of an expected receipt of Alfa's channel: the goods arrive as Alfa's
-        receipt = self.env["integration.receipt"].create(
+        receipt = self.env["integration.receipt"]._hub_create(
             {"channel_id": self.channel_a.id, "external_id": "PO-ALFA-1", "partner_id": self.client_a.id}
         )
         self.assertEqual(receipt._create_transfer(self.env["integration.receipt.line"]).owner_id, self.client_a)
