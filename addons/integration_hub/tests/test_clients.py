@@ -262,3 +262,128 @@ class TestOwnSalesAmounts(ClientsMixin, HttpCase):
         self.assertEqual(order.currency_id, self.env.company.currency_id)
         self.assertEqual(order.amount_total, 0.0)
         self.assertEqual(json.loads(json.dumps(order.sale_order_id.amount_total)), 0.0)
+
+
+@tagged("post_install", "-at_install")
+class TestCreditNoteAndCorrections(ClientsMixin, HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.setup_clients()
+        env = cls.env
+        cls.mug = env["product.product"].create(
+            {"name": "Mug", "default_code": "MUG-001", "is_storable": True, "categ_id": cls.category.id}
+        )
+        cls.mug.standard_price = 3.0
+        env["stock.quant"]._update_available_quantity(cls.mug, cls.warehouse.lot_stock_id, 10)
+        cls.list_products(cls.channel, cls.mug)
+        cls.vat21 = env["account.tax"].create(
+            {"name": "IVA 21% (test)", "amount": 21.0, "amount_type": "percent", "type_tax_use": "sale"}
+        )
+
+    def receive(self, channel, kind, data):
+        Event = self.env["integration.event"]
+        event_id, _created = Event._receive(channel, f"m-{kind}-{json.dumps(data)}", kind, data)
+        Event.browse(event_id)._process()
+
+    def complete_return(self, channel, order, sku, rma):
+        self.receive(
+            channel,
+            "return.created",
+            {
+                "id": rma,
+                "order_id": order.external_id,
+                "reason": "damaged",
+                "status": "authorized",
+                "lines": [{"sku": sku, "quantity": 1, "disposition": "sellable"}],
+            },
+        )
+        ret = self.env["integration.return"].search([("channel_id", "=", channel.id), ("external_id", "=", rma)])
+        ret.with_user(self.user_operations).action_create_receipt()
+        receipt = ret.receipt_id
+        receipt.move_ids.quantity = 1
+        receipt.move_ids.picked = True
+        receipt._action_done()
+        self.assertEqual(ret.state, "triaged")
+        ret.with_user(self.user_manager).action_complete()
+        return ret
+
+    def test_own_sales_return_ending_in_a_credit_creates_a_draft_credit_note(self):
+        payload = self.order_payload(
+            "C-1",
+            currency="EUR",
+            total="24.20",
+            lines=[{"id": "1", "sku": "MUG-001", "quantity": 2, "price": "10.00", "tax": "4.20"}],
+        )
+        order = self.send(self.channel, payload)
+        self.deliver(order)
+        ret = self.complete_return(self.channel, order, "MUG-001", "RMA-C1")
+        credit = ret.credit_note_id
+        self.assertEqual((credit.move_type, credit.state), ("out_refund", "draft"), "a draft for Finance to review")
+        self.assertEqual(credit.partner_id, order.sale_order_id.partner_invoice_id)
+        self.assertEqual(
+            (credit.invoice_line_ids.product_id, credit.invoice_line_ids.quantity), (self.mug, 1.0), "returned lines"
+        )
+        self.assertEqual(credit.invoice_line_ids.price_unit, 10.0, "at the channel's price, not the list price")
+        self.assertEqual(credit.invoice_line_ids.tax_ids, self.vat21)
+        self.assertAlmostEqual(credit.amount_total, 12.10, places=2)
+        # Finance reads it and cannot post it
+        self.assertEqual(credit.with_user(self.user_finance).read(["amount_total"])[0]["amount_total"], 12.10)
+
+    def test_fulfilment_return_creates_no_credit_note_and_restocks_the_clients_goods(self):
+        order = self.send(self.channel_a, self.cup_order("A-R1", 1))
+        self.deliver(order)
+        ret = self.complete_return(self.channel_a, order, "CUP-1", "RMA-A1")
+        self.assertFalse(ret.credit_note_id, "the consumer's refund is the client's business")
+        self.assertTrue(ret.credit_to_review)
+        self.assertEqual(ret.receipt_id.move_ids.move_line_ids.owner_id, self.client_a, "back as Alfa's goods")
+        self.assertEqual(self.cup_a.with_context(owner_id=self.client_a.id).qty_available, 10)
+        report = self.env["integration.inventory.correction"].search([("product_id", "=", self.cup_a.id)])
+        self.assertEqual((report.kind, report.variance, report.value), ("return_disposition", 1.0, 0.0))
+        self.assertIn(f"{ret.name}: sellable", report.reason)
+
+    def test_corrections_are_valued_with_their_reason_and_reported_by_client(self):
+        Reconcile = self.env["integration.inventory.reconcile"].with_user(self.user_manager)
+        shelf = self.warehouse.lot_stock_id
+        Reconcile._apply_count(self.mug, shelf, 8, "damage", note="two broken in A-12")
+        Reconcile._apply_count(self.cup_a, shelf, 9, "miscount")
+        layer = self.env["stock.valuation.layer"].search([("product_id", "=", self.mug.id)])
+        self.assertEqual(layer.hub_correction_kind, "reconciliation")
+        self.assertEqual(layer.hub_correction_reason, "Damage: two broken in A-12")
+        self.assertEqual(layer.value, -6.0, "2 x 3.00 of the company's own valued stock")
+        self.assertFalse(
+            self.env["stock.valuation.layer"].search([("product_id", "=", self.cup_a.id)]),
+            "Alfa's goods are not valued in the warehouse's books",
+        )
+        self.assertEqual(self.cup_a.with_context(owner_id=self.client_a.id).qty_available, 9, "still Alfa's")
+        Report = self.env["integration.inventory.correction"].with_user(self.user_finance)
+        rows = Report.read_group([], ["variance:sum", "value:sum"], ["client_id", "kind"], lazy=False)
+        figures = {(row["client_id"][0], row["kind"]): (row["variance"], row["value"]) for row in rows}
+        self.assertEqual(figures[(self.env.company.partner_id.id, "reconciliation")], (-2.0, -6.0))
+        self.assertEqual(figures[(self.client_a.id, "reconciliation")], (-1.0, 0.0))
+        # Finance reads the valuation view's new columns, and writes nothing
+        self.assertEqual(
+            layer.with_user(self.user_finance).read(["hub_correction_reason"])[0]["hub_correction_reason"],
+            "Damage: two broken in A-12",
+        )
+
+    def test_count_import_reads_the_skus_of_the_chosen_client(self):
+        import base64
+
+        Import = self.env["integration.inventory.import"].with_user(self.user_manager)
+        wizard = Import.create(
+            {
+                "file": base64.b64encode(
+                    f"sku,location,counted\nCUP-1,{self.warehouse.lot_stock_id.complete_name},2\n".encode()
+                ),
+                "filename": "counts.csv",
+                "client_id": self.client_b.id,
+            }
+        )
+        wizard.action_import()
+        self.assertIn("1 row(s) applied", wizard.result)
+        self.assertEqual(self.cup_b.with_context(owner_id=self.client_b.id).qty_available, 2, "Beta's CUP-1 counted")
+        self.assertEqual(self.cup_a.qty_available, 10, "Alfa's CUP-1 untouched")
+        row = self.env["integration.inventory.correction"].search([("product_id", "=", self.cup_b.id)])
+        self.assertEqual((row.kind, row.client_id), ("count_import", self.client_b))
+        self.assertIn("counts.csv", row.reason)

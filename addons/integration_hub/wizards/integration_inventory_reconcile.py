@@ -44,8 +44,12 @@ class IntegrationInventoryReconcile(models.TransientModel):
     def _system_quantity(self, product, location):
         if not (product and location):
             return 0.0
+        # the product's client's stock only (owner on stock): another owner's units on the shelf are not counted
+        owners = product.hub_client_id._hub_quant_domain() if product.hub_client_id else []
         quants = (
-            self.env["stock.quant"].sudo().search([("product_id", "=", product.id), ("location_id", "=", location.id)])
+            self.env["stock.quant"]
+            .sudo()
+            .search([("product_id", "=", product.id), ("location_id", "=", location.id), *owners])
         )
         return sum(quants.mapped("quantity"))
 
