@@ -18,6 +18,25 @@ class IntegrationInventoryCorrection(models.Model):
     _auto = False
     _order = "date desc, id desc"
     _rec_name = "reference"
+    # what the view reads: flushed before every search of the report
+    _depends = {
+        "stock.move": [
+            "date",
+            "reference",
+            "name",
+            "hub_correction_kind",
+            "hub_correction_reason",
+            "product_id",
+            "restrict_partner_id",
+            "location_id",
+            "location_dest_id",
+            "company_id",
+            "quantity",
+            "state",
+        ],
+        "stock.valuation.layer": ["stock_move_id", "value"],
+        "product.template": ["hub_client_id"],
+    }
 
     date = fields.Datetime(readonly=True)
     reference = fields.Char(readonly=True)

@@ -124,6 +124,30 @@ class TestTwoClients(ClientsMixin, HttpCase):
         product = self.env["product.product"].create({"name": "Plain", "default_code": "PLAIN-1"})
         self.assertEqual(product.hub_client_id, self.env.company.partner_id, "a new product is the company's own")
 
+    def test_upgrade_gives_what_existed_to_the_company_itself(self):
+        # a database from before clients: no flag on the company, products and equivalences without client
+        mug = self.env["product.product"].create({"name": "Old mug", "default_code": "OLD-MUG-1"})
+        equivalence = self.env["integration.sku.equivalence"].create({"old_code": "OLD-MUG-0", "product_id": mug.id})
+        partner = self.env.company.partner_id
+        self.env.flush_all()
+        self.env.cr.execute("UPDATE product_template SET hub_client_id = NULL WHERE id = %s", [mug.product_tmpl_id.id])
+        self.env.cr.execute("UPDATE integration_sku_equivalence SET client_id = NULL WHERE id = %s", [equivalence.id])
+        self.env.cr.execute(
+            "UPDATE res_partner SET hub_client = false, hub_accounting_mode = 'fulfilment' WHERE id = %s",
+            [partner.id],
+        )
+        self.env.cr.execute(
+            "UPDATE integration_channel SET client_id = %s WHERE id = %s", [partner.id, self.channel_a.id]
+        )
+        self.env.invalidate_all()
+        self.env["res.partner"]._hub_assign_existing_to_companies()
+        self.assertEqual((partner.hub_client, partner.hub_accounting_mode), (True, "own_sales"))
+        self.assertEqual(mug.hub_client_id, partner)
+        self.assertEqual(equivalence.client_id, partner)
+        self.assertEqual(self.channel.client_id, partner)
+        self.assertEqual(self.channel_a.client_id, partner, "a channel of the company's partner stays the company's")
+        self.assertEqual(self.channel_b.client_id, self.client_b, "a channel of another client is left alone")
+
     def test_fulfilment_books_no_revenue_and_no_valuation_of_the_clients_goods(self):
         order = self.send(
             self.channel_a,
