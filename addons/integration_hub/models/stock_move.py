@@ -23,10 +23,3 @@ class StockMove(models.Model):
         if self.restrict_partner_id:
             values["restrict_partner_id"] = self.restrict_partner_id.id
         return values
-
-
-class StockRule(models.Model):
-    _inherit = "stock.rule"
-
-    def _get_custom_move_fields(self):
-        return super()._get_custom_move_fields() + ["restrict_partner_id"]
