@@ -140,6 +140,7 @@ class IntegrationSkuEquivalence(models.Model):
         day = day or fields.Date.context_today(self)
         company = channel.company_id or self.env.company
         client_domain = channel._client_product_domain() if channel else []
+        equivalence_domain = channel.client_id._hub_product_domain(company, "client_id") if channel else []
         codes = {code for code in codes if code}
         result = {}
         if not codes:
@@ -171,7 +172,7 @@ class IntegrationSkuEquivalence(models.Model):
                     ("old_code", "in", list(remaining)),
                     ("channel_id", "in", [channel.id, False]),
                     ("company_id", "in", [company.id, False]),
-                    *[("client_id", *leaf[1:]) for leaf in client_domain],
+                    *equivalence_domain,
                 ]
             )
             # a channel-specific equivalence wins over a global one

@@ -70,12 +70,17 @@ class ResPartner(models.Model):
         self.ensure_one()
         return self.browse() if self._hub_is_own_sales() else self
 
-    def _hub_product_domain(self, company):
-        """Products of this client; products without a client are the company's own (its partner's)."""
+    def _hub_product_domain(self, company, field="hub_client_id"):
+        """Products of this client (``field``: the path to a product's client, e.g. on an equivalence).
+
+        The company's own catalog is every company's own: products of a company's partner (a product
+        shared between companies included, as before clients existed) and products without a client.
+        """
         self.ensure_one()
         if self == company.partner_id:
-            return [("hub_client_id", "in", [self.id, False])]
-        return [("hub_client_id", "=", self.id)]
+            owners = self.env["res.company"].sudo().with_context(active_test=False).search([]).partner_id.ids
+            return [(field, "in", [*owners, False])]
+        return [(field, "=", self.id)]
 
     def _hub_quant_domain(self):
         """Quants that count for this client: its own (owner) in fulfilment, unowned or the company's in own sales."""
