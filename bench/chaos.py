@@ -713,6 +713,8 @@ def main():
     db = Database(args.db)
     db.query("UPDATE integration_channel SET api_base_url = %s WHERE id = %s", [partner.url, setup["channel_id"]])
     server = OdooServer(json.loads(args.server_cmd), args.url, args.logfile)
+    # a stopped run (Ctrl-C, kill) still stops its Odoo: SystemExit runs the finally below
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     sender = Sender(args.url, setup["token"], os.environ["CHAOS_SECRET"])
     report = {}
     server.start()

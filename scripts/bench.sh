@@ -166,6 +166,24 @@ say "Inventory availability: ${BENCH_SKUS:-10000} SKUs, batched vs naive (in-pro
 "${ODOO_BIN[@]}" shell "${ODOO_OPTS[@]}" --no-http --log-level=warn < "$ROOT/bench/inventory_availability.py" \
   | tee "$RESULTS/inventory_availability.txt"
 grep -q "\[FAIL\]" "$RESULTS/inventory_availability.txt" && status=1
+# --- 8. scale-out: one Odoo server, then two, draining the same inbox (bench/scale_out.py) --
+if [ "${BENCH_SCALE:-1}" = 1 ]; then
+  scale_json=$("${ODOO_BIN[@]}" shell "${ODOO_OPTS[@]}" --no-http --log-level=warn < "$ROOT/bench/setup_scale_out.py" \
+    | sed -n 's/^SCALE_SETUP=//p' | tail -n 1)
+  scale_cmd=$("$VENV/bin/python" -c 'import json, sys; print(json.dumps(sys.argv[1:]))' "${SERVER_BIN[@]}" \
+    -c "$CONF" -d "$DB" --db-filter="^${DB}\$" --addons-path="$BENCH_ADDONS_PATH" --http-interface=127.0.0.1 \
+    --http-port='{port}' --gevent-port='{gevent_port}' --workers=2 --max-cron-threads='{crons}' \
+    --log-level=warn --logfile='{logfile}')
+  shell_cmd=$("$VENV/bin/python" -c 'import json, sys; print(json.dumps(sys.argv[1:]))' "${ODOO_BIN[@]}" shell \
+    "${ODOO_OPTS[@]}" --no-http --log-level=warn)
+  say "Scale-out: ${BENCH_SCALE_ORDERS:-300} orders drained by one server, then by two (same database)"
+  set +e
+  "$VENV/bin/python" "$ROOT/bench/scale_out.py" --db "$DB" --server-cmd "$scale_cmd" --shell-cmd "$shell_cmd" \
+    --setup "$scale_json" --port "$(free_port $((PORT + 200)))" --logfile "$RESULTS/scale_out_server.log" \
+    | tee "$RESULTS/scale_out.txt"
+  [ "${PIPESTATUS[0]}" = 0 ] || status=1
+  set -e
+fi
 # --- summary: every part's headline figures, each a ratio to its same-run baseline --------
 {
   printf '\nBench summary - %s - %s, %s cores\n\n' "$(date -u '+%Y-%m-%d %H:%M UTC')" "$(uname -m)" "$(nproc)"

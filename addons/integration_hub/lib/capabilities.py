@@ -10,6 +10,7 @@ WEBHOOKS = "webhooks"  # the platform pushes to the hub's webhook endpoint (veri
 POLL_ORDERS = "poll_orders"  # orders read by the polling cron (a safety net or the only way in)
 POLL_RETURNS = "poll_returns"
 POLL_TRACKING = "poll_tracking"
+POLL_NOTIFICATIONS = "poll_notifications"  # change notifications read from a message queue (e.g. Amazon's SQS)
 RETURNS_IN = "returns_in"  # the platform's refunds / RMAs become hub returns
 CATALOG = "catalog"  # the platform's catalog can be read to create listings (SKU match)
 # outbound duties (one outbox job type each)
@@ -33,6 +34,7 @@ LABELS = {
     POLL_ORDERS: "Order polling",
     POLL_RETURNS: "Return polling",
     POLL_TRACKING: "Tracking polling",
+    POLL_NOTIFICATIONS: "Notifications from a queue",
     RETURNS_IN: "Returns in",
     CATALOG: "Catalog import",
     INVENTORY: "Inventory push",
@@ -73,8 +75,20 @@ JOB_TYPE_SWITCHES = {
     "catalog_status": "send_catalog_answers",
 }
 # polling stream -> the capability that declares it, and the channel's switch
-STREAMS = {"orders": POLL_ORDERS, "returns": POLL_RETURNS, "tracking": POLL_TRACKING}
-STREAM_SWITCHES = {"orders": "poll_orders", "returns": "poll_returns", "tracking": "poll_tracking"}
+STREAMS = {
+    "orders": POLL_ORDERS,
+    "returns": POLL_RETURNS,
+    "tracking": POLL_TRACKING,
+    "notifications": POLL_NOTIFICATIONS,
+}
+STREAM_SWITCHES = {
+    "orders": "poll_orders",
+    "returns": "poll_returns",
+    "tracking": "poll_tracking",
+    "notifications": "poll_notifications",
+}
+# streams read at every run of the polling cron, whatever the channel's interval (a queue: no history, no cursor)
+EVERY_RUN_STREAMS = frozenset({"notifications"})
 
 
 def job_capable(capabilities, job_type):

@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 class Delivered:
     summary: str = ""
     item_errors: dict = field(default_factory=dict)
+    # one exception naming every refused item (a platform's error report) instead of one per item
+    grouped: bool = False
 
 
 @dataclass

@@ -98,6 +98,14 @@ class OrderDocument:
     vat: str
     lines: list = field(default_factory=list)
     cancel_reason: str = ""
+    # the channel wants the warehouse to accept or refuse the order, line by line, before this moment
+    decision_deadline: datetime | None = None
+    # the channel sends the delivery address (and the contact) only once the order is accepted
+    address_pending: bool = False
+    # the platform's own deadline to hand the goods to the carrier (e.g. Amazon's LatestShipDate)
+    ship_by: datetime | None = None
+    # delivery data the platform withheld from the hub, and why (a validation problem: the order is held)
+    withheld: str = ""
     # amounts as the platform sent them (never Odoo's list prices): see README "Clients and accounting"
     currency: str = ""  # ISO 4217
     prices_include_tax: bool = False
@@ -156,6 +164,10 @@ def parse_order(data):
         vat=_text(data.get("vat") or customer.get("vat")),
         lines=lines,
         cancel_reason=_text(data.get("cancel_reason")),
+        decision_deadline=parse_timestamp(data.get("decision_deadline"), "decision_deadline"),
+        address_pending=_flag(data.get("address_pending"), default=False),
+        ship_by=parse_timestamp(data.get("ship_by"), "ship_by"),
+        withheld=_text(data.get("withheld")),
         currency=_text(data.get("currency")).upper()[:3],
         prices_include_tax=_flag(data.get("prices_include_tax"), default=False),
         shipping_price=_price(data.get("shipping_price")),

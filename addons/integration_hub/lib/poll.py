@@ -6,6 +6,7 @@ adapter says there is no more or the run's page limit is reached, stores every m
 (a re-read message collapses there: same key, same event), and saves the cursor after each page.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -22,6 +23,8 @@ class PollPage:
     messages: list = field(default_factory=list)  # [(idempotency key, event type, payload dict)]
     cursor: str | None = None  # where the next page (or the next run) starts; None: keep the current one
     more: bool = False  # another page is waiting now
+    # called once the page's messages are committed to the inbox (e.g. delete them from a message queue)
+    after_commit: Callable[[], None] | None = None
 
 
 def time_cursor(moment):

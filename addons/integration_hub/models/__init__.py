@@ -44,6 +44,7 @@ from . import (
     integration_channel_order_service_level,
     integration_channel_order_territory,
     integration_channel_order_outbound,
+    integration_channel_order_decision,
     sale_order,
     stock_picking,
     stock_location,
@@ -85,3 +86,6 @@ from . import (
     mrp_bom,
     stock_picking_receipt,
 )
+
+# The platform's ship-by deadline and withheld delivery data (issue 17, for every platform).
+from . import integration_channel_order_ship_by

@@ -119,6 +119,12 @@ class IntegrationChannel(models.Model):
         default="hold",
         required=True,
     )
+    partial_refusal = fields.Boolean(
+        string="Channel takes partial refusals",
+        default=True,
+        help="For channels that want each order accepted or refused: the warehouse may refuse the lines it "
+        "cannot serve and accept the rest (some marketplaces only take all or nothing).",
+    )
     vat_required_country_ids = fields.Many2many(
         "res.country", string="VAT id mandatory for", help="Orders shipping to these countries must carry a VAT id."
     )
@@ -135,6 +141,12 @@ class IntegrationChannel(models.Model):
 
     # --- control points ---------------------------------------------------
     stuck_picking_hours = fields.Float(default=4.0)
+    decision_warning_hours = fields.Float(
+        string="Decision due warning (h)",
+        default=12.0,
+        help="An order the channel wants accepted or refused opens an exception this long before its deadline "
+        "while the warehouse's decision has not reached the channel.",
+    )
     carrier_receipt_hours = fields.Float(default=24.0)
     sku_transition_days = fields.Integer(string="SKU transition window (days)", default=30)
     return_triage_days = fields.Integer(default=3)

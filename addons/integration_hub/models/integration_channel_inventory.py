@@ -135,6 +135,8 @@ class IntegrationChannelInventory(models.Model):
             )
         )
         held = defaultdict(float)
+        # a held kit line holds its components, whichever products were asked about (one BoM query)
+        per_kit = {**per_kit, **self._kit_components(self.env["product.product"].concat(*(p for p, _q in groups)))}
         for product, quantity in groups:
             for component, per_unit in per_kit.get(product.id, {product.id: 1.0}).items():
                 held[component] += quantity * per_unit

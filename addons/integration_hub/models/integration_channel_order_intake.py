@@ -98,6 +98,8 @@ class IntegrationChannelOrderIntake(models.Model):
             # False (not stated) is kept apart from "" (stated: nothing special)
             "special_handling": doc.special_handling if doc.special_handling is not None else False,
             "cancel_reason": doc.cancel_reason,
+            "ship_by": doc.ship_by or False,
+            "withheld_data": doc.withheld or False,
             **self._amount_values(doc),
         }
 
@@ -162,7 +164,19 @@ class IntegrationChannelOrderIntake(models.Model):
                     )
                 )
             problems += V.check_quantity(line.sku or line._label(), line.quantity_sent or None)
-        problems += V.check_address(
+        if self.withheld_data:
+            problems.append(_("the channel withheld delivery data: %s", self.withheld_data))
+        if not self.address_pending:  # sent once the order is accepted: it waits for it (see _valid_to_pick_missing)
+            problems += self._address_problems()
+        if self.special_handling is False:
+            problems.append(_("special handling is not stated (send an empty value when none is needed)"))
+        vat_countries = self.channel_id.vat_required_country_ids.mapped("code")
+        if self.ship_country_code in vat_countries:
+            problems += V.check_vat(self.vat, self.ship_country_code)
+        return problems
+
+    def _address_problems(self):
+        problems = V.check_address(
             {
                 "street": self.ship_street,
                 "zip": self.ship_zip,
@@ -176,11 +190,6 @@ class IntegrationChannelOrderIntake(models.Model):
             V.normalize_phone(self.ship_phone, self.ship_country_code)
         except ValueError as error:
             problems.append(str(error))
-        if self.special_handling is False:
-            problems.append(_("special handling is not stated (send an empty value when none is needed)"))
-        vat_countries = self.channel_id.vat_required_country_ids.mapped("code")
-        if self.ship_country_code in vat_countries:
-            problems += V.check_vat(self.vat, self.ship_country_code)
         return problems
 
     def _country(self):
@@ -213,7 +222,8 @@ class IntegrationChannelOrderIntake(models.Model):
                 if problems:
                     order._hold(problems, _("Order %s is on hold: data missing or invalid", order.name))
                     continue
-                order.phone_e164 = V.normalize_phone(order.ship_phone, order.ship_country_code)
+                if not order.address_pending:
+                    order.phone_e164 = V.normalize_phone(order.ship_phone, order.ship_country_code)
                 order._transition(S.VALIDATED)
             if order.state == S.VALIDATED:
                 order._try_accept()

@@ -42,12 +42,25 @@ class IntegrationChannelOrderOutbound(models.Model):
         pickings = pickings or self.sale_order_id.picking_ids.filtered(
             lambda p: p.picking_type_id == warehouse.out_type_id and p.state != "cancel" and not p.backorder_id
         )
-        shipped = {}
+        shipped, kits = {}, {}
         for move in pickings.move_ids.filtered(lambda m: m.state != "cancel"):
             line = move.sale_line_id.integration_line_id
             quantity = move.quantity if (move.picked or move.state == "done") else 0.0
-            if line and quantity:
-                shipped[line.external_line_id] = shipped.get(line.external_line_id, 0) + quantity
+            if not (line and quantity):
+                continue
+            if move.bom_line_id:  # a kit's component: the channel sold kits, it is told kits
+                kits[move.sale_line_id] = kits.get(move.sale_line_id, move.browse()) | move
+                continue
+            shipped[line.external_line_id] = shipped.get(line.external_line_id, 0) + quantity
+        everything = {"incoming_moves": lambda m: True, "outgoing_moves": lambda m: False}
+        for sale_line, moves in kits.items():
+            bom = moves.bom_line_id.bom_id[:1]
+            ordered = sale_line.product_uom._compute_quantity(sale_line.product_uom_qty, bom.product_uom_id)
+            # whole kits only: the fewest complete sets the shipment's components make (mrp's own rule)
+            count = moves._compute_kit_quantities(sale_line.product_id, ordered, bom, everything)
+            if count:
+                line_id = sale_line.integration_line_id.external_line_id
+                shipped[line_id] = shipped.get(line_id, 0) + count
         return pickings, shipped
 
     def _tracking(self, pickings, tracking_number=None):
@@ -119,8 +132,16 @@ class IntegrationChannelOrderOutbound(models.Model):
                 "order_id": self.external_id,
                 "status": self.state,
                 "reasons": (self.validation_problems or "").splitlines(),
+                # for channels that want each order accepted or refused: accepted / partial / refused
+                "decision": self.decision or False,
                 "lines": [
-                    {"id": line.external_line_id, "sku": line.sku, "quantity": line.quantity_sent, "state": line.state}
+                    {
+                        "id": line.external_line_id,
+                        "sku": line.sku,
+                        "quantity": line.quantity_sent,
+                        "state": line.state,
+                        "accepted": line.state != "cancelled" and self.decision != "refused",
+                    }
                     for line in self.line_ids
                 ],
             },

@@ -21,6 +21,11 @@ class IntegrationChannelPolling(models.Model):
     poll_orders = fields.Boolean(string="Poll orders", default=True, help="Read new and changed orders on a schedule.")
     poll_returns = fields.Boolean(string="Poll returns", default=True)
     poll_tracking = fields.Boolean(string="Poll tracking", default=True)
+    poll_notifications = fields.Boolean(
+        string="Read notifications",
+        default=True,
+        help="Read the change notifications the platform leaves in a message queue (e.g. Amazon's SQS queue).",
+    )
     poll_interval_minutes = fields.Integer(
         string="Polling interval (min)",
         default=10,
@@ -55,7 +60,9 @@ class IntegrationChannelPolling(models.Model):
                 continue  # its credentials were refused: nothing works until an administrator resumes it
             for stream in channel._poll_streams():
                 row = channel._poll_cursor(stream)
-                if row.polled_at and row.polled_at + timedelta(minutes=channel.poll_interval_minutes or 10) > now:
+                # a message queue is drained at every run: cheap, and its messages are the fresh news
+                interval = timedelta(minutes=channel.poll_interval_minutes or 10)
+                if stream not in C.EVERY_RUN_STREAMS and row.polled_at and row.polled_at + interval > now:
                     continue
                 channel._poll_stream(stream, row)
             channel._check_webhook_health(now)
@@ -64,7 +71,8 @@ class IntegrationChannelPolling(models.Model):
     def _cron_reconcile_channels(self):
         """Daily: re-read the last days of every stream without moving the cursors; duplicates collapse."""
         for channel in self.sudo().search([("state", "=", "live"), ("outbound_paused", "=", False)]):
-            for stream in channel._poll_streams():
+            # a queue has no history to re-read
+            for stream in [s for s in channel._poll_streams() if s not in C.EVERY_RUN_STREAMS]:
                 channel._poll_stream(stream, channel._poll_cursor(stream), reconcile=True)
 
     def _poll_stream(self, stream, row, reconcile=False):
@@ -93,6 +101,10 @@ class IntegrationChannelPolling(models.Model):
                 row.cursor = page.cursor
             if commit:
                 self.env.cr.commit()
+            else:
+                self.env.flush_all()  # a test transaction: as far as it gets to a commit
+            if page.after_commit:
+                page.after_commit()  # only now may the platform forget them (a queue's messages are deleted)
             if not page.more:
                 break
         row.write({"polled_at": fields.Datetime.now(), "last_error": error, "received_last_run": new})

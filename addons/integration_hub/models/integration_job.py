@@ -249,9 +249,39 @@ class IntegrationJob(models.Model):
                 "response_summary": (delivered.summary or "")[:200] or False,
             }
         )
-        for item, message in delivered.item_errors.items():
-            self._open_item_exception(item, message)
+        if delivered.grouped and delivered.item_errors:
+            self._open_report_exception(delivered.item_errors)
+        else:
+            for item, message in delivered.item_errors.items():
+                self._open_item_exception(item, message)
         self._after_delivery(set(delivered.item_errors))
+
+    def _open_report_exception(self, item_errors):
+        """One exception for a platform's report (a feed, an import) naming every item it refused."""
+        channel, items = self.channel_id, sorted(item_errors)
+        self.env["integration.sync.exception"]._open(
+            "item_refused",
+            _(
+                "%(channel)s refused %(count)s items (%(type)s): %(items)s",
+                channel=channel.name,
+                count=len(items),
+                type=self.job_type,
+                items=", ".join(items)[:150],
+            ),
+            _(
+                "%(channel)s processed the %(type)s message %(key)s and refused these items:\n%(lines)s\n\nThe rest "
+                "was delivered. Correct each item in %(channel)s (does it exist there, with this SKU?); the next "
+                "publication sends them again.",
+                channel=channel.name,
+                type=self.job_type,
+                key=self.idempotency_key,
+                lines="\n".join(f"- {item}: {item_errors[item]}" for item in items),
+            ),
+            record=channel,
+            channel=channel,
+            job_id=self.id,
+            dedupe_key=f"report:{channel.id}:{self.id}",
+        )
 
     def _open_item_exception(self, item, message):
         channel = self.channel_id

@@ -1,6 +1,6 @@
 from odoo import fields, models
 
-STREAMS = [("orders", "Orders"), ("returns", "Returns"), ("tracking", "Tracking")]
+STREAMS = [("orders", "Orders"), ("returns", "Returns"), ("tracking", "Tracking"), ("notifications", "Notifications")]
 
 
 class IntegrationPollCursor(models.Model):

@@ -8,7 +8,7 @@ from datetime import timedelta
 import psycopg2
 from psycopg2 import errors as pg_errors
 
-from odoo import api, fields, models
+from odoo import _, api, fields, models, tools
 from odoo.sql_db import connection_info_for, db_connect
 from odoo.tools import SQL, config
 
@@ -28,6 +28,10 @@ ABANDONED_AFTER_SECONDS = 30
 CLAIM_RETRIES = 5
 # A retry sooner than this wakes the workers itself: they would otherwise see it at their next minute poll.
 SHORT_RETRY_SECONDS = 60
+# Odoo runs one scheduled action in one worker at a time: a queue drained by N workers at once needs N
+# scheduled actions. The first is the queue's own; the others are copies named "<xmlid>_run_<n>".
+PARALLEL_RUNS_PARAM = "integration_hub.parallel_runs"
+MAX_PARALLEL_RUNS = 8
 
 
 def hub_may_commit(env):
@@ -308,24 +312,77 @@ class IntegrationQueue(models.AbstractModel):
         Later (a retry in a few seconds): a trigger row at that time and a NOTIFY from this process
         then; Odoo's workers would otherwise only look at their next one-minute poll.
         """
-        cron = self.env.ref(self._queue_cron_xmlid)
-        if at is None:
-            self.env.cr.execute(
-                """INSERT INTO ir_cron_trigger (cron_id, call_at, create_uid, write_uid, create_date, write_date)
-                   VALUES (%s, clock_timestamp() AT TIME ZONE 'UTC', %s, %s,
-                           now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC')""",
-                [cron.id, self.env.uid, self.env.uid],
-            )
-            self.env.cr.postcommit.add(functools.partial(_cron_waker.poke, self.env.cr.dbname))
-            return
+        # one row per parallel run: every run is due at once
         self.env.cr.execute(
             """INSERT INTO ir_cron_trigger (cron_id, call_at, create_uid, write_uid, create_date, write_date)
-               VALUES (%s, %s, %s, %s, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC')""",
-            [cron.id, at, self.env.uid, self.env.uid],
+               SELECT cron_id, COALESCE(%s, clock_timestamp() AT TIME ZONE 'UTC'), %s, %s,
+                      now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
+                 FROM unnest(%s) AS cron_id""",
+            [at, self.env.uid, self.env.uid, list(self._queue_cron_ids())],
         )
+        if at is None:
+            self.env.cr.postcommit.add(functools.partial(_cron_waker.poke, self.env.cr.dbname))
+            return
         delay = (at - fields.Datetime.now()).total_seconds()
         if 0 < delay < SHORT_RETRY_SECONDS:
             self.env.cr.postcommit.add(functools.partial(_cron_waker.poke_later, self.env.cr.dbname, delay + 1))
+
+    # --- parallel runs ----------------------------------------------------------
+    @api.model
+    def _queue_parallel_crons(self):
+        """The queue's scheduled actions: its own first, then its copies for parallel runs (``ir.cron``)."""
+        module, name = self._queue_cron_xmlid.split(".")
+        data = (
+            self.env["ir.model.data"]
+            .sudo()
+            .search_read(
+                [
+                    ("module", "=", module),
+                    ("model", "=", "ir.cron"),
+                    "|",
+                    ("name", "=", name),
+                    ("name", "=like", f"{name}_run_%"),
+                ],
+                ["name", "res_id"],
+            )
+        )
+        order = {row["res_id"]: (row["name"] != name, len(row["name"]), row["name"]) for row in data}
+        return self.env["ir.cron"].sudo().browse(sorted(order, key=order.get))
+
+    @api.model
+    @tools.ormcache("self._name")
+    def _queue_cron_ids(self):
+        # every accepted message wakes the runs: read once per process, cleared when the runs change
+        return tuple(self._queue_parallel_crons().ids)
+
+    @api.model
+    def _queue_set_parallel_runs(self, runs):
+        """Keep ``runs`` scheduled actions draining this queue (1 to MAX_PARALLEL_RUNS): copies are made or removed.
+
+        Each item is still taken by one run only (the claim skips locked rows); more runs use more cron
+        workers (``max_cron_threads`` per server, servers on the same database).
+        """
+        runs = max(1, min(int(runs or 1), MAX_PARALLEL_RUNS))
+        crons = self._queue_parallel_crons()
+        main, copies = crons[:1], crons[1:]
+        module, name = self._queue_cron_xmlid.split(".")
+        for number in range(len(crons) + 1, runs + 1):
+            copy = main.copy({"name": _("%(name)s (parallel run %(number)s)", name=main.name, number=number)})
+            self.env["ir.model.data"].sudo().create(
+                {
+                    "module": module,
+                    "name": f"{name}_run_{number}",
+                    "model": "ir.cron",
+                    "res_id": copy.id,
+                    "noupdate": True,
+                }
+            )
+        extra = copies[runs - 1 :]
+        if extra:
+            self.env["ir.model.data"].sudo().search([("model", "=", "ir.cron"), ("res_id", "in", extra.ids)]).unlink()
+            extra.unlink()
+        self.env.registry.clear_cache()  # every process of this database reads the runs again
+        return runs
 
     def _register_hook(self):
         """After a restart, wake the workers for what was left due instead of waiting for their first tick.

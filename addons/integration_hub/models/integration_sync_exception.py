@@ -11,6 +11,7 @@ EXCEPTION_TYPES = [
     ("manual_entry", "Manual entry to review"),
     ("edit_after_release", "Edit after release"),
     ("stuck_picking", "Stuck picking"),
+    ("decision_deadline", "Order decision due"),
     ("inventory_mismatch", "Inventory divergence"),
     ("incomplete_shipment", "Incomplete shipment"),
     ("carrier_receipt_missing", "Carrier never confirmed receipt"),

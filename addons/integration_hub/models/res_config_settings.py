@@ -24,6 +24,22 @@ class ResConfigSettings(models.TransientModel):
         "run. Empty or 0: a quarter of Odoo's tightest time limit (limit_time_cpu, limit_time_real_cron).",
     )
 
+    integration_hub_parallel_runs = fields.Integer(
+        string="Parallel runs per queue",
+        config_parameter="integration_hub.parallel_runs",
+        default=1,
+        help="How many workers may drain the inbox, and the outbox, at the same time (1 to 8). Each needs a free "
+        "cron worker: max_cron_threads per Odoo server, added up over the servers on this database.",
+    )
+
+    def set_values(self):
+        super().set_values()
+        runs = self.integration_hub_parallel_runs
+        for queue in ("integration.event", "integration.job"):
+            runs = self.env[queue]._queue_set_parallel_runs(runs)
+        if runs != self.integration_hub_parallel_runs:  # clamped to what is allowed
+            self.env["ir.config_parameter"].sudo().set_param("integration_hub.parallel_runs", runs)
+
     # company_id: the settings form opens as a new record whose company comes by default; a field
     # without a dependency would keep the empty initial value there (blank in the form)
     @api.depends("company_id")

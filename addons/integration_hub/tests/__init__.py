@@ -12,6 +12,7 @@ from . import (
     test_order_concurrency,
     test_order_lifecycle,
     test_order_policies,
+    test_order_ship_by,
     test_order_validation,
     test_returns,
     test_role_guards,

@@ -6,7 +6,7 @@ from freezegun import freeze_time
 from psycopg2 import errors as pg_errors
 
 from odoo import SUPERUSER_ID, api, fields
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.modules.registry import Registry
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import mute_logger
@@ -229,6 +229,40 @@ class TestInboxConcurrency(HubFactoryMixin, TransactionCase):
 
 @tagged("post_install", "-at_install")
 class TestInboxSettings(HubFactoryMixin, TransactionCase):
+    def test_parallel_runs_are_scheduled_actions_of_their_own_and_each_is_woken(self):
+        self.setup_hub()
+        admin = self.user_admin  # the settings page also needs Odoo's Settings right, as `admin` has
+        admin.groups_id = [(4, self.env.ref("base.group_system").id)]
+        Event, Job = self.env["integration.event"], self.env["integration.job"]
+        main = self.env.ref("integration_hub.ir_cron_process_inbox")
+
+        self.env["res.config.settings"].with_user(admin).create({"integration_hub_parallel_runs": 3}).execute()
+        inbox_runs, outbox_runs = Event._queue_parallel_crons(), Job._queue_parallel_crons()
+        self.assertEqual((len(inbox_runs), len(outbox_runs)), (3, 3))
+        self.assertEqual(inbox_runs[0], main, "the queue's own action comes first")
+        self.assertTrue(all(run.code == main.code and run.active for run in inbox_runs))
+        self.assertEqual(len(set(inbox_runs.ids) | set(outbox_runs.ids)), 6, "no action shared by two queues")
+
+        self.env.cr.execute("DELETE FROM ir_cron_trigger WHERE cron_id = ANY(%s)", [inbox_runs.ids])
+        Event._queue_wake()
+        self.env.cr.execute("SELECT cron_id FROM ir_cron_trigger WHERE cron_id = ANY(%s)", [inbox_runs.ids])
+        self.assertEqual(sorted(row[0] for row in self.env.cr.fetchall()), sorted(inbox_runs.ids), "every run woken")
+
+        self.env["res.config.settings"].with_user(admin).create({"integration_hub_parallel_runs": 50}).execute()
+        self.assertEqual(len(Event._queue_parallel_crons()), 8, "at most 8")
+        self.assertEqual(self.env["ir.config_parameter"].sudo().get_param("integration_hub.parallel_runs"), "8")
+
+        self.env["res.config.settings"].with_user(admin).create({"integration_hub_parallel_runs": 1}).execute()
+        self.assertEqual(Event._queue_parallel_crons(), main)
+        self.assertFalse((inbox_runs - main).exists(), "the copies are removed, not left behind")
+        self.env.cr.execute("DELETE FROM ir_cron_trigger WHERE cron_id = ANY(%s)", [inbox_runs.ids])
+        Event._queue_wake()
+        self.env.cr.execute("SELECT cron_id FROM ir_cron_trigger WHERE cron_id = ANY(%s)", [inbox_runs.ids])
+        self.assertEqual([row[0] for row in self.env.cr.fetchall()], [main.id])
+
+        with self.assertRaises(AccessError):  # a warehouse manager does not change how the server runs
+            self.env["res.config.settings"].with_user(self.user_manager).create({"integration_hub_parallel_runs": 2})
+
     def test_the_settings_page_sets_the_attempts_and_the_time_budget_and_bad_values_fall_back(self):
         settings = self.env["res.config.settings"].create(
             {"integration_hub_inbox_max_attempts": 3, "integration_hub_cron_time_budget": 20}

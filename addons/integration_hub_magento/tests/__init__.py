@@ -1,0 +1,1 @@
+from . import test_magento, test_magento_inventory, test_role_matrix

@@ -1,0 +1,1 @@
+from . import test_mirakl, test_role_matrix

@@ -1,0 +1,1 @@
+from . import integration_channel, integration_prestashop_order_state, integration_adapter_prestashop
