@@ -318,10 +318,9 @@ class IntegrationChannelOrderIntake(models.Model):
         return True
 
     # Not edits: a payment capture is applied whenever it arrives (see _apply_channel_message).
+    _SILENT_FIELDS = ("source_updated_at", "financial_status")
     # Amounts follow the order's content (lines, shipping): kept up to date with it, never an edit of their own.
-    _SILENT_FIELDS = (
-        "source_updated_at",
-        "financial_status",
+    _AMOUNT_FIELDS = (
         "currency_code",
         "currency_id",
         "prices_include_tax",
@@ -343,7 +342,7 @@ class IntegrationChannelOrderIntake(models.Model):
         wanted = self._values_from_document(doc)
         changes = {}
         for key, value in wanted.items():
-            if key in self._SILENT_FIELDS:
+            if key in self._SILENT_FIELDS or key in self._AMOUNT_FIELDS:
                 continue
             old, new = comparable(key, self[key]), comparable(key, value)
             if old != new:
