@@ -17,4 +17,5 @@
         "views/integration_carrier_rule_views.xml",
         "views/integration_sync_exception_views.xml",
     ],
+    "demo": ["demo/integration_hub_carriers_demo.xml"],
 }

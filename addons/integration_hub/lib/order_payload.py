@@ -50,7 +50,8 @@ def _flag(value, default):
 
 
 def _price(value):
-    """A unit price as a number; None when not sent or unreadable (the price is shown, never used to ship)."""
+    """An amount as a number (decimal strings accepted); None when not sent or unreadable (amounts are
+    shown and invoiced, never used to ship)."""
     try:
         return None if value in (None, "") else float(value)
     except (TypeError, ValueError):
@@ -79,6 +80,8 @@ class OrderLine:
     fulfilled_by: str = ""
     variant_id: str = ""
     parent_id: str = ""
+    discount: float | None = None  # discount amount for the whole line
+    tax: float | None = None  # tax amount for the whole line
 
 
 @dataclass
@@ -103,6 +106,12 @@ class OrderDocument:
     ship_by: datetime | None = None
     # delivery data the platform withheld from the hub, and why (a validation problem: the order is held)
     withheld: str = ""
+    # amounts as the platform sent them (never Odoo's list prices): see README "Clients and accounting"
+    currency: str = ""  # ISO 4217
+    prices_include_tax: bool = False
+    shipping_price: float | None = None
+    shipping_tax: float | None = None
+    total: float | None = None
 
     @property
     def phone(self):
@@ -136,6 +145,8 @@ def parse_order(data):
                 fulfilled_by=_text(line.get("fulfilled_by")),
                 variant_id=identifier(line.get("variant_id"), f"line {position}'s 'variant_id'"),
                 parent_id=identifier(line.get("parent_id"), f"line {position}'s 'parent_id'"),
+                discount=_price(line.get("discount")),
+                tax=_price(line.get("tax")),
             )
         )
     customer = data.get("customer") if isinstance(data.get("customer"), dict) else {}
@@ -157,4 +168,9 @@ def parse_order(data):
         address_pending=_flag(data.get("address_pending"), default=False),
         ship_by=parse_timestamp(data.get("ship_by"), "ship_by"),
         withheld=_text(data.get("withheld")),
+        currency=_text(data.get("currency")).upper()[:3],
+        prices_include_tax=_flag(data.get("prices_include_tax"), default=False),
+        shipping_price=_price(data.get("shipping_price")),
+        shipping_tax=_price(data.get("shipping_tax")),
+        total=_price(data.get("total")),
     )

@@ -59,6 +59,7 @@ class IntegrationCatalogProductSync(models.Model):
                     # a kit has no stock of its own: its components are stocked and picked
                     "is_storable": not master.is_kit,
                     "company_id": self.company_id.id,
+                    "hub_client_id": self.channel_id.client_id.id,  # the catalog of the channel's client
                 }
             )
         )
@@ -74,7 +75,13 @@ class IntegrationCatalogProductSync(models.Model):
             self.env["product.product"]
             .sudo()
             .with_context(active_test=False)
-            .search([("default_code", "=", master.sku), ("company_id", "in", [self.company_id.id, False])])
+            .search(
+                [
+                    ("default_code", "=", master.sku),
+                    ("company_id", "in", [self.company_id.id, False]),
+                    *self.channel_id._client_product_domain(),
+                ]
+            )
         )
         template = products.product_tmpl_id
         if len(products) != 1 or len(template.with_context(active_test=False).product_variant_ids) != 1:

@@ -37,6 +37,7 @@ class IntegrationChannelInventory(models.Model):
             [
                 ("default_code", "!=", False),
                 ("company_id", "in", [self.company_id.id, False]),
+                *self._client_product_domain(),  # a channel publishes its client's products only
                 "|",
                 ("is_storable", "=", True),
                 ("product_tmpl_id.bom_ids.type", "=", "phantom"),
@@ -94,7 +95,10 @@ class IntegrationChannelInventory(models.Model):
         }
 
     def _stock_totals(self, product_ids):
-        """On hand and reserved in the warehouse's stock, quarantine excluded (one query)."""
+        """On hand and reserved in the warehouse's stock, quarantine excluded (one query).
+
+        Only the stock of the channel's client counts (its owner on stock; README "Clients and accounting").
+        """
         groups = (
             self.env["stock.quant"]
             .sudo()
@@ -103,6 +107,7 @@ class IntegrationChannelInventory(models.Model):
                     ("product_id", "in", product_ids),
                     ("location_id", "child_of", self.warehouse_id.lot_stock_id.id),
                     ("location_id.hub_quarantine", "=", False),
+                    *self._client_quant_domain(),
                 ],
                 ["product_id"],
                 ["quantity:sum", "reserved_quantity:sum"],
@@ -120,6 +125,7 @@ class IntegrationChannelInventory(models.Model):
             ._read_group(
                 [
                     ("order_id.channel_id.warehouse_id", "=", self.warehouse_id.id),
+                    ("order_id.channel_id.client_id", "=", self.client_id.id),
                     ("order_id.state", "in", HOLDING_STATES),
                     ("for_warehouse", "=", True),
                     ("product_id", "!=", False),
@@ -144,6 +150,7 @@ class IntegrationChannelInventory(models.Model):
                 [
                     ("product_id", "in", product_ids),
                     ("channel_id.warehouse_id", "=", self.warehouse_id.id),
+                    ("channel_id.client_id", "=", self.client_id.id),
                     ("channel_id.state", "!=", "paused"),
                 ],
                 ["channel_id", "product_id", "reserved_qty"],

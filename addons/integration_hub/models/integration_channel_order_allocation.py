@@ -246,39 +246,37 @@ class IntegrationChannelOrderAllocation(models.Model):
     def _allocate(self):
         """Create and confirm the sale order: Odoo reserves the delivery (kits explode into components)."""
         customer, shipping = self._partners()
-        lines = self._warehouse_lines()
-        order = (
-            self.env["sale.order"]
-            .sudo()
-            .create(
-                {
-                    "partner_id": customer.id,
-                    "partner_shipping_id": shipping.id,
-                    "company_id": self.company_id.id,
-                    "warehouse_id": self.channel_id.warehouse_id.id,
-                    "client_order_ref": self.name,
-                    "origin": f"{self.channel_id.code}/{self.name}",
-                    "integration_order_id": self.id,
-                    # text from the channel, never markup: escaped into the HTML note
-                    "note": plaintext2html(self.special_handling) if self.special_handling else False,
-                    "order_line": [
-                        (
-                            0,
-                            0,
-                            {
-                                "product_id": line.product_id.id,
-                                "product_uom_qty": line._quantity_value(),
-                                "integration_line_id": line.id,
-                            },
-                        )
-                        for line in lines
-                    ],
-                }
-            )
-        )
+        order = self.env["sale.order"].sudo().create(self._sale_order_values(customer, shipping))
         order.action_confirm()
         self.sale_order_id = order
         self._first_step_pickings().action_assign()
+
+    def _sale_order_values(self, customer, shipping):
+        """The sale order behind the allocation; the client's accounting mode adds its prices or its owner
+        (integration_channel_order_accounting.py)."""
+        return {
+            "partner_id": customer.id,
+            "partner_shipping_id": shipping.id,
+            "company_id": self.company_id.id,
+            "warehouse_id": self.channel_id.warehouse_id.id,
+            "client_order_ref": self.name,
+            "origin": f"{self.channel_id.code}/{self.name}",
+            "integration_order_id": self.id,
+            # text from the channel, never markup: escaped into the HTML note
+            "note": plaintext2html(self.special_handling) if self.special_handling else False,
+            "order_line": [
+                (
+                    0,
+                    0,
+                    {
+                        "product_id": line.product_id.id,
+                        "product_uom_qty": line._quantity_value(),
+                        "integration_line_id": line.id,
+                    },
+                )
+                for line in self._warehouse_lines()
+            ],
+        }
 
     def _release_allocation(self):
         """Cancel the sale order and its open transfers: the reservation goes back to free stock."""

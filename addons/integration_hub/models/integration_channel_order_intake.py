@@ -100,6 +100,7 @@ class IntegrationChannelOrderIntake(models.Model):
             "cancel_reason": doc.cancel_reason,
             "ship_by": doc.ship_by or False,
             "withheld_data": doc.withheld or False,
+            **self._amount_values(doc),
         }
 
     @api.model
@@ -123,6 +124,8 @@ class IntegrationChannelOrderIntake(models.Model):
                     "external_product_id": line.variant_id or False,
                     "quantity_sent": str(line.quantity) if line.quantity is not None else False,
                     "price_unit": line.price or 0.0,
+                    "discount_amount": line.discount or 0.0,
+                    "tax_amount": line.tax or 0.0,
                     "ships": line.ships,
                     "fulfilled_by": line.fulfilled_by or False,
                     "product_id": found.get("product_id", False),
@@ -316,6 +319,15 @@ class IntegrationChannelOrderIntake(models.Model):
 
     # Not edits: a payment capture is applied whenever it arrives (see _apply_channel_message).
     _SILENT_FIELDS = ("source_updated_at", "financial_status")
+    # Amounts follow the order's content (lines, shipping): kept up to date with it, never an edit of their own.
+    _AMOUNT_FIELDS = (
+        "currency_code",
+        "currency_id",
+        "prices_include_tax",
+        "amount_shipping",
+        "amount_shipping_tax",
+        "amount_total",
+    )
 
     def _diff(self, doc):
         """What the message would change: {field: [old, new]} plus line changes."""
@@ -330,7 +342,7 @@ class IntegrationChannelOrderIntake(models.Model):
         wanted = self._values_from_document(doc)
         changes = {}
         for key, value in wanted.items():
-            if key in self._SILENT_FIELDS:
+            if key in self._SILENT_FIELDS or key in self._AMOUNT_FIELDS:
                 continue
             old, new = comparable(key, self[key]), comparable(key, value)
             if old != new:

@@ -51,6 +51,8 @@ class IntegrationReceiptTransfer(models.Model):
             "origin": self.external_id,
             "company_id": self.company_id.id,
             "integration_receipt_id": self.id,
+            # a client's goods are the client's (Odoo's consignment: owner on the quants it brings in)
+            "owner_id": self.channel_id.client_id._hub_stock_owner().id,
         }
         if self.expected_date:
             values["scheduled_date"] = self.expected_date

@@ -35,6 +35,7 @@ class IntegrationReturn(models.Model):
             "completed_at",
             "triage_source",
             "credit_to_review",
+            "credit_note_id",
         }
     )
     _MANAGER_FIELDS = frozenset({"reason", "customer_claim", "return_tracking"})
@@ -77,6 +78,13 @@ class IntegrationReturn(models.Model):
         [("channel", "Returns system instruction"), ("manager", "Manager decision")], readonly=True
     )
     credit_to_review = fields.Boolean(string="Credit to review (accounting)", readonly=True, tracking=True)
+    credit_note_id = fields.Many2one(
+        "account.move",
+        string="Credit note",
+        readonly=True,
+        copy=False,
+        help="Own sales: the draft credit note for Finance with the returned lines at the channel's prices.",
+    )
     user_is_manager = fields.Boolean(compute="_compute_user_is_manager", help="Shows what the current user may edit.")
     overdue = fields.Boolean(
         compute="_compute_overdue",
@@ -193,6 +201,8 @@ class IntegrationReturn(models.Model):
                         "location_dest_id": quarantine.id,
                         "origin": record.name,
                         "integration_return_id": record.id,
+                        # goods coming back are the client's again (owner on stock)
+                        "owner_id": record.channel_id.client_id._hub_stock_owner().id,
                         "move_ids": [
                             (
                                 0,
@@ -327,6 +337,9 @@ class IntegrationReturn(models.Model):
                     "product_uom": line.product_id.uom_id.id,
                     "location_id": quarantine.id,
                     "location_dest_id": destination[grade].id,
+                    # traceable with the hub's other corrections (valuation view, variance report)
+                    "hub_correction_kind": "return_disposition",
+                    "hub_correction_reason": f"{self.name}: {grade} ({self.reason or ''})".replace(" ()", ""),
                 }
                 for line, quantity in lines
             ]

@@ -31,6 +31,13 @@ class IntegrationSkuEquivalence(models.Model):
     product_id = fields.Many2one("product.product", required=True, index=True, ondelete="restrict", tracking=True)
     new_code = fields.Char(compute="_compute_new_code", help="The code that is used from now on.")
     channel_id = fields.Many2one("integration.channel", index=True, help="Empty: valid on every channel.")
+    client_id = fields.Many2one(
+        related="product_id.hub_client_id",
+        store=True,
+        index=True,
+        string="Client",
+        help="Equivalences are per client: the product's client. Two clients may use the same old code.",
+    )
     company_id = fields.Many2one("res.company", default=lambda self: self.env.company, index=True)
     valid_from = fields.Date(required=True, default=fields.Date.context_today, tracking=True)
     transition_end = fields.Date(
@@ -78,6 +85,7 @@ class IntegrationSkuEquivalence(models.Model):
                     ("code_type", "=", record.code_type),
                     ("channel_id", "=", record.channel_id.id),
                     ("company_id", "=", record.company_id.id),
+                    ("client_id", "=", record.client_id.id),
                 ],
                 limit=1,
             )
@@ -93,7 +101,14 @@ class IntegrationSkuEquivalence(models.Model):
             clash = (
                 self.env["product.product"]
                 .with_context(active_test=False)
-                .search([(field, "=", record.old_code), ("id", "!=", record.product_id.id)], limit=1)
+                .search(
+                    [
+                        (field, "=", record.old_code),
+                        ("id", "!=", record.product_id.id),
+                        ("hub_client_id", "=", record.client_id.id),  # another client's live code is no clash
+                    ],
+                    limit=1,
+                )
             )
             if clash:
                 raise ValidationError(
@@ -119,9 +134,13 @@ class IntegrationSkuEquivalence(models.Model):
         Returns {code: {"product_id", "how", "warning"}} or {code: {"problem"}}:
         direct internal reference or barcode first, then equivalences. Without a channel (a scan in
         Odoo's own screens) the equivalences valid on every channel of the current company apply.
+        A channel looks only inside its client's catalog (products and equivalences): two clients may
+        share a code (README "Clients and accounting").
         """
         day = day or fields.Date.context_today(self)
         company = channel.company_id or self.env.company
+        client_domain = channel._client_product_domain() if channel else []
+        equivalence_domain = channel.client_id._hub_product_domain(company, "client_id") if channel else []
         codes = {code for code in codes if code}
         result = {}
         if not codes:
@@ -132,6 +151,7 @@ class IntegrationSkuEquivalence(models.Model):
                 ("default_code", "in", list(codes)),
                 ("barcode", "in", list(codes)),
                 ("company_id", "in", [company.id, False]),
+                *client_domain,
             ],
             ["default_code", "barcode"],
         )
@@ -152,6 +172,7 @@ class IntegrationSkuEquivalence(models.Model):
                     ("old_code", "in", list(remaining)),
                     ("channel_id", "in", [channel.id, False]),
                     ("company_id", "in", [company.id, False]),
+                    *equivalence_domain,
                 ]
             )
             # a channel-specific equivalence wins over a global one

@@ -44,8 +44,12 @@ class IntegrationInventoryReconcile(models.TransientModel):
     def _system_quantity(self, product, location):
         if not (product and location):
             return 0.0
+        # the product's client's stock only (owner on stock): another owner's units on the shelf are not counted
+        owners = product.hub_client_id._hub_quant_domain() if product.hub_client_id else []
         quants = (
-            self.env["stock.quant"].sudo().search([("product_id", "=", product.id), ("location_id", "=", location.id)])
+            self.env["stock.quant"]
+            .sudo()
+            .search([("product_id", "=", product.id), ("location_id", "=", location.id), *owners])
         )
         return sum(quants.mapped("quantity"))
 
@@ -72,10 +76,18 @@ class IntegrationInventoryReconcile(models.TransientModel):
                         "product_id": product.id,
                         "location_id": location.id,
                         "inventory_quantity": counted,
+                        # a client's goods stay the client's (owner on stock): never counted into the company's
+                        "owner_id": product.hub_client_id._hub_stock_owner().id if product.hub_client_id else False,
                     }
                 )
             )
-            quant.with_context(inventory_name=_("Hub reconciliation: %s", reason_label))._apply_inventory()
+            correction = {
+                "kind": "count_import" if source else "reconciliation",
+                "reason": f"{reason_label}{': ' + note if note else ''}{' (' + source + ')' if source else ''}",
+            }
+            quant.with_context(
+                inventory_name=_("Hub reconciliation: %s", reason_label), hub_correction=correction
+            )._apply_inventory()
         self.env["integration.audit.log"]._log(
             "inventory_correction",
             product,
@@ -121,6 +133,14 @@ class IntegrationInventoryImport(models.TransientModel):
     file = fields.Binary(required=True)
     filename = fields.Char()
     reason = fields.Selection(REASONS, required=True, default="miscount")
+    client_id = fields.Many2one(
+        "res.partner",
+        string="Client",
+        required=True,
+        domain=[("hub_client", "=", True)],
+        default=lambda self: self.env.company.partner_id,
+        help="Whose products the SKUs of the file are: two clients may use the same SKU code.",
+    )
     result = fields.Text(readonly=True)
 
     COLUMNS = ("sku", "location", "counted")
@@ -155,7 +175,10 @@ class IntegrationInventoryImport(models.TransientModel):
         products = {
             p.default_code: p
             for p in self.env["product.product"].search(
-                [("default_code", "in", list({row.values["sku"] for row in rows}))]
+                [
+                    ("default_code", "in", list({row.values["sku"] for row in rows})),
+                    *self.client_id._hub_product_domain(self.env.company),
+                ]
             )
         }
         kits = (

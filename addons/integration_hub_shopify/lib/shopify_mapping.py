@@ -136,6 +136,8 @@ def to_generic_order(order, assignments=None):
                 "variant_id": legacy_id(line.get("variant_id")),
                 "quantity": current if current else ordered,
                 "price": line.get("price"),
+                "discount": _line_discount(line),
+                "tax": _tax_sum(line.get("tax_lines")),
                 "cancelled": current == 0,
                 "ships": line_ships(line),
                 "fulfilled_by": line_fulfilled_by(line, assignments),
@@ -167,7 +169,44 @@ def to_generic_order(order, assignments=None):
         "special_handling": special_handling(order),
         "cancel_reason": _text(order.get("cancel_reason")),
         "lines": lines,
+        # amounts as the shop charged them (shopify.dev REST Order: currency, taxes_included, total_price,
+        # shipping_lines[].price / discounted_price / tax_lines)
+        "currency": _text(order.get("currency")),
+        "prices_include_tax": bool(order.get("taxes_included")),
+        "shipping_price": _shipping_price(order.get("shipping_lines")),
+        "shipping_tax": _tax_sum(
+            line_tax for ship in order.get("shipping_lines") or [] for line_tax in ship.get("tax_lines") or []
+        ),
+        "total": order.get("total_price"),
     }
+
+
+def _money(value):
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return 0.0
+
+
+def _tax_sum(tax_lines):
+    """The sum of ``tax_lines[].price`` (None when there are none: the platform said nothing)."""
+    prices = [_money(tax.get("price")) for tax in tax_lines or [] if isinstance(tax, dict)]
+    return round(sum(prices), 6) if prices else None
+
+
+def _line_discount(line):
+    """The line's discount: its ``discount_allocations`` (``total_discount`` in older payloads)."""
+    allocations = line.get("discount_allocations")
+    if allocations:
+        return round(sum(_money(allocation.get("amount")) for allocation in allocations), 6)
+    return line.get("total_discount")
+
+
+def _shipping_price(shipping_lines):
+    lines = [ship for ship in shipping_lines or [] if isinstance(ship, dict)]
+    if not lines:
+        return None
+    return round(sum(_money(ship.get("discounted_price", ship.get("price"))) for ship in lines), 6)
 
 
 def _nodes(connection):

@@ -66,7 +66,13 @@ class TestShopifyRealOrders(ShopifyMixin, HttpCase):
             [("Mug", "goods", 9.95), ("Tip", "no_shipping", 3.0), ("Gift card", "no_shipping", 25.0)],
             "visible, with their price",
         )
-        self.assertEqual(order.sale_order_id.order_line.product_id, self.mug, "only the mug is reserved")
+        channel_lines = order.sale_order_id.order_line.filtered("integration_line_id")
+        self.assertEqual(channel_lines.product_id, self.mug, "only the mug is reserved")
+        # the rest of the sale order is the shipping the shop charged (own sales: README "Clients and accounting")
+        self.assertEqual(
+            (order.sale_order_id.order_line - channel_lines).product_id,
+            self.env.ref("integration_hub.product_channel_shipping"),
+        )
         self.assertEqual(order._first_step_pickings().move_ids.product_id, self.mug, "only the mug is picked")
         self.ship(order, "1Z-GOODS-ONLY")
         (fulfillment,) = shop.fulfillments["3101"]

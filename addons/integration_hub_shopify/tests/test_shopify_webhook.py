@@ -42,6 +42,25 @@ class TestShopifyWebhooks(ShopifyMixin, HttpCase):
         self.assertIn("fragile", order.special_handling)
         self.assertEqual(sorted(order.line_ids.mapped("sku")), ["MUG-001", "TSHIRT-S"])
 
+    def test_order_amounts_are_mapped_as_the_shop_charged_them(self):
+        # shopify.dev REST Order: taxes_included, total_price, line tax_lines / discount_allocations,
+        # shipping_lines[].price and tax_lines
+        payload = self.shopify_order(1050)
+        payload.update({"currency": "EUR", "taxes_included": True, "total_price": "42.80"})
+        by_sku = {line["sku"]: line for line in payload["line_items"]}
+        by_sku["MUG-001"]["tax_lines"] = [{"price": "3.28", "rate": 0.21, "title": "IVA 21%"}]
+        by_sku["MUG-001"]["discount_allocations"] = [{"amount": "1.00", "discount_application_index": 0}]
+        by_sku["TSHIRT-S"]["tax_lines"] = [{"price": "3.30", "rate": 0.21, "title": "IVA 21%"}]
+        payload["shipping_lines"][0]["tax_lines"] = [{"price": "0.85", "rate": 0.21, "title": "IVA 21%"}]
+        self.assertEqual(self.post_webhook("orders/create", payload).status_code, 200)
+        self.process()
+        order = self.shop_order(1050)
+        self.assertEqual((order.currency_id.name, order.prices_include_tax), ("EUR", True))
+        self.assertEqual((order.amount_shipping, order.amount_shipping_tax, order.amount_total), (4.9, 0.85, 42.8))
+        mug = order.line_ids.filtered(lambda line: line.sku == "MUG-001")
+        self.assertEqual((mug.price_unit, mug.discount_amount, mug.tax_amount), (9.95, 1.0, 3.28))
+        self.assertAlmostEqual(order.amount_tax, 7.43, places=2)
+
     @mute_logger(QUIET)
     def test_forged_signature_is_401_and_stores_nothing(self):
         response = self.post_webhook("orders/create", self.shopify_order(1002), secret="not-the-secret")

@@ -59,6 +59,27 @@ def _name(party):
     return " ".join(p for p in (_text(party.get("first_name")), _text(party.get("last_name"))) if p)
 
 
+def _amount(value):
+    try:
+        return round(float(value), 6)
+    except (TypeError, ValueError):
+        return None
+
+
+def _line_amounts(line):
+    """Unit price before discount, the line's discount and tax (WooCommerce: ``subtotal`` is before the
+    coupon, ``total`` after it, both before tax; ``total_tax`` the line's tax)."""
+    quantity = _amount(line.get("quantity")) or 0
+    subtotal, total = _amount(line.get("subtotal")), _amount(line.get("total"))
+    if subtotal is None or not quantity:
+        return {"price": line.get("price"), "tax": line.get("total_tax")}
+    return {
+        "price": round(subtotal / quantity, 6),
+        "discount": round(subtotal - total, 6) if total is not None else 0.0,
+        "tax": line.get("total_tax"),
+    }
+
+
 def order_document(order):
     """(hub type, document) of a WooCommerce order: the generic order (DESIGN.md / README)."""
     status = _text(order.get("status"))
@@ -94,10 +115,17 @@ def order_document(order):
                 "parent_id": str(line.get("product_id") or "") if line.get("variation_id") else "",
                 "quantity": line.get("quantity"),
                 "name": _text(line.get("name")),
-                "price": line.get("price"),
+                **_line_amounts(line),
             }
             for line in order.get("line_items") or []
         ],
+        # WooCommerce's REST amounts are always before tax (``subtotal``/``total`` + ``*_tax``), whatever the
+        # shop's ``prices_include_tax`` setting for its catalog: the document says so
+        "currency": _text(order.get("currency")),
+        "prices_include_tax": False,
+        "shipping_price": order.get("shipping_total"),
+        "shipping_tax": order.get("shipping_tax"),
+        "total": order.get("total"),
     }
     if status in CANCELLED:
         document["cancel_reason"] = f"order {status} in WooCommerce"

@@ -47,6 +47,21 @@ class TestWooCommerce(WooCommerceMixin, HttpCase):
         )
         self.assertEqual((listing.external_ref, listing.product_id), ("93", self.tshirt_s), "variation of product 93")
 
+    def test_order_amounts_are_mapped_as_the_shop_charged_them(self):
+        shop = self.fake_woocommerce()
+        self.deliver(shop, "order.created", self.order(728))
+        self.process()
+        order = self.woo_order(728)
+        self.assertEqual((order.currency_id.name, order.prices_include_tax), ("EUR", False), "REST amounts are net")
+        line = order.line_ids
+        self.assertEqual(
+            (line.price_unit, line.discount_amount, line.tax_amount, line.price_subtotal),
+            (12.5, 2.5, 4.73, 22.5),
+            "unit price before the coupon, the coupon as the line's discount",
+        )
+        self.assertEqual((order.amount_shipping, order.amount_shipping_tax, order.amount_total), (4.9, 1.03, 33.16))
+        self.assertAlmostEqual(order.amount_tax, 5.76, places=2)
+
     @mute_logger(*QUIET)
     def test_activation_ping_is_answered_and_nothing_else_unsigned_gets_in(self):
         ping = self.post(b"webhook_id=11", {"Content-Type": "application/x-www-form-urlencoded"})

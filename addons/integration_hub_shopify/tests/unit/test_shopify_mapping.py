@@ -140,6 +140,8 @@ def test_graphql_node_maps_like_the_webhook_of_the_same_order():
             "variant_id": "91",
             "quantity": 2,
             "price": None,
+            "discount": None,
+            "tax": None,
             "cancelled": False,
             "ships": True,
             "fulfilled_by": "",
