@@ -246,7 +246,18 @@ def rest_order_from_graphql(node):
             "province_code": address.get("provinceCode"),
             "country_code": address.get("countryCodeV2"),
         },
-        "shipping_lines": [_pick(line, "title", "code") for line in _nodes(node.get("shippingLines"))],
+        # amounts in the shop's currency (shopMoney), as the webhook sends them
+        "currency": node.get("currencyCode"),
+        "taxes_included": node.get("taxesIncluded"),
+        "total_price": _shop_money(node.get("totalPriceSet")),
+        "shipping_lines": [
+            {
+                **_pick(line, "title", "code"),
+                "discounted_price": _shop_money(line.get("discountedPriceSet")),
+                "tax_lines": _graphql_tax_lines(line.get("taxLines")),
+            }
+            for line in _nodes(node.get("shippingLines"))
+        ],
         "line_items": [
             {
                 "id": int(legacy_id(line.get("id"))),
@@ -257,11 +268,25 @@ def rest_order_from_graphql(node):
                 "variant_id": int(legacy_id(line["variant"]["id"])) if line.get("variant") else None,
                 "requires_shipping": line.get("requiresShipping"),
                 "gift_card": line.get("isGiftCard"),
-                "price": ((line.get("originalUnitPriceSet") or {}).get("shopMoney") or {}).get("amount"),
+                "price": _shop_money(line.get("originalUnitPriceSet")),
+                "total_discount": _shop_money(line.get("totalDiscountSet")),
+                "tax_lines": _graphql_tax_lines(line.get("taxLines")),
             }
             for line in _nodes(node.get("lineItems"))
         ],
     }
+
+
+def _shop_money(money_bag):
+    """A MoneyBag's amount in the shop's currency (``{"shopMoney": {"amount": "12.50"}}``), None when absent."""
+    return ((money_bag or {}).get("shopMoney") or {}).get("amount")
+
+
+def _graphql_tax_lines(tax_lines):
+    """GraphQL ``taxLines`` as the webhook's ``tax_lines`` (``[{"price": amount}]``); None when not read."""
+    if tax_lines is None:
+        return None
+    return [{"price": _shop_money(tax.get("priceSet"))} for tax in tax_lines if isinstance(tax, dict)]
 
 
 def _pick(mapping, *keys):

@@ -151,6 +151,34 @@ def test_graphql_node_maps_like_the_webhook_of_the_same_order():
     assert parse_order(data).external_id == "5001"
 
 
+def test_a_polled_order_carries_the_amounts_the_webhook_carries():
+    money = lambda amount: {"shopMoney": {"amount": amount}}  # noqa: E731
+    node = FakeShopify().add_order("5003", "2026-11-20T10:00:00Z", lines=(("MUG-001", 2),))
+    node.update(currencyCode="EUR", taxesIncluded=True, totalPriceSet=money("29.20"))
+    node["shippingLines"] = {
+        "nodes": [
+            {"title": "Standard", "code": "standard", "discountedPriceSet": money("4.95"),
+             "taxLines": [{"priceSet": money("0.86")}]}
+        ]
+    }  # fmt: skip
+    line = node["lineItems"]["nodes"][0]
+    line.update(
+        originalUnitPriceSet=money("12.50"),
+        totalDiscountSet=money("1.00"),
+        taxLines=[{"priceSet": money("4.17")}],
+    )
+    data = M.to_generic_order(M.rest_order_from_graphql(node))
+    amounts = {key: data[key] for key in ("currency", "prices_include_tax", "shipping_price", "shipping_tax", "total")}
+    assert amounts == {
+        "currency": "EUR",
+        "prices_include_tax": True,
+        "shipping_price": 4.95,
+        "shipping_tax": 0.86,
+        "total": "29.20",
+    }
+    assert (data["lines"][0]["price"], data["lines"][0]["discount"], data["lines"][0]["tax"]) == ("12.50", "1.00", 4.17)
+
+
 def test_ids_and_settings_formats():
     assert M.legacy_id("gid://shopify/Order/42") == "42"
     assert M.gid("Location", 7) == "gid://shopify/Location/7"
