@@ -1,3 +1,5 @@
+import math
+
 from odoo import api, fields, models
 
 LINE_KINDS = [
@@ -63,11 +65,12 @@ class IntegrationChannelOrderLine(models.Model):
     state = fields.Selection([("open", "Open"), ("cancelled", "Cancelled")], default="open", required=True)
 
     def _quantity_value(self):
-        """The quantity as a number, or None when what was sent is not a number."""
+        """The quantity as a finite number, or None when what was sent is not one (text, NaN, Infinity)."""
         try:
-            return float(self.quantity_sent)
+            number = float(self.quantity_sent)
         except (TypeError, ValueError):
             return None
+        return number if math.isfinite(number) else None
 
     @api.depends("quantity_sent")
     def _compute_quantity(self):

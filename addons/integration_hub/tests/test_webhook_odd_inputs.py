@@ -159,6 +159,20 @@ class TestWebhookOddInputs(HubFactoryMixin, CatalogMixin, HttpCase):
         self.assertEqual(order.state, "on_hold")
         self.assertIn("more than any line the hub takes", order.validation_problems)
 
+    def test_a_quantity_that_is_not_a_finite_number_holds_the_order_never_crashes(self):
+        for external_id, quantity in (("NAN-1", "NaN"), ("INF-1", "Infinity")):
+            line = {"id": "l1", "sku": "MUG-001", "quantity": 1}
+            raw = json.dumps(self.order_payload(external_id, lines=[line]))
+            raw = raw.replace('"quantity": 1', f'"quantity": {quantity}')  # JSON as some senders write it
+            self.assertEqual(self.deliver(raw=raw.encode()), (200, "accepted"))
+        self.process()
+        self.assertEqual(set(self.events().mapped("state")), {"done"}, "the order's problem, not a crash")
+        for external_id in ("NAN-1", "INF-1"):
+            order = self.order(external_id)
+            self.assertEqual(order.state, "on_hold")
+            self.assertEqual(order.line_ids.quantity, 0.0)
+            self.assertEqual(order.line_ids.price_subtotal, 0.0)
+
     @mute_logger("odoo.addons.integration_hub.models.integration_event")
     def test_an_order_id_or_sku_too_long_to_index_fails_with_a_reason_and_nothing_in_the_log(self):
         random_id = base64.b32encode(os.urandom(2000)).decode()  # incompressible: a real index overflow
