@@ -8,8 +8,8 @@ import time
 from odoo.addons.integration_hub.lib import standard_webhooks
 
 
-def order_document(external_id, sku="BENCH-SKU", lines=1):
-    """A paid generic ``order.created`` for Valencia, ``lines`` lines of one unit of ``sku``."""
+def order_document(external_id, skus=("BENCH-SKU",)):
+    """A paid generic ``order.created`` for Valencia: one line of one unit per SKU of ``skus``."""
     return {
         "type": "order.created",
         "data": {
@@ -31,16 +31,16 @@ def order_document(external_id, sku="BENCH-SKU", lines=1):
             },
             "service_level": "ground",
             "special_handling": "",
-            "lines": [{"id": str(n + 1), "sku": sku, "quantity": 1} for n in range(lines)],
+            "lines": [{"id": str(n + 1), "sku": sku, "quantity": 1} for n, sku in enumerate(skus)],
         },
     }
 
 
-def signed_messages(secret, prefix, n):
-    """``n`` (headers, body) pairs, Standard Webhooks signed, orders ``<prefix>-<i>``."""
+def signed_messages(secret, prefix, n, skus=("BENCH-SKU",)):
+    """``n`` (headers, body) pairs, Standard Webhooks signed, orders ``<prefix>-<i>`` with a line per SKU."""
     messages = []
     for i in range(n):
-        body = json.dumps(order_document(f"{prefix}-{i}")).encode()
+        body = json.dumps(order_document(f"{prefix}-{i}", skus)).encode()
         msg_id, ts = f"msg_{prefix}_{i}", str(int(time.time()))
         headers = {
             "webhook-id": msg_id,

@@ -168,6 +168,12 @@ say "Personal data encryption cost: intake and processing, encrypted vs clear (i
   | tee "$RESULTS/personal_data_cost.txt"
 grep -q "\[FAIL\]" "$RESULTS/personal_data_cost.txt" && status=1
 
+# --- 6b2. one order of 1,500 lines (variants, kits) from the webhook to its reserved delivery ------------
+say "Large order: ${BENCH_ORDER_LINES:-1500} lines, webhook to reserved delivery vs bare sale.order (in-process)"
+"${ODOO_BIN[@]}" shell "${ODOO_OPTS[@]}" --no-http --log-level=warn < "$ROOT/bench/large_order.py" \
+  | tee "$RESULTS/large_order.txt"
+grep -q "\[FAIL\]" "$RESULTS/large_order.txt" && status=1
+
 # --- 6c. intake and processing with years of inbox history, and the archive job that trims it ----------
 say "Inbox history: ${BENCH_HISTORY_EVENTS:-200000} settled messages, before / with / after the archive job (in-process)"
 "${ODOO_BIN[@]}" shell "${ODOO_OPTS[@]}" --no-http --log-level=warn < "$ROOT/bench/inbox_history.py" \
