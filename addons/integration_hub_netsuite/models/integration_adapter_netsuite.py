@@ -25,7 +25,6 @@ PHASES = {
     "inventoryItem": "SELECT id FROM item WHERE itemtype = 'InvtPart' AND lastmodifieddate >= {since} "
     "ORDER BY lastmodifieddate, id",
 }
-POSITIONS = getattr(C, "INVENTORY_POSITIONS", None)  # the seam's inventory positions duty (issue 20)
 
 
 class IntegrationAdapterNetSuite(models.AbstractModel):
@@ -38,7 +37,7 @@ class IntegrationAdapterNetSuite(models.AbstractModel):
 
     # no outbound webhooks in NetSuite (a SuiteScript on the client's side would be needed): polling
     _capabilities = frozenset(
-        (C.POLL_ORDERS, C.FULFILLMENT, C.RECEIPT_STATUS, C.CONNECTION_TEST) + ((POSITIONS,) if POSITIONS else ())
+        {C.POLL_ORDERS, C.FULFILLMENT, C.RECEIPT_STATUS, C.INVENTORY_POSITIONS, C.CONNECTION_TEST}
     )
 
     @api.model
@@ -48,9 +47,9 @@ class IntegrationAdapterNetSuite(models.AbstractModel):
             problems.append(
                 _("no token-based authentication credentials (consumer key and secret, token id and secret)")
             )
-        if capability in (C.FULFILLMENT, C.RECEIPT_STATUS, POSITIONS) and not channel.netsuite_location_id:
+        if capability in (C.FULFILLMENT, C.RECEIPT_STATUS, C.INVENTORY_POSITIONS) and not channel.netsuite_location_id:
             problems.append(_("no NetSuite location for this warehouse"))
-        if capability == POSITIONS and not channel.netsuite_adjustment_account_id:
+        if capability == C.INVENTORY_POSITIONS and not channel.netsuite_adjustment_account_id:
             problems.append(_("no adjustment account for inventory adjustments"))
         return problems
 

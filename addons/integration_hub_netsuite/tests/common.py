@@ -29,6 +29,7 @@ class NetSuiteMixin(InboundMixin):
             netsuite_subsidiary_id="1",
             netsuite_timezone=TIMEZONE,
             send_receipt_confirmations=True,
+            send_inventory_positions=True,
         )
         names = ("netsuite_consumer_key", "netsuite_consumer_secret", "netsuite_token_id", "netsuite_token_secret")
         cls.netsuite.write(dict(zip(names, CREDENTIALS, strict=True)))

@@ -9,7 +9,7 @@ from requests_oauthlib import OAuth1
 
 from odoo import fields
 from odoo.sql_db import db_connect
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import Form, TransactionCase, tagged
 from odoo.tools import mute_logger
 
 from ..lib import netsuite as N
@@ -262,3 +262,55 @@ class TestNetSuite(NetSuiteMixin, TransactionCase):
         self.assertEqual(
             N.product_document({"id": "32", "itemId": "X", "isInactive": True})[0], "noop", "inactive items"
         )
+
+    # --- inventory positions --------------------------------------------------------------------
+    def count(self, product, counted, reason="damage", note=""):
+        """A manager's physical count through the Reconcile wizard (Inventory → ERP)."""
+        wizard = Form(self.env["integration.inventory.reconcile"].with_user(self.user_manager))
+        wizard.product_id = product
+        wizard.location_id = self.warehouse.lot_stock_id
+        wizard.counted_qty = counted
+        wizard.reason = reason
+        wizard.note = note
+        wizard.save().action_apply()
+        return self.jobs("inventory_position").sorted("id")[-1:]
+
+    @mute_logger(*QUIET)
+    def test_a_count_correction_reaches_netsuite_as_an_inventory_adjustment_by_delta(self):
+        account = self.fake_netsuite()
+        account.add_item(20, "MUG-001")
+        account.add_item(21, "TSHIRT-S")
+        account.on_hand[("20", "6")] = 53  # NetSuite's own figure differs (a fulfillment not posted yet): kept
+        with freeze_time("2026-02-01 09:30:00"):
+            job = self.count(self.mug, 46, note="four broken in bin A-12")
+        account.fail_next(None, None, "timeout_after")  # created in NetSuite, the answer lost
+        self.run_jobs()
+        self.assertEqual((job.state, len(account.created["inventoryAdjustment"])), ("pending", 1), job.last_error)
+        self.retry_now(job)
+        self.assertEqual(job.state, "done", job.last_error)
+        (adjustment,) = account.created["inventoryAdjustment"].values()
+        self.assertEqual(
+            adjustment["inventory"]["items"][0]["adjustQtyBy"], -4.0, "the count's difference, never the quantity"
+        )
+        self.assertEqual(account.on_hand[("20", "6")], 49)
+        self.assertEqual(
+            (adjustment["account"], adjustment["adjLocation"], adjustment["subsidiary"], adjustment["tranDate"]),
+            ({"id": "140"}, {"id": "6"}, {"id": "1"}, "2026-02-01"),
+        )
+        self.assertIn("Damage: four broken in bin A-12", adjustment["memo"])
+        # a count that confirms the figure adjusts nothing; an item NetSuite does not know is dead with its words
+        job = self.count(self.tshirt_s, 20, reason="miscount")
+        self.run_jobs()
+        self.assertEqual((job.state, len(account.created["inventoryAdjustment"])), ("done", 1))
+        del account.records["inventoryItem"]["21"]
+        job = self.count(self.tshirt_s, 19, reason="miscount")
+        self.run_jobs()
+        self.assertEqual(job.state, "dead")
+        self.assertIn("NetSuite has 0 items named TSHIRT-S", job.last_error)
+        account.add_item(22, "TSHIRT-M")
+        listing = self.list_products(self.netsuite, self.tshirt_m)
+        listing.sudo().external_id = "999"  # a stale listing: NetSuite names the bad reference
+        job = self.count(self.tshirt_m, 18, reason="miscount")
+        self.run_jobs()
+        self.assertEqual(job.state, "dead")
+        self.assertIn("INVALID_KEY_OR_REF: Invalid item reference key 999.", job.last_error)
