@@ -111,6 +111,13 @@ class NetSuiteClient(HttpClient):
             realm=self.realm,
         )
 
+    def _log(self, what, method, url, call, response, note):
+        # a sales order holds the customer's name, address, phone and e-mail: its answer is never logged
+        if response is not None and "/record/v1/salesOrder/" in url and method == "GET":
+            note = f"{note}; HTTP {response.status_code}, personal data: answer not logged"
+            response = None
+        super()._log(what, method, url, call, response, note)
+
     def request(self, method, path, what, accept=(), **kwargs):
         with self.gate():
             response = super().request(method, path, what, accept=(*accept, 400), **kwargs)
@@ -269,8 +276,6 @@ def order_document(order, location=None):
         "currency": _ref_name(order.get("currency")) if order.get("currency") else None,
         "lines": lines,
     }
-    if order.get("otherRefNum"):
-        document["customer_reference"] = _text(order.get("otherRefNum"))
     return "order.updated", {k: v for k, v in document.items() if v is not None}
 
 

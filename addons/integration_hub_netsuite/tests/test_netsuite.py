@@ -63,7 +63,19 @@ class TestNetSuite(NetSuiteMixin, TransactionCase):
         self.poll_now()
         self.assertEqual(self.ns_order("500").state, "accepted")
 
-    def test_account_host_and_realm(self):
+    def test_account_host_and_realm_and_no_personal_data_in_the_log(self):
+        account = self.fake_netsuite()
+        account.add_sales_order(510, self.stamp(), [(1, 20, "MUG-001", 1)])
+        lines = []
+        client = N.NetSuiteClient("1234567_SB1", CREDENTIALS, log=lambda what, text: lines.append(text))
+        self.assertEqual(
+            client.record("salesOrder", "510", "Sales order")["shippingAddress"]["addressee"], "Lucía Ferrer"
+        )
+        client.suiteql("SELECT id, name FROM location WHERE id = '6'", "Location")
+        self.assertIn("personal data: answer not logged", lines[0])
+        self.assertNotIn("Lucía", "".join(lines))
+        self.assertIn("3PL Valencia", lines[1], "other answers are logged (redacted)")
+        self.assertNotIn(CREDENTIALS[1], "".join(lines))
         self.assertEqual(N.base_url("1234567_SB1"), "https://1234567-sb1.suitetalk.api.netsuite.com/services/rest")
         self.assertEqual((N.realm_of("1234567-sb1"), N.realm_of("1234567")), ("1234567_SB1", "1234567"))
         self.assertEqual(N.external_id("hub-if", "SO1|7:12-13"), "hub-if-SO1-7-12-13", "no | (a multi-select split)")
@@ -105,6 +117,11 @@ class TestNetSuite(NetSuiteMixin, TransactionCase):
             self.assertTrue(row.last_error, failure)
         self.poll_now()
         self.assertEqual(len(self.env["integration.event"].search([("channel_id", "=", self.netsuite.id)])), 6)
+        # cancelled in NetSuite: the order is cancelled, the purchase order's receipt too
+        account.touch("salesOrder", 600, self.stamp(-1), status={"id": "C", "refName": "Cancelled"})
+        account.touch("purchaseOrder", 700, self.stamp(-1), status={"id": "H", "refName": "Closed"})
+        self.poll_now()
+        self.assertEqual((self.ns_order("600").state, receipt.state), ("cancelled", "cancelled"))
 
     def test_sales_order_mapping(self):
         account = self.fake_netsuite()
