@@ -70,8 +70,8 @@ class NetSuiteMixin(InboundMixin):
         self.run_jobs()
 
     def ship(self, order, tracking, pickings=None, quantities=None):
-        """Pick (some of) the delivery and validate it, then the carrier's proof of pickup."""
-        picking = pickings or order._first_step_pickings()
+        """Operations pick (some of) the delivery and validate it in Inventory, then the carrier's proof of pickup."""
+        picking = (pickings or order._first_step_pickings()).with_user(self.user_operations)
         picking.action_assign()
         OrderCase.validate_picking(self, picking, quantities)
         if pickings:

@@ -139,6 +139,13 @@ class TestNetSuite(NetSuiteMixin, TransactionCase):
         self.assertEqual((document["shipping_address"]["country_code"], document["service_level"]), ("ES", "SEUR 24"))
         self.assertEqual(N.order_document({**order, "status": {"id": "A"}})[0], "noop", "pending approval")
         self.assertEqual(N.order_document({**order, "status": {"id": "C"}})[0], "order.cancelled")
+        # what the channel lacks is named: no location, no adjustment account; go live is refused meanwhile
+        self.assertEqual(self.netsuite._configuration_problems(), [])
+        self.netsuite.write({"netsuite_location_id": False, "netsuite_adjustment_account_id": False})
+        problems = "\n".join(self.netsuite._configuration_problems())
+        self.assertIn("Fulfillment with tracking: no NetSuite location for this warehouse", problems)
+        self.assertIn("no adjustment account for inventory adjustments", problems)
+        self.assertFalse(self.netsuite._takes("inventory_position"))
 
     # --- fulfillment ----------------------------------------------------------------------------
     @mute_logger(*QUIET)
