@@ -98,12 +98,13 @@ class IntegrationAdapterNetSuite(models.AbstractModel):
 
     @api.model
     def _netsuite_phases(self, channel):
-        phases = ["salesOrder"]
-        if channel.netsuite_poll_purchase_orders:
-            phases.append("purchaseOrder")
+        """What the orders stream reads, in this order: items first (an order or a purchase order names them)."""
+        phases = []
         if channel.netsuite_poll_items and channel.catalog_owner == "channel":
             phases.append("inventoryItem")
-        return phases
+        if channel.netsuite_poll_purchase_orders:
+            phases.append("purchaseOrder")
+        return [*phases, "salesOrder"]
 
     @api.model
     def _netsuite_since(self, channel, moment):
@@ -113,7 +114,7 @@ class IntegrationAdapterNetSuite(models.AbstractModel):
 
     @api.model
     def _poll(self, channel, stream, cursor):
-        """Changed sales orders, then purchase orders, then items (each its own time cursor), a SuiteQL page per call.
+        """Changed items, then purchase orders, then sales orders (each its own time cursor), a SuiteQL page per call.
 
         The cursor is ``{"<record type>": newest lastModifiedDate seen (UTC), "phase", "offset", "newest"}``: a
         window's start stays fixed while its pages are read (``limit`` / ``offset``, ``hasMore``); then that record

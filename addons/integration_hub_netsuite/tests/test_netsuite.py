@@ -92,18 +92,18 @@ class TestNetSuite(NetSuiteMixin, TransactionCase):
         with patch.object(N, "PAGE_SIZE", 2):
             self.poll_now()
         suiteql = [call for call in account.calls if call == ("POST", "query/v1/suiteql")]
-        self.assertEqual(len(suiteql), 4, "three pages of two sales orders (hasMore), one of purchase orders")
+        self.assertEqual(len(suiteql), 4, "one page of purchase orders, three pages of two sales orders (hasMore)")
         self.assertTrue(all("TO_TIMESTAMP(" in q for q in account.queries))
         # the window starts in the token user's time zone (Los Angeles, UTC-8), 3 days back: UTC would miss 8 hours
         self.assertIn("TO_TIMESTAMP('2026-11-27 04:00:00', 'YYYY-MM-DD HH24:MI:SS')", account.queries[0])
-        self.assertEqual(account.offsets, [0, 2, 4, 0], "offsets are multiples of the limit")
+        self.assertEqual(account.offsets, [0, 0, 2, 4], "offsets are multiples of the limit")
         events = self.env["integration.event"].search([("channel_id", "=", self.netsuite.id)])
         self.assertEqual(sorted(events.mapped("event_type")), ["purchaseOrder"] + ["salesOrder"] * 5)
         self.assertEqual(self.ns_order("602").state, "accepted", self.ns_order("602").validation_problems)
         cursor = json.loads(self.netsuite._poll_cursor("orders").cursor)
         self.assertEqual(
             (cursor["salesOrder"], cursor["phase"]),
-            (account.records["salesOrder"]["604"]["lastModifiedDate"][:19], "salesOrder"),
+            (account.records["salesOrder"]["604"]["lastModifiedDate"][:19], "purchaseOrder"),
         )
         receipt = self.env["integration.receipt"].search([("channel_id", "=", self.netsuite.id)])
         self.assertEqual((receipt.external_id, receipt.line_ids.quantity_expected), ("PO700", 12.0))
