@@ -12,7 +12,8 @@ what a real account does and the hub must cope with:
 - transforms of a sales order into an item fulfillment and of a purchase order into an item receipt (lines by
   ``orderLine``, ``itemReceive: false`` left open, over-fulfilment refused), inventory adjustments by
   ``adjustQtyBy`` (an unknown item refused with ``o:errorDetails``); 204 + ``Location``;
-- scripted failures (``fail_next``): 429 ``CONCURRENCY_LIMIT_EXCEEDED``, 503, a timeout before the request is
+- scripted failures (``fail_next``): 429 ``CONCURRENCY_LIMIT_EXCEEDED``, 400 ``SSS_REQUEST_LIMIT_EXCEEDED``
+  (``"request_limit"``), 503, a timeout before the request is
   handled, and ``"timeout_after"``: NetSuite creates the record but the answer never arrives.
 """
 
@@ -180,6 +181,8 @@ class FakeNetSuite:
             return (0, {}, requests.ReadTimeout("read timed out"))
         if failure == 429:
             return problem(429, "CONCURRENCY_LIMIT_EXCEEDED", "Concurrent request limit exceeded. Request blocked.")
+        if failure == "request_limit":  # what a RESTlet-style limit answers: 400 with its code
+            return problem(400, "SSS_REQUEST_LIMIT_EXCEEDED", "Request limit exceeded. Request blocked.")
         if failure:
             return failure, {}, "<html><body>503 Service Unavailable</body></html>"
         if not self._authorized(request):

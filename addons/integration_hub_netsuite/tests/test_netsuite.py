@@ -76,6 +76,9 @@ class TestNetSuite(NetSuiteMixin, TransactionCase):
         self.assertNotIn("Lucía", "".join(lines))
         self.assertIn("3PL Valencia", lines[1], "other answers are logged (redacted)")
         self.assertNotIn(CREDENTIALS[1], "".join(lines))
+        account.fail_next("request_limit")  # the account's limit, answered as a 400: retried, never dead
+        with self.assertRaises(A.RetryableError):
+            client.suiteql("SELECT id, name FROM location WHERE id = '6'", "Location")
         self.assertEqual(N.base_url("1234567_SB1"), "https://1234567-sb1.suitetalk.api.netsuite.com/services/rest")
         self.assertEqual((N.realm_of("1234567-sb1"), N.realm_of("1234567")), ("1234567_SB1", "1234567"))
         self.assertEqual(N.external_id("hub-if", "SO1|7:12-13"), "hub-if-SO1-7-12-13", "no | (a multi-select split)")
@@ -109,7 +112,7 @@ class TestNetSuite(NetSuiteMixin, TransactionCase):
         self.assertEqual((receipt.external_id, receipt.line_ids.quantity_expected), ("PO700", 12.0))
         # the overlap re-reads the newest: collapses in the inbox; throttling and outages keep the cursor
         before = self.netsuite._poll_cursor("orders").cursor
-        for failure in (429, 503, "timeout"):
+        for failure in (429, "request_limit", 503, "timeout"):
             account.fail_next(failure)
             self.netsuite._poll_stream("orders", self.netsuite._poll_cursor("orders"))
             row = self.netsuite._poll_cursor("orders")
