@@ -223,6 +223,8 @@ class FakeNetSuite:
         if (found := re.search(r"FROM location WHERE id = '(\w+)'", q)) is not None:
             name = self.locations.get(found.group(1))
             return [{"id": found.group(1), "name": name}] if name else []
+        if q == "SELECT id, name FROM location":
+            return [{"id": key, "name": name} for key, name in sorted(self.locations.items())]
         raise AssertionError(f"query not faked: {q}")
 
     def _suiteql(self, request, query, body):

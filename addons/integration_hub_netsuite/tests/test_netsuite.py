@@ -40,6 +40,9 @@ class TestNetSuite(NetSuiteMixin, TransactionCase):
         self.assertEqual(result["params"]["type"], "success", result["params"]["message"])
         self.assertIn("1234567_SB1", result["params"]["message"])
         self.assertIn("3PL Valencia (6)", result["params"]["message"])
+        admin.netsuite_location_id = False  # not chosen yet: the account's locations are listed to pick from
+        self.assertIn("Main warehouse (1), 3PL Valencia (6)", admin.action_test_connection()["params"]["message"])
+        admin.netsuite_location_id = "6"
         # the realm is the account id in upper case; the same signature with another realm is refused
         key, secret, token, token_secret = CREDENTIALS
         url = f"{account.url}query/v1/suiteql?limit=5&offset=0"
