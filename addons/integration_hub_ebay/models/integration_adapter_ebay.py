@@ -2,6 +2,7 @@ import hashlib
 import json
 import logging
 import time
+from datetime import timedelta
 
 from odoo import _, api, fields, models
 
@@ -19,6 +20,8 @@ DELETION_TOPIC = "MARKETPLACE_ACCOUNT_DELETION"
 PUBLIC_KEY_SECONDS = 3600  # eBay's SDK caches a notification public key for an hour
 _PUBLIC_KEYS = {}  # (API base URL, kid) -> (PEM bytes, monotonic expiry): per process
 VERIFICATION_TOKEN_LENGTH = (32, 80)
+CONSENT_DAYS = 547  # refresh_token_expires_in 47,304,000 s: about 18 months
+CONSENT_WARNING_DAYS = 30
 
 
 class IntegrationAdapterEbay(models.AbstractModel):
@@ -68,7 +71,34 @@ class IntegrationAdapterEbay(models.AbstractModel):
         refresh_token = channel.sudo()._get_secret("ebay_refresh_token")
         if not (channel.ebay_client_id and refresh_token):
             raise AuthError(_("eBay channel '%s' has no App ID and refresh token.", channel.name))
-        return self._ebay_identity(channel).user_token(refresh_token, fields.Datetime.now())
+        token = self._ebay_identity(channel).user_token(refresh_token, fields.Datetime.now())
+        self._ebay_check_consent(channel)
+        return token
+
+    @api.model
+    def _ebay_check_consent(self, channel):
+        """A month before the seller's consent (the refresh token) runs out, one exception tells an administrator."""
+        given = channel.ebay_consent_date
+        if not given:
+            return
+        ends = given + timedelta(days=CONSENT_DAYS)
+        if fields.Date.context_today(channel) < ends - timedelta(days=CONSENT_WARNING_DAYS):
+            return
+        self.env["integration.sync.exception"].sudo()._open(
+            "channel_access",
+            _("eBay consent of %(channel)s ends on %(date)s", channel=channel.name, date=ends),
+            _(
+                "eBay's refresh token of this channel was set on %(given)s and lasts about 18 months (until "
+                "%(date)s). Ask the seller to consent again (the application's consent page or eBay's user token "
+                "tool) and set the new refresh token on the channel before then: afterwards eBay refuses every call "
+                "and the channel is parked.",
+                given=given,
+                date=ends,
+            ),
+            record=channel,
+            channel=channel,
+            dedupe_key=f"ebay-consent:{channel.id}:{given}",
+        )
 
     @api.model
     def _client(self, channel):

@@ -30,6 +30,13 @@ class IntegrationChannel(models.Model):
     ebay_refresh_token = secret_field(
         "eBay refresh token", help="The seller's consent (about 18 months): eBay's access tokens are renewed with it."
     )
+    ebay_consent_date = fields.Date(
+        string="eBay consent given on",
+        readonly=True,
+        copy=False,
+        help="When the refresh token was set: eBay's refresh tokens last about 18 months. An exception warns "
+        "a month before the seller must consent again.",
+    )
     ebay_inventory_method = fields.Selection(
         [
             ("inventory_api", "Inventory API (bulk price and quantity)"),
@@ -59,4 +66,11 @@ class IntegrationChannel(models.Model):
             if vals.get("platform") == "ebay":
                 # a line refunded on eBay leaves the rest of the order paid and still to ship
                 vals.setdefault("paid_statuses", "paid, partially_refunded")
+            if vals.get("ebay_refresh_token"):
+                vals["ebay_consent_date"] = fields.Date.context_today(self)
         return super().create(vals_list)
+
+    def write(self, vals):
+        if vals.get("ebay_refresh_token"):  # a new consent: its 18 months start again
+            vals = {**vals, "ebay_consent_date": fields.Date.context_today(self)}
+        return super().write(vals)

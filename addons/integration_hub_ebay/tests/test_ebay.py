@@ -50,6 +50,15 @@ class TestEbay(EbayMixin, TransactionCase):
         self.assertEqual(row.cursor, "2026-11-20T09:04:09", "the newest lastModifiedDate seen")
         self.assertFalse(self.ebay.outbound_paused)
         self.assertNotIn("v^1.1#", str(self.ebay.sudo().read()), "the tokens are never readable on the channel")
+        self.assertFalse(self.ebay_exceptions("channel_access"))
+        # a month before the 18-month consent ends, an administrator is told (once)
+        self.ebay.sudo().ebay_consent_date = fields.Date.to_date("2025-06-15")
+        with freeze_time("2026-11-20 12:00:00"):
+            self.ebay._channel_access_token(renew=True)
+            self.ebay._channel_access_token(renew=True)
+        (consent,) = self.ebay_exceptions("channel_access")
+        self.assertIn("2026-12-14", consent.name)
+        self.assertFalse(self.ebay.outbound_paused, "a warning, not a refusal")
 
     @mute_logger(*QUIET)
     def test_a_refused_refresh_token_parks_the_channel_until_a_new_consent(self):
@@ -173,3 +182,5 @@ class TestEbay(EbayMixin, TransactionCase):
         admin.write({"ebay_verification_token": "x" * 32})
         admin.action_go_live()
         self.assertEqual(channel.state, "live")
+        self.assertEqual(channel.ebay_consent_date, fields.Date.context_today(channel), "the consent's 18 months")
+        self.assertEqual(channel.paid_statuses, "paid, partially_refunded")
