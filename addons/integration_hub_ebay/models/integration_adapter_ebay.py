@@ -278,7 +278,7 @@ class IntegrationAdapterEbay(models.AbstractModel):
         """
         number = int(cursor) if (cursor or "").isdigit() else 1
         client = self._client(channel)
-        params = {"return_state": "ALL_OPEN", "limit": E.RETURNS_PAGE_SIZE, "offset": number}
+        params = {"return_state": "ALL_OPEN", "role": "SELLER", "limit": E.RETURNS_PAGE_SIZE, "offset": number}
         answer = client.json("GET", "/post-order/v2/return/search", "return search", params=params, scheme="IAF")
         Order = self.env["integration.channel.order"].sudo()
         page = PollPage()
