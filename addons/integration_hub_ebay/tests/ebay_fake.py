@@ -18,6 +18,7 @@ import copy
 import itertools
 import json
 import re
+import uuid
 from datetime import datetime, timedelta
 from urllib.parse import parse_qs, urlparse
 
@@ -30,7 +31,6 @@ from odoo import fields
 
 BASE = "https://api.ebay.com"
 NS = "urn:ebay:apis:eBLBaseComponents"
-KID = "99345d5b-7a2e-4c6b-9d8f-0f0f5ad3c1e0"
 
 ORDER = {
     "orderId": "05-12345-67890",
@@ -101,7 +101,7 @@ class FakeEbay:
         self.calls, self.failures = [], []
         self.expire_before_next_page = False  # the user token expires between two pages of getOrders
         self.private_key = ec.generate_private_key(ec.SECP256R1())
-        self.kid = KID
+        self.kid = str(uuid.uuid4())  # a new key pair, a new kid (the adapter caches keys by kid)
 
     # --- set-up helpers --------------------------------------------------------------------
     def add_order(self, order_id, **changes):
