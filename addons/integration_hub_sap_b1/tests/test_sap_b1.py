@@ -1,7 +1,6 @@
 """SAP Business One on the hub's seam, against a fake Service Layer built from ../shared/platforms/sap_b1.md."""
 
 import json
-from types import SimpleNamespace
 from unittest.mock import patch
 
 from freezegun import freeze_time
@@ -248,41 +247,41 @@ class TestSapB1(SapB1Mixin, TransactionCase):
         self.assertIn("2 damaged units", refused.description)
 
     # --- inventory positions ------------------------------------------------------------------
-    def position(self, delta, reference="count-1", previous=10.0):
-        return {
-            "reference": reference,
-            "sku": "MUG-001",
-            "warehouse": self.warehouse.code,
-            "location": "WH/Stock",
-            "on_hand": previous + delta,
-            "previous": previous,
-            "delta": delta,
-            "uom": "Units",
-            "kind": "reconciliation",
-            "reason": "Damage",
-            "counted_at": "2026-11-20T09:00:00Z",
-        }
+    def count(self, counted):
+        """A manager's count of the mug (the Reconcile wizard); the position job it queues is sent."""
+        wizard = Form(self.env["integration.inventory.reconcile"].with_user(self.user_manager))
+        wizard.product_id = self.mug
+        wizard.location_id = self.warehouse.lot_stock_id
+        wizard.counted_qty = counted
+        wizard.reason = "damage"
+        wizard.save().action_apply()
+        self.run_jobs()
+        return self.jobs("inventory_position").sorted("id")[-1:]
 
-    def push_position(self, payload):
-        job = SimpleNamespace(channel_id=self.sap, _payload=lambda: payload)
-        return self.env["integration.adapter.sap_b1"]._push_inventory_position(job)
-
-    def test_a_count_reaches_sap_as_a_receipt_issue_or_posting_once(self):
+    @mute_logger(*QUIET)
+    def test_a_count_reaches_sap_as_a_goods_issue_receipt_or_posting_once(self):
+        self.sap.send_inventory_positions = True
         self.b1.add_item("MUG-001", "Mug", stock=10)
-        self.assertIn("nothing to post", self.push_position(self.position(0)))
-        self.push_position(self.position(-2))
+        job = self.count(8)
+        self.assertEqual(job.state, "done", job.last_error)
         [issue] = self.b1.tables["InventoryGenExits"].values()
         self.assertEqual(issue["DocumentLines"], [{"ItemCode": "MUG-001", "Quantity": 2.0, "WarehouseCode": "3PL"}])
-        self.assertEqual(issue["Reference2"], B.reference_of("count-1"))
-        self.b1.fail_call("POST", "InventoryGenEntries", "timeout_after")
-        with self.assertRaisesRegex(Exception, "timed out"):
-            self.push_position(self.position(5, "count-2", previous=8))
-        self.assertIn("already posted", self.push_position(self.position(5, "count-2", previous=8)))
+        self.assertEqual(issue["Reference2"], B.reference_of(job._payload()["reference"]))
+        self.b1.fail_call("POST", "InventoryGenEntries", "timeout_after")  # SAP books it, the answer is lost
+        job = self.count(13)
+        self.assertEqual(job.state, "pending", "a timeout is retried")
+        job.sudo().next_attempt_at = fields.Datetime.now()
+        self.run_jobs()
+        self.assertIn("already posted", job.response_summary or "")
         self.assertEqual((len(self.b1.tables["InventoryGenEntries"]), self.b1.stock("MUG-001")), (1, 13.0))
+        self.assertIn("nothing to post", self.count(13).response_summary, "a zero difference posts nothing")
         self.sap.sap_b1_inventory_document = "posting"
-        self.push_position(self.position(-3, "count-3", previous=13))
+        self.b1.add_item("MUG-001", "Mug", stock=15)  # SAP's own figure moved meanwhile (another document)
+        self.count(10)
         [posting] = self.b1.tables["InventoryPostings"].values()
-        self.assertEqual(posting["InventoryPostingLines"][0]["CountedQuantity"], 10.0, "SAP's 13 read, then -3")
-        with self.assertRaisesRegex(PermanentError, "negative inventory"):
-            self.sap.sap_b1_inventory_document = "adjustment"
-            self.push_position(self.position(-50, "count-4"))
+        self.assertEqual(posting["InventoryPostingLines"][0]["CountedQuantity"], 12.0, "SAP's 15 read, then -3")
+        self.sap.sap_b1_inventory_document = "adjustment"
+        self.b1.add_item("MUG-001", "Mug", stock=0)
+        job = self.count(4)
+        self.assertEqual(job.state, "dead")
+        self.assertIn("negative inventory", job.last_error)
