@@ -11,6 +11,7 @@ business validation (permanent), 401 is an expired session, 5xx and timeouts are
 import hashlib
 import json
 from datetime import date, timedelta
+from urllib.parse import urljoin
 
 from odoo.addons.integration_hub.lib.errors import AuthError, PermanentError
 from odoo.addons.integration_hub.lib.http_client import RATE_LIMITED, SERVER_ERROR, HttpClient
@@ -20,8 +21,6 @@ SALES_ORDER = 17  # BaseType of a line copied from a sales order (object 17)
 PURCHASE_ORDER = 22  # BaseType of a line copied from a purchase order (object 22)
 YES, NO, OPEN, CLOSED = "tYES", "tNO", "bost_Open", "bost_Close"
 LOGIN_FAILED = 100000027  # {"error": {"code": 100000027, "message": {"value": "Login failed"}}}
-# the pallet quantity has no standard Item field: a user-defined field the client adds (README)
-PALLET_FIELD = "U_UnitsPerPallet"
 
 
 def odata_error(response):
@@ -54,6 +53,7 @@ class SapB1Client(HttpClient):
 
     name = "SAP Business One"
     retry_on = (RATE_LIMITED, SERVER_ERROR)
+    timeout = 60  # a document with many lines goes through the DI layer synchronously
     secret_headers = HttpClient.secret_headers | {"set-cookie"}
 
     def __init__(self, service_url, session, **settings):
@@ -89,6 +89,8 @@ class SapB1Client(HttpClient):
             headers = {"Prefer": f"odata.maxpagesize={PAGE_SIZE}"}
             answer = self.call("GET", link or path, what, params=None if link else params, headers=headers)
             link = answer.get("odata.nextLink") or answer.get("@odata.nextLink")
+            if link and link.startswith("/"):  # a link from the server's root rather than the service's
+                link = urljoin(self.base_url, link)
             yield answer.get("value") or [], link
             if not link:
                 return
@@ -223,12 +225,13 @@ def _order_line(line, warehouse_code):
     return document
 
 
-def item_document(item):
+def item_document(item, pallet_field=None):
     """(hub type, document) of an item (``GET /Items``): ``product.upserted`` (README "Catalog").
 
     The owner's id and the SKU are the ``ItemCode``; units per carton are ``PurchaseQtyPerPackUnit``, per
-    pallet the user-defined ``U_UnitsPerPallet``; the weight ``SalesUnitWeight`` (kg: the company's weight
-    unit must be kilograms). A non-inventory item (a service) is nothing for the warehouse.
+    pallet the user-defined field ``pallet_field`` (no standard Item field has it); the weight
+    ``SalesUnitWeight`` (kg: the company's weight unit must be kilograms). A non-inventory item (a service)
+    is nothing for the warehouse.
     """
     code = _text(item.get("ItemCode"))
     if item.get("InventoryItem") == NO:
@@ -240,7 +243,7 @@ def item_document(item):
         "barcode": _text(item.get("BarCode")),
         "updated_at": updated_at(item),
     }
-    pack = {"carton": item.get("PurchaseQtyPerPackUnit"), "pallet": item.get(PALLET_FIELD)}
+    pack = {"carton": item.get("PurchaseQtyPerPackUnit"), "pallet": item.get(pallet_field) if pallet_field else None}
     pack = {level: units for level, units in pack.items() if units}
     if pack:
         document["pack"] = pack

@@ -5,7 +5,7 @@ from odoo import _, api, fields, models
 
 from odoo.addons.integration_hub.lib import capabilities as C
 from odoo.addons.integration_hub.lib.delivery import Delivered
-from odoo.addons.integration_hub.lib.errors import HubError, PermanentError
+from odoo.addons.integration_hub.lib.errors import HubError, PermanentError, RetryableError
 from odoo.addons.integration_hub.lib.poll import FIRST_POLL_DAYS, PollPage
 
 from ..lib import sap_b1 as B
@@ -19,10 +19,7 @@ STREAM_ENTITIES = {
     "receipts": ("PurchaseOrders", "purchase_order"),
     "catalog": ("Items", "item"),
 }
-ITEM_FIELDS = (
-    "ItemCode,ItemName,BarCode,InventoryItem,PurchaseQtyPerPackUnit,SalesUnitWeight,UpdateDate,UpdateTime,"
-    + B.PALLET_FIELD
-)
+ITEM_FIELDS = "ItemCode,ItemName,BarCode,InventoryItem,PurchaseQtyPerPackUnit,SalesUnitWeight,UpdateDate"
 
 
 class IntegrationAdapterSapB1(models.AbstractModel):
@@ -95,7 +92,7 @@ class IntegrationAdapterSapB1(models.AbstractModel):
         if event.event_type == "purchase_order":
             return B.purchase_order_document(payload, warehouse)
         if event.event_type == "item":
-            return B.item_document(payload)
+            return B.item_document(payload, event.channel_id.sap_b1_pallet_field)
         raise PermanentError(_("SAP Business One message type '%s' is not handled by the hub.", event.event_type))
 
     @api.model
@@ -119,7 +116,8 @@ class IntegrationAdapterSapB1(models.AbstractModel):
         if stream == "orders" and channel.sap_b1_order_filter:
             params["$filter"] = B.day_filter("UpdateDate", start, channel.sap_b1_order_filter)
         if stream == "catalog":
-            params.update({"$select": ITEM_FIELDS, "$orderby": "ItemCode"})
+            pallet = channel.sap_b1_pallet_field
+            params.update({"$select": ITEM_FIELDS + (f",{pallet}" if pallet else ""), "$orderby": "ItemCode"})
         client = self._client(channel)
         rows, link = next(client.pages(entity, f"{entity} changed since {start}", params, first=state.get("next")))
         page = PollPage(more=bool(link))
@@ -198,8 +196,8 @@ class IntegrationAdapterSapB1(models.AbstractModel):
         channel, payload = job.channel_id, job._payload()
         note = self.env["integration.external.id"]._of(channel, "shipment", hub_reference=payload["shipment_key"])
         number = (payload.get("tracking") or {}).get("number")
-        if not note:
-            raise PermanentError(_("no delivery note was posted for shipment %s yet", payload["shipment_key"]))
+        if not note:  # the shipment's own message is still in the outbox: this one waits for it
+            raise RetryableError(_("no delivery note was posted for shipment %s yet", payload["shipment_key"]), 300)
         if not channel.sap_b1_tracking_field:
             return _("no tracking field set on the channel: tracking %s not sent", number)
         body = {channel.sap_b1_tracking_field: number}
@@ -217,6 +215,10 @@ class IntegrationAdapterSapB1(models.AbstractModel):
         channel, confirmation = job.channel_id, job._payload()
         client = self._client(channel)
         reference = f"receipt:{confirmation['reference']}"
+        if not str(confirmation["reference"]).isdigit():
+            raise PermanentError(
+                _("receipt %s did not come from an SAP purchase order (its reference is the DocNum)", reference)
+            )
         params = {"$filter": f"DocNum eq {int(confirmation['reference'])}"}
         orders = client.call("GET", "PurchaseOrders", "purchase order", params=params).get("value") or []
         if not orders:

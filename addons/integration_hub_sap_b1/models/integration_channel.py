@@ -57,6 +57,12 @@ class IntegrationChannel(models.Model):
         help="The delivery note field that takes the tracking number (TrackingNumber, or a user-defined field "
         "agreed with the client). Empty: the tracking goes into the comments only.",
     )
+    sap_b1_pallet_field = fields.Char(
+        string="Units per pallet field",
+        tracking=True,
+        help="The user-defined item field with the units per pallet (e.g. U_UnitsPerPallet), read with the items "
+        "when this channel owns the catalog; SAP has no standard one. Units per carton are PurchaseQtyPerPackUnit.",
+    )
     sap_b1_inventory_document = fields.Selection(
         [
             ("adjustment", "Goods receipt / goods issue by the difference"),
@@ -71,12 +77,14 @@ class IntegrationChannel(models.Model):
         "difference, or an inventory posting (InventoryPostings, B1 10.0) of SAP's quantity plus the difference.",
     )
 
-    @api.constrains("platform", "sap_b1_service_url", "sap_b1_reference_field", "sap_b1_tracking_field")
+    @api.constrains(
+        "platform", "sap_b1_service_url", "sap_b1_reference_field", "sap_b1_tracking_field", "sap_b1_pallet_field"
+    )
     def _check_sap_b1_settings(self):
         for channel in self.filtered(lambda c: c.platform == "sap_b1"):
             if channel.sap_b1_service_url and not channel.sap_b1_service_url.startswith("https://"):
                 raise ValidationError(_("The Service Layer URL must start with https:// (the password travels in it)."))
-            for name in ("sap_b1_reference_field", "sap_b1_tracking_field"):
+            for name in ("sap_b1_reference_field", "sap_b1_tracking_field", "sap_b1_pallet_field"):
                 value = channel[name] or ""
                 if value and not value.replace("_", "").isalnum():
                     raise ValidationError(_("'%s' is not an SAP field name (letters, digits and _ only).", value))

@@ -57,6 +57,11 @@ ORDER = {
     },
     "DocumentLines": [],
 }
+# the Item properties the fake knows (a $select of another one is a 400, as on a real Service Layer)
+ITEM_PROPERTIES = {
+    "ItemCode", "ItemName", "BarCode", "InventoryItem", "PurchaseQtyPerPackUnit", "SalesUnitWeight", "UpdateDate",
+    "ItemWarehouseInfoCollection",
+}  # fmt: skip
 PARTNER = {"CardCode": "C0042", "Phone1": "963 000 000", "Cellular": "+34 612 345 678", "EmailAddress": ""}
 
 
@@ -117,6 +122,7 @@ class FakeServiceLayer:
             "InventoryPostings": {},
         }
         self.items, self.partners = {}, {"C0042": dict(PARTNER)}
+        self.item_udfs = {"U_UnitsPerPallet"}  # the user-defined fields the client created on items
         self.warehouses = {"3PL": {"WarehouseCode": "3PL", "WarehouseName": "3PL Valencia"}}
         self.next_entry = 500
 
@@ -200,6 +206,8 @@ class FakeServiceLayer:
             "ItemName": name,
             "BarCode": fields.pop("BarCode", ""),
             "InventoryItem": "tYES",
+            "PurchaseQtyPerPackUnit": 1.0,
+            "SalesUnitWeight": 0.0,
             "UpdateDate": self.today(),
             "ItemWarehouseInfoCollection": [{"WarehouseCode": "3PL", "InStock": float(stock), "Committed": 0.0}],
             **fields,
@@ -242,7 +250,7 @@ class FakeServiceLayer:
         try:
             return self._route(request, path, query, body)
         except ValueError as bad:
-            return error(400, -1000, f"Invalid filter: {bad}")
+            return error(400, -1000, f"Invalid query: {bad}")
 
     def _login(self, request):
         body = json.loads(request.body)
@@ -301,10 +309,15 @@ class FakeServiceLayer:
             return self.warehouses
         return self.tables.get(entity, {})
 
-    @staticmethod
-    def _select(row, query):
+    def _select(self, row, query):
         fields = query.get("$select")
-        return {key: row.get(key) for key in fields.split(",")} if fields else copy.deepcopy(row)
+        if not fields:
+            return copy.deepcopy(row)
+        if "ItemWarehouseInfoCollection" in row:  # an item: only its properties and the client's fields
+            unknown = set(fields.split(",")) - ITEM_PROPERTIES - self.item_udfs
+            if unknown:
+                raise ValueError(f"Property '{sorted(unknown)[0]}' of 'Item' is invalid")
+        return {key: row.get(key) for key in fields.split(",")}
 
     def _list(self, request, path, query):
         rows = list(self._table(path).values())

@@ -211,7 +211,7 @@ class TestSapB1(SapB1Mixin, TransactionCase):
     # --- catalog, purchase orders and their receipt -------------------------------------------
     @mute_logger(*QUIET)
     def test_items_and_a_purchase_order_flow_in_and_the_receipt_is_confirmed_on_the_order_lines(self):
-        self.sap.catalog_owner = "channel"
+        self.sap.write({"catalog_owner": "channel", "sap_b1_pallet_field": "U_UnitsPerPallet"})
         with freeze_time("2026-11-20 09:00:00"):
             self.b1.add_item(
                 "BOWL-1", "Bowl", BarCode="8400000000055", PurchaseQtyPerPackUnit=24.0, U_UnitsPerPallet=480.0,

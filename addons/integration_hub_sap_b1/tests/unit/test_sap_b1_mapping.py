@@ -62,12 +62,13 @@ def test_items_and_purchase_orders():
     item = {"ItemCode": "BOWL-1", "ItemName": "Bowl", "BarCode": "8400000000055", "InventoryItem": "tYES",
             "PurchaseQtyPerPackUnit": 24.0, "U_UnitsPerPallet": 480.0, "SalesUnitWeight": 0.4,
             "UpdateDate": "2026-11-20"}  # fmt: skip
-    kind, document = B.item_document(item)
+    kind, document = B.item_document(item, "U_UnitsPerPallet")
     assert kind == "product.upserted"
     assert (document["id"], document["sku"], document["pack"], document["weight_kg"]) == (
         "BOWL-1", "BOWL-1", {"carton": 24.0, "pallet": 480.0}, 0.4,
     )  # fmt: skip
     assert B.item_document({**item, "InventoryItem": "tNO"})[0] == "noop"
+    assert B.item_document(item)[1]["pack"] == {"carton": 24.0}, "no pallet field set: no pallet figure"
     po = {"DocEntry": 70, "DocNum": 20070, "CardCode": "V7", "CardName": "Cerámicas", "DocDueDate": "2026-12-01",
           "DocumentStatus": "bost_Open", "DocumentLines": [
               {"LineNum": 0, "ItemCode": "BOWL-1", "Quantity": 120.0, "RemainingOpenQuantity": 80.0,
