@@ -155,7 +155,7 @@ class FakeServiceLayer:
     def add_order(self, entry, lines, **changes):
         """A sales order; lines as [(LineNum, ItemCode, Quantity)] or [(..., WarehouseCode)]."""
         order = copy.deepcopy(ORDER)
-        order.update(DocEntry=entry, DocNum=10000 + entry, UpdateDate=self.today(), **changes)
+        order.update({"DocEntry": entry, "DocNum": 10000 + entry, "UpdateDate": self.today(), **changes})
         order["DocumentLines"] = [
             {
                 "LineNum": line[0],

@@ -105,10 +105,14 @@ class TestSapB1(SapB1Mixin, TransactionCase):
     # --- orders -----------------------------------------------------------------------------
     @mute_logger(*QUIET)
     def test_order_read_again_by_the_overlap_is_one_order_then_ships_with_tracking(self):
+        self.sap.sap_b1_order_filter = "U_Released eq 'Y'"  # the client's rule for "released to the warehouse"
         with freeze_time("2026-11-20 09:00:00"):
-            self.b1.add_order(812, [(0, "TSHIRT-M", 2), (1, "SRV-INSTALL", 1, "01")])
-            self.b1.add_order(813, [(0, "MUG-001", 1)])
+            self.b1.add_order(812, [(0, "TSHIRT-M", 2), (1, "SRV-INSTALL", 1, "01")], U_Released="Y")
+            self.b1.add_order(813, [(0, "MUG-001", 1)], U_Released="Y")
+            self.b1.add_order(814, [(0, "MUG-001", 1)], U_Released="N")
+            self.b1.add_order(700, [(0, "MUG-001", 1)], U_Released="Y", UpdateDate="2026-11-16")  # before the window
             self.poll()
+            self.assertFalse(self.sap_order(814) | self.sap_order(700), "not released / older than the first window")
             order = self.sap_order(812)
             self.assertEqual((order.name, order.state), ("10812", "accepted"), order.validation_problems)
             self.assertEqual(
