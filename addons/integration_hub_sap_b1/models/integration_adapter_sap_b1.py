@@ -13,12 +13,8 @@ from ..lib import sap_b1 as B
 # the inventory positions duty (issue 20): declared once the core has it
 INVENTORY_POSITIONS = (C.INVENTORY_POSITIONS,) if hasattr(C, "INVENTORY_POSITIONS") else ()
 SESSION = "access_token"  # the seam's short-lived token: here the session cookies, kept encrypted with their expiry
-# stream -> (the Service Layer entity, the kind of message it becomes in the inbox)
-STREAM_ENTITIES = {
-    "orders": ("Orders", "order"),
-    "receipts": ("PurchaseOrders", "purchase_order"),
-    "catalog": ("Items", "item"),
-}
+# the Service Layer entity -> the kind of message it becomes in the inbox
+ENTITY_KINDS = {"Items": "item", "PurchaseOrders": "purchase_order", "Orders": "order"}
 ITEM_FIELDS = "ItemCode,ItemName,BarCode,InventoryItem,PurchaseQtyPerPackUnit,SalesUnitWeight,UpdateDate"
 
 
@@ -30,9 +26,9 @@ class IntegrationAdapterSapB1(models.AbstractModel):
     _inherit = "integration.adapter"
     _description = "SAP Business One adapter"
 
-    # no push in the Service Layer: everything in is polled
+    # no push in the Service Layer: everything in is polled, in one stream (items, purchase orders, then orders)
     _capabilities = frozenset(
-        (C.POLL_ORDERS, C.POLL_RECEIPTS, C.POLL_CATALOG, C.FULFILLMENT, C.TRACKING, C.RECEIPT_STATUS)
+        (C.POLL_ORDERS, C.FULFILLMENT, C.TRACKING, C.RECEIPT_STATUS)
         + INVENTORY_POSITIONS
         + (C.CONNECTION_TEST, C.TOKEN_REFRESH)
     )
@@ -96,42 +92,57 @@ class IntegrationAdapterSapB1(models.AbstractModel):
         raise PermanentError(_("SAP Business One message type '%s' is not handled by the hub.", event.event_type))
 
     @api.model
-    def _poll(self, channel, stream, cursor):
-        """One page of ``stream`` changed since the cursor's day (``UpdateDate ge``), ``odata.nextLink`` paging.
+    def _sap_b1_phases(self, channel):
+        """What the orders stream reads, in this order: items first (orders and purchase orders name them), when
+        this channel owns the catalog and *Poll catalog* is on; purchase orders (*Poll purchase orders*); orders."""
+        phases = ["Items"] if channel.catalog_owner == "channel" and channel.poll_catalog else []
+        return phases + (["PurchaseOrders"] if channel.poll_receipts else []) + ["Orders"]
 
-        ``UpdateDate`` has day precision: the window starts a day before the day the last complete read
-        began (that day is read again, whole, and a day more for the clocks of SAP's server and ours); the
-        inbox key of a version (lib ``message_key``) makes a re-read version a duplicate, never a second order.
+    @api.model
+    def _poll(self, channel, stream, cursor):
+        """One page of what changed since each entity's day (``UpdateDate ge``), ``odata.nextLink`` paging.
+
+        The cursor is ``{"<entity>": the day its last complete read began, "phase", "next", "day"}``: the
+        entities are read one after the other (``_sap_b1_phases``), a page per call. ``UpdateDate`` has day
+        precision: an entity's window starts a day before the day its last complete read began (that day is
+        read again, whole, and a day more for the clocks of SAP's server and ours); the inbox key of a version
+        (lib ``message_key``) makes a re-read version a duplicate, never a second order.
         """
-        entity, kind = STREAM_ENTITIES[stream]
-        if stream == "catalog" and channel.catalog_owner != "channel":
-            return PollPage()  # the catalog is not this channel's (Ownership tab): nothing to read
-        state = json.loads(cursor) if (cursor or "").startswith("{") else {"since": cursor}
-        today = fields.Date.today()
-        if state.get("since"):
-            start = fields.Date.to_date(state["since"][:10]) - timedelta(days=1)
+        state = json.loads(cursor) if (cursor or "").startswith("{") else {}
+        phases = self._sap_b1_phases(channel)
+        entity = state.get("phase") if state.get("phase") in phases else phases[0]
+        kind, today = ENTITY_KINDS[entity], fields.Date.today()
+        if state.get(entity):
+            start = fields.Date.to_date(state[entity][:10]) - timedelta(days=1)
         else:
             start = today - timedelta(days=FIRST_POLL_DAYS)
         params = {"$filter": B.day_filter("UpdateDate", start), "$orderby": "DocEntry"}
-        if stream == "orders" and channel.sap_b1_order_filter:
+        if entity == "Orders" and channel.sap_b1_order_filter:
             params["$filter"] = B.day_filter("UpdateDate", start, channel.sap_b1_order_filter)
-        if stream == "catalog":
+        if entity == "Items":
             pallet = channel.sap_b1_pallet_field
             params.update({"$select": ITEM_FIELDS + (f",{pallet}" if pallet else ""), "$orderby": "ItemCode"})
         client = self._client(channel)
-        rows, link = next(client.pages(entity, f"{entity} changed since {start}", params, first=state.get("next")))
-        page = PollPage(more=bool(link))
+        link = state.get("next") if state.get("phase") == entity else None
+        rows, link = next(client.pages(entity, f"{entity} changed since {start}", params, first=link))
         # the window's day: once its last page is read, everything SAP changed before that day was seen
-        day = state.get("day") or today.isoformat()
-        page.cursor = json.dumps({**state, "next": link, "day": day}) if link else day
+        day = state.get("day") if state.get("phase") == entity and state.get("day") else today.isoformat()
+        if link:
+            page = PollPage(more=True, cursor=json.dumps({**state, "phase": entity, "next": link, "day": day}))
+        else:
+            following = phases[phases.index(entity) + 1 :]
+            done = {key: value for key, value in state.items() if key not in ("phase", "next", "day")}
+            done[entity] = day
+            page = PollPage(
+                more=bool(following), cursor=json.dumps({**done, "phase": following[0] if following else None})
+            )
         partners = {}
         for row in rows:
-            if stream == "orders":
-                partner = self._sap_b1_partner(client, row.get("CardCode"), partners)
-                payload = {"order": row, "partner": partner}
-                page.messages.append((B.message_key("order", payload["order"]), kind, payload))
+            if entity == "Orders":
+                payload = {"order": row, "partner": self._sap_b1_partner(client, row.get("CardCode"), partners)}
+                page.messages.append((B.message_key("order", row), kind, payload))
             else:
-                key = B.message_key(kind, row, "ItemCode" if stream == "catalog" else "DocEntry")
+                key = B.message_key(kind, row, "ItemCode" if entity == "Items" else "DocEntry")
                 page.messages.append((key, kind, row))
         return page
 

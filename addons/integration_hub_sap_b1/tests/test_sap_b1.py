@@ -222,13 +222,16 @@ class TestSapB1(SapB1Mixin, TransactionCase):
                 SalesUnitWeight=0.4,
             )  # fmt: skip
             self.b1.add_item("SRV-1", "Installation", InventoryItem="tNO")
-            self.poll("catalog")
+            self.b1.add_purchase_order(70, [(0, "BOWL-1", 120)])  # names the new item: read in the same run
+            self.poll()
+            self.assertEqual([path for _method, path in self.b1.calls if path[0].isupper()][-3:], [
+                "Items", "PurchaseOrders", "Orders"], "items first: what the orders name exists first")  # fmt: skip
             bowl = self.env["integration.catalog.item"].search([("channel_id", "=", self.sap.id)])
             self.assertEqual((bowl.external_id, bowl.state), ("BOWL-1", "ready"), bowl.missing)
-            self.b1.add_purchase_order(70, [(0, "BOWL-1", 120)])
-            self.poll("receipts")
             receipt = self.env["integration.receipt"].search([("channel_id", "=", self.sap.id)])
-            self.assertEqual((receipt.external_id, receipt.state), ("20070", "expected"))
+            self.assertEqual(
+                (receipt.external_id, receipt.state), ("20070", "expected"), receipt.line_ids.mapped("resolution_note")
+            )
             product = receipt.line_ids.product_id
             self.receive(receipt, {product: 116}, damaged={product: 2}, extra={self.mug: 3})
             self.b1.fail_call("POST", "PurchaseDeliveryNotes", "timeout_after")
