@@ -189,7 +189,7 @@ def order_document(order, warehouse_code, partner=None):
         "customer": {"name": _text(order.get("CardName")), "email": _text(partner.get("EmailAddress")), "phone": phone},
         "shipping_address": {
             "name": address_lines[0].strip() if address_lines else _text(order.get("CardName")),
-            "company": _text(order.get("CardName")) if address_lines else "",
+            "company": "",  # the ship-to's first line names who receives it; CardName may be the shop itself
             "street": _street(extension),
             "street2": " ".join(
                 p for p in (_text(extension.get("ShipToBlock")), _text(extension.get("ShipToBuilding"))) if p
