@@ -111,6 +111,11 @@ class IntegrationWebhookController(http.Controller):
             _logger.warning("Webhook for channel %s refused: source %s not allowed", channel.code, remote_ip)
             return _rejected(env, channel, 403, "source address not allowed")
 
+        handshake = adapter._webhook_handshake(channel, request.httprequest.args)
+        if handshake is not None:
+            # the platform validates the URL (e.g. Business Central's validationToken): echo it, store nothing
+            return request.make_response(handshake, headers=[("Content-Type", "text/plain; charset=utf-8")])
+
         limit = channel.webhook_max_bytes
         declared = request.httprequest.content_length
         if declared is not None and declared > limit:

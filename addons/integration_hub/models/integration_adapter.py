@@ -38,6 +38,17 @@ class IntegrationAdapter(models.AbstractModel):
         raise SignatureError("this channel does not receive webhooks")
 
     @api.model
+    def _webhook_handshake(self, channel, query):
+        """A platform's URL validation call, answered before any verification: the text to answer, or None.
+
+        ``query`` is the request's query string (a mapping). Some platforms validate the URL when a
+        subscription is created or renewed by calling it with a token to echo (Business Central's and
+        Microsoft Graph's ``validationToken``): the hub answers 200 with the returned text as
+        ``text/plain`` and stores nothing. Default: None (not a handshake; the call is verified as usual).
+        """
+        return None
+
+    @api.model
     def _parse_webhook(self, channel, envelope, body):
         """Return (event_type, payload dict) or raise PayloadError. Called after verification.
 
@@ -115,6 +126,15 @@ class IntegrationAdapter(models.AbstractModel):
     def _subscribe_webhook(self, channel, topic, url, existing=None):
         """Create the subscription of ``topic`` to ``url``, or repair / re-activate ``existing`` (a dict above)."""
         raise PermanentError(_("platform '%s' has no webhook subscriptions to register", channel.platform))
+
+    @api.model
+    def _renew_webhook_subscriptions(self, channel):
+        """Renew the subscriptions that expire soon (platforms whose subscriptions have a lifetime, e.g. 3 days).
+
+        Called by the hourly webhook check of live channels (capability ``webhook_registration``) before it
+        looks for disabled subscriptions; returns [(topic, what happened)]. Default: nothing to renew.
+        """
+        return []
 
     @api.model
     def _refresh_access_token(self, channel):
