@@ -44,7 +44,7 @@ class EntraTokenClient(HttpClient):
         self.secrets = [client_secret]
         url = f"{LOGIN_HOST}/{tenant}/oauth2/v2.0/token"
         headers = {"Content-Type": "application/x-www-form-urlencoded"}
-        response = self.request("POST", url, "token", data=body, headers=headers, accept=(400,))
+        response = self.request("POST", url, "token", data=body, headers=headers, accept=(400, 401))
         try:
             answer = oauth.parse_request_body_response(response.text, scope=[SCOPE])
         except (OAuth2Error, ValueError) as error:
