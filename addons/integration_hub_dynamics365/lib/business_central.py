@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 
 from oauthlib.oauth2 import BackendApplicationClient, OAuth2Error
 
-from odoo.addons.integration_hub.lib.errors import AuthError, PermanentError
+from odoo.addons.integration_hub.lib.errors import AuthError, PermanentError, RetryableError
 from odoo.addons.integration_hub.lib.http_client import RATE_LIMITED, SERVER_ERROR, HttpClient
 
 API_HOST = "https://api.businesscentral.dynamics.com"
@@ -85,7 +85,10 @@ class BusinessCentralClient(HttpClient):
 
     def json(self, method, path, what, body=None, params=None, headers=None):
         """One call; its JSON answer ({} for 204). A refused document names BC's own message."""
-        response = self.request(method, path, what, json=body, params=params, headers=headers, accept=(400, 404, 409))
+        accept = (400, 404, 409, 412)
+        response = self.request(method, path, what, json=body, params=params, headers=headers, accept=accept)
+        if response.status_code == 412:  # a BC user changed the record since it was read: read it again, later
+            raise RetryableError(f"Business Central {what}: changed in Business Central meanwhile (HTTP 412)", 60)
         if response.status_code >= 400:
             raise PermanentError(f"Business Central {what}: HTTP {response.status_code}: {error_message(response)}")
         return response.json() if response.content else {}

@@ -88,14 +88,27 @@ class TestDynamics365(Dynamics365Mixin, HttpCase):
         job.sudo().write({"state": "pending", "next_attempt_at": fields.Datetime.now()})  # a manager sends it again
         self.run_jobs()
         self.assertEqual(len(bc.posted), 1, "a retried job never posts the parcel twice")
+        bc.fail("PATCH", r"/salesOrderLines\(", 412)  # a BC user edits the order while the hub writes it
         backorder = order.sale_order_id.picking_ids.filtered("backorder_id")
         backorder.carrier_id = self.correos
         backorder.move_ids.picked = True
         backorder.button_validate()
         order._record_later_shipment(backorder, "PICKUP-2", "PQ222", fields.Datetime.now())
+        with mute_logger(*QUIET):
+            self.run_jobs()
+        second = self.env["integration.job"].search(
+            [("channel_id", "=", self.bc.id), ("job_type", "=", "fulfillment")], order="id desc", limit=1
+        )
+        self.assertEqual((second.state, len(bc.posted)), ("pending", 1), "412: read again and retried later")
+        self.assertIn("changed in Business Central meanwhile", second.last_error)
+        second.sudo().next_attempt_at = fields.Datetime.now()
         self.run_jobs()
         self.assertEqual(bc.posted[1], ("101005", {mug["id"]: 1}), "the second parcel: the last mug only")
         self.assertNotIn(order_id, bc.orders, "fully shipped and invoiced: BC deleted the order")
+        deleted = {"subscriptionId": "s1", "resource": f"{ORDERS}({order_id})", "changeType": "deleted"}
+        self.env["integration.event"]._receive(self.bc, "entry:posted", "entry", deleted, source="webhook")
+        self.process()
+        self.assertEqual(order.state, "dispatched", "BC deletes a posted order: that is no cancellation")
 
     def test_client_posts_the_shipment_the_hub_prepares_it_and_says_what_to_do(self):
         bc = self.fake_bc()
@@ -268,3 +281,16 @@ class TestDynamics365(Dynamics365Mixin, HttpCase):
         payload = json.dumps({"value": []}).encode()
         self.bc.sudo().state = "live"
         self.assertEqual(self.url_open(ROUTE + self.bc.webhook_token, data=payload).status_code, 401)
+
+    def test_items_become_the_catalog_when_business_central_owns_it(self):
+        bc = self.fake_bc()
+        bowl = bc.add_item("BOWL-9", "Bowl", gtin="8400000000109")
+        bc.add_item("SRV-1", "Assembly service", type="Service")
+        self.assertEqual(self.poll("catalog"), 0, "the warehouse owns the catalog: BC's items are not read")
+        self.bc.sudo().catalog_owner = "channel"
+        self.assertEqual(self.poll("catalog"), 2)
+        self.process()
+        (item,) = self.env["integration.catalog.item"].search([("channel_id", "=", self.bc.id)])
+        self.assertEqual((item.external_id, item.sku), (bowl["id"], "BOWL-9"))
+        self.assertEqual(item.product_tmpl_id.product_variant_ids.default_code, "BOWL-9")
+        self.assertEqual(item.state, "variants_assigned", "API v2.0 has no pack levels nor weight: it waits for them")
