@@ -57,9 +57,9 @@ class IntegrationChannel(models.Model):
     dynamics365_inventory_endpoint = fields.Char(
         string="Inventory positions API",
         tracking=True,
-        help="The client's own API page for counts, relative to the company (e.g. "
-        "'api/contoso/warehouse/v1.0/companies(<id>)/inventoryPositions'): API v2.0 has no inventory write. "
-        "Empty: inventory positions are refused with the reason.",
+        help="The client's own API page for counts, relative to the environment's address (e.g. "
+        "'api/contoso/warehouse/v1.0/companies({company})/inventoryPositions', {company} being the company id): "
+        "API v2.0 has no inventory write. Empty: inventory positions are refused with the reason.",
     )
 
     @api.constrains("platform", "dynamics365_tenant_id", "dynamics365_company_id")
@@ -71,7 +71,3 @@ class IntegrationChannel(models.Model):
             ):
                 if value and not GUID.match(value.strip()):
                     raise ValidationError(_("The Business Central %s must be a GUID.", label))
-
-    @api.onchange("dynamics365_location_code", "dynamics365_company_id")
-    def _onchange_dynamics365_location(self):
-        self.dynamics365_location_id = False
