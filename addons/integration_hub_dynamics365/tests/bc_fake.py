@@ -182,9 +182,10 @@ class FakeBusinessCentral:
         self.items[item["id"]] = item
         return item
 
-    def fail(self, method, path, status, headers=None):
-        """The next call matching ``method`` and ``path`` (a regex) answers ``status`` once."""
-        self.failures.append((method, re.compile(path), status, headers or {}))
+    def fail(self, method, path, status, headers=None, message="try again later"):
+        """The next call matching ``method`` and ``path`` (a regex) answers ``status`` once (an exception class
+        such as ``requests.Timeout`` is raised instead: the network failed)."""
+        self.failures.append((method, re.compile(path), status, {"message": message, **(headers or {})}))
 
     def expire_tokens(self):
         self.tokens = {token: _now() - timedelta(seconds=1) for token in self.tokens}
@@ -214,11 +215,15 @@ class FakeBusinessCentral:
         token = (request.headers.get("Authorization") or "").removeprefix("Bearer ")
         if token not in self.tokens or self.tokens[token] <= _now():
             return _error(401, "Authentication_InvalidCredentials", "The credentials provided are incorrect")
-        for index, (method, path, status, headers) in enumerate(self.failures):
+        for index, (method, path, status, given) in enumerate(self.failures):
             if method == request.method and path.search(url.path):
                 del self.failures[index]
-                code = "TooManyRequests" if status == 429 else "Internal_ServerError"
-                return status, headers, json.dumps({"error": {"code": code, "message": "try again later"}})
+                if isinstance(status, type):
+                    raise status("the fake network failed")
+                headers = dict(given)
+                message = headers.pop("message")
+                code = {429: "TooManyRequests", 400: "Application_RecordNotFound"}.get(status, "Internal_ServerError")
+                return status, headers, json.dumps({"error": {"code": code, "message": message}})
         prefix = f"/v2.0/{TENANT}/{ENVIRONMENT}/"
         if not url.path.startswith(prefix):
             return _error(404, "BadRequest_NotFound", "No environment")

@@ -4,6 +4,7 @@ the issue's acceptance scenarios for an ERP and BC's own gotchas."""
 import json
 from datetime import timedelta
 
+import requests
 from freezegun import freeze_time
 
 from odoo import fields
@@ -178,6 +179,11 @@ class TestDynamics365(Dynamics365Mixin, HttpCase):
         self.assertIn("Inventory positions API", job.last_error)
         self.bc.dynamics365_inventory_endpoint = "api/contoso/warehouse/v1.0/companies({company})/inventoryPositions"
         job = count(7)
+        bc.fail("POST", r"/inventoryPositions$", requests.Timeout)
+        with mute_logger(*QUIET):
+            self.run_jobs()
+        self.assertEqual(job.state, "pending", "a timeout is retried")
+        job.sudo().next_attempt_at = fields.Datetime.now()
         self.run_jobs()
         self.assertEqual(job.state, "done", job.last_error)
         (position,) = bc.inventory_positions
@@ -188,6 +194,13 @@ class TestDynamics365(Dynamics365Mixin, HttpCase):
         job.sudo().write({"state": "pending", "next_attempt_at": fields.Datetime.now()})
         self.run_jobs()
         self.assertEqual(len(bc.inventory_positions), 1, "posted once per count reference")
+        refused = "The Item does not exist. Identification fields and values: No.='MUG-001'"
+        with mute_logger(*QUIET):
+            job = count(6)
+            bc.fail("POST", r"/inventoryPositions$", 400, message=refused)
+            self.run_jobs()
+        self.assertEqual(job.state, "dead", "BC's refusal of the item is permanent")
+        self.assertIn(refused, job.last_error)
 
     # --- authentication, paging, throttling -------------------------------------------------------
     @mute_logger(*QUIET)
