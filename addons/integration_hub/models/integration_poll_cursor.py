@@ -1,7 +1,10 @@
 from odoo import fields, models
 
 STREAMS = [
-    ("orders", "Orders"), ("returns", "Returns"), ("tracking", "Tracking"), ("notifications", "Notifications"),
+    ("orders", "Orders"),
+    ("returns", "Returns"),
+    ("tracking", "Tracking"),
+    ("notifications", "Notifications"),
     ("receipts", "Purchase orders"),
     ("catalog", "Catalog"),
 ]
