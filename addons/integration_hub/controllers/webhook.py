@@ -114,7 +114,8 @@ class IntegrationWebhookController(http.Controller):
         handshake = adapter._webhook_handshake(channel, request.httprequest.args)
         if handshake is not None:
             # the platform validates the URL (e.g. Business Central's validationToken): echo it, store nothing
-            return request.make_response(handshake, headers=[("Content-Type", "text/plain; charset=utf-8")])
+            headers = [("Content-Type", "text/plain; charset=utf-8"), ("X-Content-Type-Options", "nosniff")]
+            return request.make_response(handshake, headers=headers)
 
         limit = channel.webhook_max_bytes
         declared = request.httprequest.content_length

@@ -15,6 +15,12 @@ DYNAMICS365_MATRIX = [
         lambda t: any(call[1].endswith(f"companies({t.bc.dynamics365_company_id})") for call in t.fake.calls),
     ),
     Row(
+        "Business Central: Register webhooks",
+        ADMINS,
+        lambda t, env: t.bc.with_env(env).action_register_webhooks(),
+        lambda t: any(call[0] == "POST" and call[1].endswith("/api/v2.0/subscriptions") for call in t.fake.calls),
+    ),
+    Row(
         "Business Central: set the Entra client secret",
         ADMINS,
         lambda t, env: t.bc.with_env(env).write({"dynamics365_client_secret": "new-secret"}),
