@@ -261,6 +261,18 @@ class TestDynamics365(Dynamics365Mixin, HttpCase):
         order = self.bc_order(order_id)
         self.assertEqual(order.state, "accepted", "the notification is a hint: the order was read from BC")
         self.assertNotIn("clientState", self.bc_events("entry").mapped(lambda e: e._payload()).__repr__())
+        cursor = self.bc._poll_cursor("orders")
+        cursor.polled_at = fields.Datetime.now()
+        collection = {
+            "subscriptionId": sub_id,
+            "clientState": subscription["clientState"],
+            "resource": f"/{ORDERS}?$filter=lastModifiedDateTime%20gt%202026-11-20T11:00:00Z",
+            "changeType": "collection",
+            "lastModifiedDateTime": "2026-11-20T11:00:30Z",
+        }
+        self.assertEqual(bc.notify(url, [collection]).status_code, 200)
+        self.process()
+        self.assertFalse(cursor.polled_at, "over 1,000 changes: the orders are read by the next polling run")
         bc.orders.pop(order_id)  # cancelled in BC: deleted
         bc.notify(url, [(sub_id, f"{ORDERS}({order_id})", "deleted")])
         self.process()
