@@ -9,6 +9,7 @@ Sources: Microsoft's Business Central developer documentation (MicrosoftDocs/dyn
 
 import re
 from datetime import UTC, datetime, timedelta
+from urllib.parse import quote, quote_plus
 
 from oauthlib.oauth2 import BackendApplicationClient, OAuth2Error
 
@@ -41,7 +42,8 @@ class EntraTokenClient(HttpClient):
         """
         oauth = BackendApplicationClient(client_id=client_id)
         body = oauth.prepare_request_body(scope=[SCOPE], include_client_id=True, client_secret=client_secret)
-        self.secrets = [client_secret]
+        # the form body carries the secret URL-encoded: both forms are redacted from the debug log
+        self.secrets = [client_secret, quote_plus(client_secret or ""), quote(client_secret or "", safe="")]
         url = f"{LOGIN_HOST}/{tenant}/oauth2/v2.0/token"
         headers = {"Content-Type": "application/x-www-form-urlencoded"}
         response = self.request("POST", url, "token", data=body, headers=headers, accept=(400, 401))

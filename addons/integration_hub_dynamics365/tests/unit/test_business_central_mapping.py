@@ -62,3 +62,19 @@ class TestBusinessCentralMapping(unittest.TestCase):
             B.modified_since(datetime(2025, 3, 4, 9), "status eq 'Open'")["$filter"],
             "lastModifiedDateTime gt 2025-03-04T09:00:00Z and status eq 'Open'",
         )
+
+    def test_the_client_secret_never_reaches_the_debug_log(self):
+        import responses  # noqa: PLC0415 - only this test stubs HTTP
+
+        logged = []
+        secret = "a+b/c=d~e"
+        with responses.RequestsMock() as remote:
+            remote.post(
+                f"{B.LOGIN_HOST}/t-1/oauth2/v2.0/token",
+                json={"token_type": "Bearer", "expires_in": 3599, "access_token": "eyJ.token"},
+            )
+            client = B.EntraTokenClient(log=lambda what, text: logged.append(text))
+            token, expires = client.token("t-1", "c-1", secret, datetime(2025, 3, 4, 9))
+        self.assertEqual((token, expires), ("eyJ.token", datetime(2025, 3, 4, 9, 59, 59)))
+        self.assertIn("client_secret=***", logged[0])
+        self.assertNotIn("eyJ.token", logged[0], "the access token in the answer is redacted too")
