@@ -100,6 +100,12 @@ class IntegrationWebhookController(http.Controller):
         env = request.env(user=SUPERUSER_ID)
         channel = env["integration.channel"]._find_by_webhook_token(token)
         if not channel or channel.state != "live":
+            retry_after = channel.state == "paused" and channel._adapter()._webhook_paused_retry_after
+            if retry_after:
+                # a platform that deletes a subscription answered 404 (Business Central) is asked to retry instead
+                response = _reply(503, "channel paused: send it again later")
+                response.headers["Retry-After"] = str(retry_after)
+                return response
             # paused and draft channels accept nothing; do not reveal which
             return _reply(404, "unknown channel")
         adapter = channel._adapter()

@@ -20,6 +20,9 @@ class IntegrationAdapter(models.AbstractModel):
     _description = "Integration platform adapter (contract)"
 
     _capabilities = frozenset()
+    # seconds a paused channel's webhook asks the platform to wait (503 + Retry-After) instead of answering 404:
+    # for platforms that delete a subscription answered 4xx (Business Central); 0: 404 like an unknown URL
+    _webhook_paused_retry_after = 0
 
     # --- configuration -------------------------------------------------------------------
     @api.model

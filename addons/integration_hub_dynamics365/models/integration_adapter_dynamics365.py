@@ -37,6 +37,8 @@ class IntegrationAdapterDynamics365(models.AbstractModel):
     _inherit = "integration.adapter"
     _description = "Dynamics 365 Business Central adapter"
 
+    # BC deletes a subscription answered anything but 2xx, 408, 429 or 5xx, and retries those for 36 hours
+    _webhook_paused_retry_after = 3600
     _capabilities = frozenset(
         (C.WEBHOOKS, C.POLL_ORDERS, C.POLL_RECEIPTS, C.POLL_CATALOG, C.FULFILLMENT, C.RECEIPT_STATUS)
         + ((INVENTORY_POSITIONS,) if INVENTORY_POSITIONS else ())

@@ -300,9 +300,15 @@ class TestDynamics365(Dynamics365Mixin, HttpCase):
         self.assertIn("text/plain", response.headers["Content-Type"])
         self.assertFalse(self.bc_events())
         self.bc.sudo().state = "paused"
+        paused = self.opener.post(f"{self.base_url()}{ROUTE}{self.bc.webhook_token}?validationToken=x")
         self.assertEqual(
-            self.opener.post(f"{self.base_url()}{ROUTE}{self.bc.webhook_token}?validationToken=x").status_code, 404
+            (paused.status_code, paused.headers.get("Retry-After")),
+            (503, "3600"),
+            "paused: BC is asked to retry (for 36 hours) instead of deleting its subscription on a 404",
         )
+        self.bc.sudo().state = "draft"
+        draft = self.opener.post(f"{self.base_url()}{ROUTE}{self.bc.webhook_token}?validationToken=x")
+        self.assertEqual(draft.status_code, 404, "a draft channel is unknown")
         payload = json.dumps({"value": []}).encode()
         self.bc.sudo().state = "live"
         self.assertEqual(self.url_open(ROUTE + self.bc.webhook_token, data=payload).status_code, 401)
