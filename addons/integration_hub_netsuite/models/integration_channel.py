@@ -68,10 +68,12 @@ class IntegrationChannel(models.Model):
         help="Inventory items become catalog products, when this channel owns the catalog (Ownership tab).",
     )
     netsuite_carton_field = fields.Char(
-        string="Units per carton field", help="Script id of the item's custom field, e.g. custitem_units_per_carton."
+        string="NetSuite units per carton field",
+        help="Script id of the item's custom field, e.g. custitem_units_per_carton.",
     )
     netsuite_pallet_field = fields.Char(
-        string="Units per pallet field", help="Script id of the item's custom field, e.g. custitem_units_per_pallet."
+        string="NetSuite units per pallet field",
+        help="Script id of the item's custom field, e.g. custitem_units_per_pallet.",
     )
     netsuite_concurrency = fields.Integer(
         string="Requests at a time",

@@ -58,7 +58,7 @@ class IntegrationChannel(models.Model):
         "agreed with the client). Empty: the tracking goes into the comments only.",
     )
     sap_b1_pallet_field = fields.Char(
-        string="Units per pallet field",
+        string="SAP units per pallet field",
         tracking=True,
         help="The user-defined item field with the units per pallet (e.g. U_UnitsPerPallet), read with the items "
         "when this channel owns the catalog; SAP has no standard one. Units per carton are PurchaseQtyPerPackUnit.",
