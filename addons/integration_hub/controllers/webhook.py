@@ -99,6 +99,8 @@ class IntegrationWebhookController(http.Controller):
     def receive(self, token, **_params):
         env = request.env(user=SUPERUSER_ID)
         channel = env["integration.channel"]._find_by_webhook_token(token)
+        # the channel has a column per setting of every platform: read only what the intake needs (one narrow query)
+        channel.fetch(channel._webhook_intake_fields())
         if not channel or channel.state != "live":
             retry_after = channel.state == "paused" and channel._adapter()._webhook_paused_retry_after
             if retry_after:
@@ -155,6 +157,7 @@ class IntegrationWebhookController(http.Controller):
         Event = env["integration.event"]
 
         def store():
+            channel.fetch(["company_id"])  # the fresh transaction starts with an empty cache: one narrow read
             _event_id, created, failed = Event._intake(
                 channel,
                 envelope.idempotency_key,

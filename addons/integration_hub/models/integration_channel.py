@@ -174,6 +174,19 @@ class IntegrationChannel(models.Model):
         return self.browse(channel_id) if channel_id else self.browse()
 
     @api.model
+    def _webhook_intake_fields(self):
+        """The channel fields every webhook reads (a platform's verification may read more: fetched on use)."""
+        return [
+            "state",
+            "platform",
+            "code",
+            "company_id",
+            "allowed_ips",
+            "webhook_max_bytes",
+            "webhook_tolerance_seconds",
+        ]
+
+    @api.model
     @tools.ormcache("token")
     def _channel_id_for_token(self, token):
         # one lookup per token and worker; cleared whenever a channel is written (see write)

@@ -82,7 +82,12 @@ class IntegrationSecret(models.Model):
     @api.model
     def _reveal(self, owner, name, valid_at=None):
         """The plaintext, server side only (signing, API calls); False when absent or expired at ``valid_at``."""
-        record = self._rows(owner, name)[:1]
+        # one query on every webhook: the row and the two fields read together
+        record = self.sudo().search_fetch(
+            [("res_model", "=", owner._name), ("res_id", "=", owner.id), ("name", "=", name)],
+            ["ciphertext", "expires_at"],
+            limit=1,
+        )
         if not record or (valid_at and record.expires_at and record.expires_at <= valid_at):
             return False
         try:

@@ -25,6 +25,11 @@ class EbayAccountDeletionController(http.Controller):
         save_session=False,
     )
     def ebay_challenge(self, token, challenge_code=None, **_params):
+        if not challenge_code:
+            # a GET that is not eBay's validation: the webhook URL takes POST only, as for every other platform
+            response = request.make_json_response({"status": 405, "message": "method not allowed"}, status=405)
+            response.headers["Allow"] = "POST"
+            return response
         env = request.env(user=SUPERUSER_ID)
         channel = env["integration.channel"]._find_by_webhook_token(token)
         answer = None
