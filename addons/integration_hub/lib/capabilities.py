@@ -11,6 +11,8 @@ POLL_ORDERS = "poll_orders"  # orders read by the polling cron (a safety net or 
 POLL_RETURNS = "poll_returns"
 POLL_TRACKING = "poll_tracking"
 POLL_NOTIFICATIONS = "poll_notifications"  # change notifications read from a message queue (e.g. Amazon's SQS)
+POLL_RECEIPTS = "poll_receipts"  # purchase orders / expected receipts read from their owner (an ERP)
+POLL_CATALOG = "poll_catalog"  # the product master read from the channel that owns the catalog (an ERP)
 RETURNS_IN = "returns_in"  # the platform's refunds / RMAs become hub returns
 CATALOG = "catalog"  # the platform's catalog can be read to create listings (SKU match)
 # outbound duties (one outbox job type each)
@@ -35,6 +37,8 @@ LABELS = {
     POLL_RETURNS: "Return polling",
     POLL_TRACKING: "Tracking polling",
     POLL_NOTIFICATIONS: "Notifications from a queue",
+    POLL_RECEIPTS: "Purchase order polling",
+    POLL_CATALOG: "Catalog polling",
     RETURNS_IN: "Returns in",
     CATALOG: "Catalog import",
     INVENTORY: "Inventory push",
@@ -80,12 +84,16 @@ STREAMS = {
     "returns": POLL_RETURNS,
     "tracking": POLL_TRACKING,
     "notifications": POLL_NOTIFICATIONS,
+    "receipts": POLL_RECEIPTS,
+    "catalog": POLL_CATALOG,
 }
 STREAM_SWITCHES = {
     "orders": "poll_orders",
     "returns": "poll_returns",
     "tracking": "poll_tracking",
     "notifications": "poll_notifications",
+    "receipts": "poll_receipts",
+    "catalog": "poll_catalog",
 }
 # streams read at every run of the polling cron, whatever the channel's interval (a queue: no history, no cursor)
 EVERY_RUN_STREAMS = frozenset({"notifications"})

@@ -26,6 +26,16 @@ class IntegrationChannelPolling(models.Model):
         default=True,
         help="Read the change notifications the platform leaves in a message queue (e.g. Amazon's SQS queue).",
     )
+    poll_receipts = fields.Boolean(
+        string="Poll purchase orders",
+        default=True,
+        help="Read the purchase orders / expected receipts the channel's system confirmed (an ERP).",
+    )
+    poll_catalog = fields.Boolean(
+        string="Poll catalog",
+        default=True,
+        help="Read the product master from the channel's system when the channel owns the catalog (an ERP).",
+    )
     poll_interval_minutes = fields.Integer(
         string="Polling interval (min)",
         default=10,

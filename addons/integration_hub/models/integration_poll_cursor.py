@@ -1,6 +1,10 @@
 from odoo import fields, models
 
-STREAMS = [("orders", "Orders"), ("returns", "Returns"), ("tracking", "Tracking"), ("notifications", "Notifications")]
+STREAMS = [
+    ("orders", "Orders"), ("returns", "Returns"), ("tracking", "Tracking"), ("notifications", "Notifications"),
+    ("receipts", "Purchase orders"),
+    ("catalog", "Catalog"),
+]
 
 
 class IntegrationPollCursor(models.Model):
