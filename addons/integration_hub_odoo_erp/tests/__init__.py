@@ -1,0 +1,1 @@
+from . import test_odoo_erp, test_role_matrix
