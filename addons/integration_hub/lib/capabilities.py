@@ -26,6 +26,7 @@ ACKNOWLEDGE = "acknowledge"  # accept / acknowledge each new order after intake 
 INVENTORY_SNAPSHOT = "inventory_snapshot"  # a daily file of sku, on hand, allocated, available
 RECEIPT_STATUS = "receipt_status"  # a received purchase order's figures, back to its owner
 CATALOG_STATUS = "catalog_status"  # the answer to a catalog change (e.g. a locked pack configuration kept)
+INVENTORY_POSITIONS = "inventory_positions"  # physical counts and reconciliation results, to the ERP that books them
 # administration
 CONNECTION_TEST = "connection_test"  # "Test connection"
 WEBHOOK_REGISTRATION = "webhook_registration"  # "Register webhooks" creates, repairs or re-activates them
@@ -51,6 +52,7 @@ LABELS = {
     INVENTORY_SNAPSHOT: "Daily inventory snapshot",
     RECEIPT_STATUS: "Receipt confirmations",
     CATALOG_STATUS: "Catalog change answers",
+    INVENTORY_POSITIONS: "Inventory positions (counts)",
     CONNECTION_TEST: "Connection test",
     WEBHOOK_REGISTRATION: "Webhook registration",
     TOKEN_REFRESH: "Token refresh",
@@ -66,6 +68,7 @@ JOB_TYPE_CAPABILITIES = {
     "acknowledge": (ACKNOWLEDGE,),
     "receipt_status": (RECEIPT_STATUS,),
     "catalog_status": (CATALOG_STATUS,),
+    "inventory_position": (INVENTORY_POSITIONS,),
 }
 # outbox job type -> the channel's switch (a boolean field) that turns the duty on or off
 JOB_TYPE_SWITCHES = {
@@ -77,6 +80,7 @@ JOB_TYPE_SWITCHES = {
     "acknowledge": "acknowledge_orders",
     "receipt_status": "send_receipt_confirmations",
     "catalog_status": "send_catalog_answers",
+    "inventory_position": "send_inventory_positions",
 }
 # polling stream -> the capability that declares it, and the channel's switch
 STREAMS = {

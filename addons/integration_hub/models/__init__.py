@@ -15,6 +15,7 @@ from . import (
     stock_quant,
     stock_valuation_layer,
     integration_inventory_correction,
+    integration_inventory_position,
     integration_audit_log,
     integration_guarded_state,
     integration_sync_exception,

@@ -57,6 +57,7 @@ class IntegrationAdapterGeneric(models.AbstractModel):
             C.ACKNOWLEDGE,
             C.RECEIPT_STATUS,  # integration_adapter_inbound.py
             C.CATALOG_STATUS,
+            C.INVENTORY_POSITIONS,
         }
     )
 

@@ -25,7 +25,8 @@ class IntegrationAdapterCsv(models.AbstractModel):
     _inherit = "integration.adapter"
     _description = "CSV file adapter"
 
-    _capabilities = frozenset({C.INVENTORY, C.INVENTORY_SNAPSHOT, C.RECEIPT_STATUS})  # receipts: a file
+    # receipts and inventory positions: a file each
+    _capabilities = frozenset({C.INVENTORY, C.INVENTORY_SNAPSHOT, C.RECEIPT_STATUS, C.INVENTORY_POSITIONS})
 
     @api.model
     def _push_inventory(self, job):

@@ -27,6 +27,13 @@ class IntegrationChannelInbound(models.Model):
         tracking=True,
         help="Tell the catalog owner when a manager keeps a locked pack configuration instead of its change.",
     )
+    send_inventory_positions = fields.Boolean(
+        string="Send inventory positions",
+        default=False,
+        tracking=True,
+        help="After each physical count of this client's goods: the counted quantity, the variance and its reason, "
+        "so the ERP's inventory matches the warehouse (seed: Inventory -> ERP).",
+    )
     catalog_item_count = fields.Integer(string="Catalog products", compute="_compute_inbound_counts")
     receipt_count = fields.Integer(string="Expected receipts", compute="_compute_inbound_counts")
 

@@ -1,10 +1,14 @@
 from odoo import fields, models
 
-INBOUND_JOB_TYPES = [("receipt_status", "Receipt confirmation"), ("catalog_status", "Catalog change answer")]
+INBOUND_JOB_TYPES = [
+    ("receipt_status", "Receipt confirmation"),
+    ("catalog_status", "Catalog change answer"),
+    ("inventory_position", "Inventory position"),
+]
 
 
 class IntegrationJobInbound(models.Model):
-    """Outbox messages of the inbound side: receipt confirmations and answers to catalog changes."""
+    """Outbox messages to the owners of goods: receipt confirmations, catalog answers, inventory positions."""
 
     _inherit = "integration.job"
 

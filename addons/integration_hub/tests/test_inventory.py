@@ -215,6 +215,49 @@ class TestDivergenceAndReconciliation(OrderCase):
         self.assertEqual(json.loads(log.after)["variance"], -20)
         self.assertIn("Theft", log.reason)
 
+    def test_a_count_reaches_the_clients_erp_as_an_inventory_position(self):
+        """Seed, "Inventory -> ERP": the count (not the computed availability) goes to the channels of the
+        product's client that take positions; another client's ERP and a channel with the duty off hear nothing."""
+        erp = self.make_channel("Client ERP", "ERP", send_inventory_positions=True)
+        other_client = self.env["res.partner"].create({"name": "Beta Hogar S.L.", "hub_client": True})
+        other_erp = self.make_channel("Beta ERP", "BERP", send_inventory_positions=True, client_id=other_client.id)
+        self.stock(self.mug, 50)  # 100 in the system
+        with freeze_time("2026-02-01 09:30:00"):  # in the past: the job is due whatever today is
+            wizard = Form(self.env["integration.inventory.reconcile"].with_user(self.user_manager))
+            wizard.product_id = self.mug
+            wizard.location_id = self.warehouse.lot_stock_id
+            wizard.counted_qty = 96
+            wizard.reason = "damage"
+            wizard.note = "four broken in bin A-12"
+            wizard.save().action_apply()
+        positions = self.env["integration.job"].search([("job_type", "=", "inventory_position")])
+        self.assertEqual(positions.channel_id, erp, "only the client's ERP with the duty on")
+        self.assertNotEqual(positions.channel_id, other_erp)
+        with responses.RequestsMock(assert_all_requests_are_fired=False) as remote:
+            remote.post(erp.api_base_url, json={"ok": True})
+            remote.post(PARTNER_URL, json={"ok": True})
+            self.env["integration.job"]._cron_run_outbox()
+            sent = [json.loads(call.request.body) for call in remote.calls if call.request.url == erp.api_base_url]
+        (message,) = [message for message in sent if message["type"] == "inventory.position"]
+        entry = self.env["integration.audit.log"].search([("action", "=", "inventory_correction")])
+        self.assertEqual(
+            message["data"],
+            {
+                "reference": f"count-{entry.id}",
+                "sku": "MUG-001",
+                "warehouse": self.warehouse.code,
+                "location": self.warehouse.lot_stock_id.complete_name,
+                "on_hand": 96.0,
+                "previous": 100.0,
+                "delta": -4.0,
+                "uom": self.mug.uom_id.name,
+                "kind": "reconciliation",
+                "reason": "Damage: four broken in bin A-12",
+                "counted_at": "2026-02-01T09:30:00Z",
+            },
+        )
+        self.assertEqual(positions.state, "done")
+
     def test_operations_cannot_correct_inventory(self):
         wizard = self.env["integration.inventory.reconcile"].create(
             {

@@ -88,12 +88,16 @@ class IntegrationInventoryReconcile(models.TransientModel):
             quant.with_context(
                 inventory_name=_("Hub reconciliation: %s", reason_label), hub_correction=correction
             )._apply_inventory()
-        self.env["integration.audit.log"]._log(
+        reason_text = f"{reason_label}{': ' + note if note else ''}{' (' + source + ')' if source else ''}"
+        entry = self.env["integration.audit.log"]._log(
             "inventory_correction",
             product,
-            reason=f"{reason_label}{': ' + note if note else ''}{' (' + source + ')' if source else ''}",
+            reason=reason_text,
             before={"system_qty": system, "location": location.complete_name},
             after={"counted_qty": counted, "variance": variance, "approved_by": self.env.user.name},
+        )
+        self.env["integration.inventory.position"]._queue_count(
+            entry, product, location, system, counted, "count_import" if source else "reconciliation", reason_text
         )
         warehouse = location.warehouse_id
         levels = (

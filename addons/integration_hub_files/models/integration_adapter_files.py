@@ -36,7 +36,15 @@ class IntegrationAdapterCsvFiles(models.AbstractModel):
     _inherit = "integration.adapter.csv"
 
     _capabilities = frozenset(
-        {C.INVENTORY, C.INVENTORY_SNAPSHOT, C.RECEIPT_STATUS, C.FULFILLMENT, C.TRACKING, C.ORDER_STATUS}
+        {
+            C.INVENTORY,
+            C.INVENTORY_SNAPSHOT,
+            C.RECEIPT_STATUS,
+            C.INVENTORY_POSITIONS,
+            C.FULFILLMENT,
+            C.TRACKING,
+            C.ORDER_STATUS,
+        }
     )
 
     @api.model
