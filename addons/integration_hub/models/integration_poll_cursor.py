@@ -1,10 +1,7 @@
 from odoo import fields, models
 
-STREAMS = [
-    ("orders", "Orders"), ("returns", "Returns"), ("tracking", "Tracking"), ("notifications", "Notifications"),
-    ("receipts", "Purchase orders"),
-    ("catalog", "Catalog"),
-]
+STREAMS = [("orders", "Orders"), ("returns", "Returns"), ("tracking", "Tracking"), ("notifications", "Notifications")]
+STREAMS += [("receipts", "Purchase orders"), ("catalog", "Catalog")]  # from an ERP
 
 
 class IntegrationPollCursor(models.Model):

@@ -36,7 +36,7 @@ class IntegrationAdapterOdooErp(models.AbstractModel):
 
     _capabilities = frozenset(
         (C.POLL_ORDERS, C.POLL_RECEIPTS, C.POLL_CATALOG, C.FULFILLMENT, C.TRACKING, C.RECEIPT_STATUS)
-        + (C.CONNECTION_TEST,)
+        + (C.INVENTORY_POSITIONS, C.CONNECTION_TEST)
     )
 
     @api.model
@@ -46,6 +46,8 @@ class IntegrationAdapterOdooErp(models.AbstractModel):
             problems.append(_("no API key of the client's bot user"))
         if channel.odoo_erp_protocol == O.JSONRPC and not (channel.odoo_erp_database and channel.odoo_erp_login):
             problems.append(_("JSON-RPC needs the database and the bot user's login"))
+        if capability == C.INVENTORY_POSITIONS and not (channel.odoo_erp_location_id or channel.odoo_erp_warehouse_id):
+            problems.append(_("no warehouse or stock location of the client's Odoo to adjust"))
         return problems
 
     @api.model

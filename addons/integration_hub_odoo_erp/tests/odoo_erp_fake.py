@@ -18,7 +18,8 @@ Written from Odoo's external API documentation (JSON-2 and JSON-RPC) and Odoo 18
   (``picking_ids_not_to_backorder``), a ``UserError`` when nothing is done; ``stock.quant`` refuses
   ``inventory_quantity`` outside ``inventory_mode``; ``action_apply_inventory`` applies it with the context's
   ``inventory_name``;
-- scripted failures (``fail_next``): 500, 502 HTML, 429, timeouts.
+- scripted failures (``fail_next``): 500, 502 HTML, 429, timeouts; and an answer lost after the work was
+  committed (``lost_answers``: each JSON-2 call is its own transaction).
 """
 
 import copy
@@ -68,6 +69,7 @@ class FakeOdoo:
         self.db = {}  # model -> {id: record}
         self.next_id = 100
         self.calls, self.failures, self.denied = [], [], set()
+        self.lost_answers = set()  # (model, method): done in the database, but the answer never arrives
         self.clock = "2026-11-20 09:00:00"
         self._seed()
 
@@ -251,7 +253,11 @@ class FakeOdoo:
         handler = getattr(self, "m_" + method.replace(".", "_"), None)
         if handler is None:
             raise OdooFault("werkzeug.exceptions.NotFound", f"the method '{method}' does not exist", 404)
-        return handler(model, ids, context=context or {}, **params)
+        result = handler(model, ids, context=context or {}, **params)
+        if (model, method) in self.lost_answers:
+            self.lost_answers.discard((model, method))
+            raise requests.ReadTimeout("the answer timed out after the work was committed")
+        return result
 
     def m_search_read(self, model, ids, context, domain=(), fields=None, offset=0, limit=None, order=None, **kw):
         rows = [r for r in self.db.get(model, {}).values() if all(self._match(model, r, term) for term in domain)]

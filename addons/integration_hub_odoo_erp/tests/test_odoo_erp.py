@@ -5,7 +5,7 @@ import json
 from freezegun import freeze_time
 
 from odoo import fields
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import Form, TransactionCase, tagged
 from odoo.tools import mute_logger
 
 from odoo.addons.integration_hub.lib.errors import AuthError, PermanentError, RetryableError
@@ -134,6 +134,52 @@ class TestOdooErp(OdooErpMixin, TransactionCase):
         self.poll("receipts")
         self.assertEqual(receipt.state, "confirmed")
         self.assertFalse(self.exceptions_of(receipt, "receipt_edit_after_arrival"))
+
+    @freeze_time(NOW)
+    def test_a_validation_whose_answer_was_lost_is_not_repeated(self):
+        odoo = self.fake_odoo()
+        sale = odoo.sale_order("S00950", [("MUG-001", 1), ("TSHIRT-M", 1)], carrier_id=False)
+        self.poll()
+        odoo.lost_answers.add(("stock.picking", "button_validate"))
+        with mute_logger(*QUIET):
+            self.ship(self.clo_order(sale["id"]), "PQ5", quantities={self.mug: 1})
+        job = self.jobs("fulfillment")
+        self.assertEqual(job.state, "pending", "a timeout is retried")
+        job.sudo().next_attempt_at = fields.Datetime.now()
+        self.run_jobs()
+        self.assertEqual(job.state, "done")
+        self.assertEqual(odoo.calls.count(("stock.picking", "button_validate")), 1, "the backorder is not validated")
+        backorder = odoo.find("stock.picking", backorder_id=odoo.find("stock.picking", sale_id=sale["id"])["id"])
+        self.assertEqual(backorder["state"], "assigned")
+
+    # --- inventory positions ---------------------------------------------------------------------------
+    @freeze_time(NOW)
+    def test_a_count_correction_reaches_the_clients_odoo_as_an_inventory_adjustment(self):
+        odoo = self.fake_odoo()
+        odoo.quant("MUG-001", 12)
+        self.clo.send_inventory_positions = True
+        for product, counted, reason in ((self.mug, 7, "miscount"), (self.tshirt_s, 6, "system_error")):
+            wizard = Form(self.env["integration.inventory.reconcile"].with_user(self.user_manager))
+            wizard.product_id = product
+            wizard.location_id = self.warehouse.lot_stock_id
+            wizard.counted_qty = counted
+            wizard.reason = reason
+            wizard.save().action_apply()
+        self.run_jobs()
+        self.assertEqual(set(self.jobs("inventory_position").mapped("state")), {"done"})
+        mug = odoo.find("stock.quant", product_id=odoo.find("product.product", default_code="MUG-001")["id"])
+        self.assertEqual((mug["quantity"], mug["location_id"]), (7, 8), "the client's warehouse #1 stock location")
+        shirt = odoo.find("stock.quant", product_id=odoo.find("product.product", default_code="TSHIRT-S")["id"])
+        self.assertEqual(shirt["quantity"], 6, "no quant there yet: created in inventory mode, then applied")
+        names = [move["name"] for move in odoo.records("stock.move", is_inventory=True)]
+        self.assertRegex(names[0], r"^Miscount \(warehouse count count-\d+\)$")
+        self.assertEqual(len(names), 2)
+        # read before write: a retry after a lost answer finds the quantity there and writes nothing
+        job = self.jobs("inventory_position")[:1]
+        job.sudo().write({"state": "pending", "next_attempt_at": fields.Datetime.now()})
+        self.run_jobs()
+        self.assertIn("already holds", job.response_summary)
+        self.assertEqual(len(odoo.records("stock.move", is_inventory=True)), 2)
 
     # --- catalog in ----------------------------------------------------------------------------------
     @freeze_time(NOW)
