@@ -18,6 +18,11 @@ PARTNER_FIELDS += ["phone", "mobile", "email"]
 PURCHASE_FIELDS = ["name", "partner_id", "partner_ref", "state", "date_planned", "write_date", "order_line"]
 PURCHASE_LINE_FIELDS = ["product_id", "product_qty", "qty_received", "display_type", "name"]
 PRODUCT_FIELDS = ["name", "default_code", "barcode", "weight", "write_date", "packaging_ids", "type"]
+# the order line a move comes from: its model, ordered and done quantities (a kit's line counts kits)
+KIT_LINES = {
+    "sale_line_id": ("sale.order.line", "product_uom_qty", "qty_delivered"),
+    "purchase_line_id": ("purchase.order.line", "product_qty", "qty_received"),
+}
 # what each polled stream reads: model, the states that matter, the warehouse path, the stored event type
 STREAMS = {
     "orders": ("sale.order", ["sale", "cancel"], "warehouse_id"),
@@ -275,19 +280,29 @@ class IntegrationAdapterOdooErp(models.AbstractModel):
     def _odoo_erp_validate(self, client, channel, picking, line_field, quantities):
         """Set each move's quantity done from ``quantities`` ({line id text: quantity}), then validate with the
         channel's backorder policy. Odoo 17+ keeps it in ``quantity`` (+ ``picked``), older versions in
-        ``quantity_done``."""
+        ``quantity_done``. A kit's line counts kits while its moves are the components (mrp): each component
+        takes the share of the kits still to go that leaves now."""
         moves = client.search_read(
             "stock.move",
             [("picking_id", "=", picking["id"]), ("state", "not in", ["done", "cancel"])],
-            [line_field, "product_uom_qty"],
+            [line_field, "product_id", "product_uom_qty"],
             order="id asc",
         )
-        left = defaultdict(float, {str(k): float(v) for k, v in quantities.items()})
+        line_model, ordered, done = KIT_LINES[line_field]
+        lines = _by_id(client.read(line_model, _ids(m[line_field] for m in moves), ["product_id", ordered, done]))
+        shipped = {str(k): float(v) for k, v in quantities.items()}
+        left = defaultdict(float, shipped)
         legacy = _major(channel.odoo_erp_version) and _major(channel.odoo_erp_version) < 17
         for move in moves:
-            key = str(O.many2one_id(move[line_field]) or "")
-            quantity = min(left[key], move["product_uom_qty"]) if key in left else 0.0
-            left[key] -= quantity
+            line = lines.get(O.many2one_id(move[line_field])) or {}
+            key = str(line.get("id") or "")
+            if line and O.many2one_id(line["product_id"]) != O.many2one_id(move["product_id"]):
+                to_go = (line[ordered] or 0.0) - (line[done] or 0.0)
+                share = min(1.0, shipped.get(key, 0.0) / to_go) if to_go > 0 else 0.0
+                quantity = move["product_uom_qty"] * share
+            else:
+                quantity = min(left[key], move["product_uom_qty"]) if key in left else 0.0
+                left[key] -= quantity
             vals = {"quantity_done": quantity} if legacy else {"quantity": quantity, "picked": bool(quantity)}
             client.call("stock.move", "write", ids=[move["id"]], vals=vals)
         context = {"skip_backorder": True}

@@ -70,6 +70,7 @@ class FakeOdoo:
         self.next_id = 100
         self.calls, self.failures, self.denied = [], [], set()
         self.lost_answers = set()  # (model, method): done in the database, but the answer never arrives
+        self.kits = {}  # kit sku -> [(component sku, quantity per kit)]
         self.clock = "2026-11-20 09:00:00"
         self._seed()
 
@@ -156,8 +157,11 @@ class FakeOdoo:
                 display_type=False,
             )
             order["order_line"].append(line["id"])
-            if product["type"] != "service":
-                self._move(picking, product, quantity, sale_line_id=line["id"])
+            if product["type"] == "service":
+                continue
+            for code, per_kit in self.kits.get(sku) or [(sku, 1)]:  # mrp explodes a kit into its components
+                component = self.find("product.product", default_code=code)
+                self._move(picking, component, quantity * per_kit, sale_line_id=line["id"])
         return order
 
     def purchase_order(self, name, lines, state="purchase", **values):
@@ -347,8 +351,9 @@ class FakeOdoo:
                     ("sale_line_id", "sale.order.line", "qty_delivered"),
                     ("purchase_line_id", "purchase.order.line", "qty_received"),
                 ):
-                    if move.get(link):
-                        self.db[line_model][move[link]][field] += move.get(done_field) or 0
+                    line = self.db.get(line_model, {}).get(move.get(link))
+                    if line and line["product_id"] == move["product_id"]:  # a kit's delivered count is mrp's
+                        line[field] += move.get(done_field) or 0
             picking.update(state="done", write_date=self.clock)
         return True
 

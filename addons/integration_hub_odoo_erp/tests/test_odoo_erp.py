@@ -96,6 +96,21 @@ class TestOdooErp(OdooErpMixin, TransactionCase):
         self.assertEqual(set(self.jobs("fulfillment").mapped("state")), {"done"})
 
     @freeze_time(NOW)
+    def test_a_kit_ships_its_components_in_the_clients_odoo(self):
+        odoo = self.fake_odoo()
+        odoo.product("KIT-GIFT")
+        odoo.kits["KIT-GIFT"] = [("MUG-001", 1), ("TSHIRT-S", 1)]
+        sale = odoo.sale_order("S00960", [("KIT-GIFT", 2)], carrier_id=False)
+        self.poll()
+        order = self.clo_order(sale["id"])
+        self.assertEqual(order.state, "accepted", order.validation_problems)
+        self.ship(order, "PQ8")
+        picking = odoo.find("stock.picking", sale_id=sale["id"])
+        self.assertEqual(picking["state"], "done")
+        self.assertEqual([m["quantity"] for m in odoo.records("stock.move", picking_id=picking["id"])], [2.0, 2.0])
+        self.assertFalse(odoo.records("stock.picking", backorder_id=picking["id"]))
+
+    @freeze_time(NOW)
     def test_without_backorders_the_rest_is_cancelled_in_the_clients_odoo(self):
         self.clo.odoo_erp_backorders = "cancel"
         odoo = self.fake_odoo()
