@@ -64,6 +64,11 @@ class OdooErpClient(HttpClient):
             response = self.request(
                 "POST", f"json/2/{model}/{method}", what, json=body, json2=True, accept=(400, 403, 404, 409, 422)
             )
+            if response.status_code == 404 and "json" not in response.headers.get("Content-Type", ""):
+                raise PermanentError(
+                    f"{self.name} {what}: no /json/2 endpoint (Odoo before 19?): set the channel's API to Detect "
+                    "or JSON-RPC"
+                )
             if response.status_code >= 400:
                 raise self.fault(what, _json(response), response.status_code)
             return _json(response)

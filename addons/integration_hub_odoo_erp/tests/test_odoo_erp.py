@@ -278,6 +278,9 @@ class TestOdooErp(OdooErpMixin, TransactionCase):
                 with self.assertRaises(RetryableError):
                     client.search_read("res.country", [], ["code"])
             self.assertFalse(odoo.failures)
+        odoo.version = 18  # a channel forced to JSON-2 against an older Odoo: told what to change
+        with self.assertRaisesRegex(PermanentError, "no /json/2 endpoint"):
+            O.OdooErpClient(odoo.url, "client-prod", API_KEY, O.JSON2).search_read("res.country", [], ["code"])
 
     def test_connection_test_detects_the_api(self):
         for version, words in (
