@@ -8,7 +8,6 @@ baseline : bare sale.order create + action_confirm for the same lines (commit pe
 Prints orders/s for both and the ratio. Asserts nothing on timing; checks that every order was accepted.
 """
 
-import json
 import os
 import time
 import uuid
@@ -18,7 +17,7 @@ N = int(os.environ.get("BENCH_ORDERS", "200"))
 BATCH = 20
 SECRET = os.environ["BENCH_SECRET"]
 
-from odoo.addons.integration_hub.lib import standard_webhooks  # noqa: E402
+import hub_orders  # noqa: E402  (bench/, on PYTHONPATH)
 
 channel = env["integration.channel"].search([("code", "=", "BENCH")], limit=1)
 warehouse = channel.warehouse_id
@@ -48,63 +47,14 @@ if "integration.carrier.rule" in env and not env["integration.carrier.rule"].sea
 env.cr.commit()
 
 
-def order_document(external_id):
-    return {
-        "type": "order.created",
-        "data": {
-            "id": external_id,
-            "name": f"#{external_id}",
-            "placed_at": "2026-11-27T09:00:00+01:00",
-            "updated_at": "2026-11-27T09:00:00+01:00",
-            "financial_status": "paid",
-            "customer": {"name": "Bench customer", "email": "bench@example.com", "phone": "+34 612 345 678"},
-            "shipping_address": {
-                "name": "Bench customer",
-                "street": "Calle de Colón 1",
-                "street2": "",
-                "zip": "46004",
-                "city": "Valencia",
-                "state": "",
-                "country_code": "ES",
-                "phone": "+34 612 345 678",
-            },
-            "service_level": "ground",
-            "special_handling": "",
-            "lines": [{"id": "1", "sku": "BENCH-SKU", "quantity": 1}],
-        },
-    }
-
-
 def hub_path():
-    run = uuid.uuid4().hex[:8]
-    requests = []
-    for n in range(N):
-        body = json.dumps(order_document(f"B{run}-{n}")).encode()
-        msg_id, ts = f"msg_{run}_{n}", str(int(time.time()))
-        headers = {
-            "webhook-id": msg_id,
-            "webhook-timestamp": ts,
-            "webhook-signature": standard_webhooks.sign(SECRET, msg_id, ts, body),
-        }
-        requests.append((headers, body))
-    adapter = channel._adapter()
-    Event = env["integration.event"]
+    prefix = f"B{uuid.uuid4().hex[:8]}"
+    messages = hub_orders.signed_messages(SECRET, prefix, N)
     started = time.perf_counter()
-    for headers, body in requests:  # what the controller does per request
-        envelope = adapter._verify_webhook(channel, headers, body)
-        event_type, _data = adapter._parse_webhook(channel, envelope, body)
-        Event._intake(
-            channel, envelope.idempotency_key, body, event_type=event_type, source_timestamp=envelope.source_timestamp
-        )
-        env.cr.commit()  # 200 only after the row is committed
-    while Event._queue_due_exists():  # the inbox worker (the cron): one event per transaction
-        Event._cron_process_inbox()
-        env.cr.commit()
+    hub_orders.take_in(env, channel, messages)
+    hub_orders.drain_inbox(env)  # the inbox worker (the cron): one event per transaction
     elapsed = time.perf_counter() - started
-    accepted = env["integration.channel.order"].search_count(
-        [("channel_id", "=", channel.id), ("external_id", "=like", f"B{run}-%"), ("state", "=", "accepted")]
-    )
-    return elapsed, accepted
+    return elapsed, hub_orders.accepted(env, channel, prefix)
 
 
 def bare_path():

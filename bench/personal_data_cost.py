@@ -8,7 +8,6 @@ up to an accepted order with its sale order. Prints numbers; asserts nothing on 
 without encryption leave their orders in clear in the bench database (a bench database only).
 """
 
-import json
 import os
 import time
 import uuid
@@ -20,7 +19,8 @@ N = int(os.environ.get("BENCH_PD_ORDERS", "100"))
 ROUNDS = int(os.environ.get("BENCH_PD_ROUNDS", "2"))
 SECRET = os.environ["BENCH_SECRET"]
 
-from odoo.addons.integration_hub.lib import standard_webhooks  # noqa: E402
+import hub_orders  # noqa: E402  (bench/, on PYTHONPATH)
+
 from odoo.addons.integration_hub.models import integration_event, personal_data_fields  # noqa: E402
 
 channel = env["integration.channel"].search([("code", "=", "BENCH")], limit=1)
@@ -32,66 +32,26 @@ env["stock.quant"]._update_available_quantity(product, channel.warehouse_id.lot_
 env.cr.commit()
 
 
-def order_document(external_id):
-    return {
-        "type": "order.created",
-        "data": {
-            "id": external_id,
-            "name": f"#{external_id}",
-            "placed_at": "2026-11-27T09:00:00+01:00",
-            "updated_at": "2026-11-27T09:00:00+01:00",
-            "financial_status": "paid",
-            "customer": {"name": "Bench customer", "email": "bench@example.com", "phone": "+34 612 345 678"},
-            "shipping_address": {
-                "name": "Bench customer",
-                "street": "Calle de Colón 1",
-                "zip": "46004",
-                "city": "Valencia",
-                "country_code": "ES",
-                "phone": "+34 612 345 678",
-            },
-            "service_level": "ground",
-            "special_handling": "",
-            "lines": [{"id": "1", "sku": "BENCH-SKU", "quantity": 1}],
-        },
-    }
-
-
 def plain(value):
     return value
 
 
 def run(n, encrypted):
     """(intake seconds, processing seconds, orders accepted) for ``n`` signed order webhooks."""
-    tag = uuid.uuid4().hex[:8]
-    messages = []
-    for i in range(n):
-        body = json.dumps(order_document(f"PD{tag}-{i}")).encode()
-        msg_id, ts = f"msg_pd_{tag}_{i}", str(int(time.time()))
-        signature = standard_webhooks.sign(SECRET, msg_id, ts, body)
-        messages.append(({"webhook-id": msg_id, "webhook-timestamp": ts, "webhook-signature": signature}, body))
-    adapter, Event = channel._adapter(), env["integration.event"]
+    prefix = f"PD{uuid.uuid4().hex[:8]}"
+    messages = hub_orders.signed_messages(SECRET, prefix, n)
     with ExitStack() as stack:
         if not encrypted:  # the same code path, with sealing and unsealing as the identity
             stack.enter_context(patch.object(personal_data_fields, "seal_value", plain))
             stack.enter_context(patch.object(personal_data_fields, "unseal_value", plain))
             stack.enter_context(patch.object(integration_event, "seal_value", plain))
         started = time.perf_counter()
-        for headers, body in messages:
-            envelope = adapter._verify_webhook(channel, headers, body)
-            event_type, _data = adapter._parse_webhook(channel, envelope, body)
-            Event._intake(channel, envelope.idempotency_key, body, event_type=event_type)
-            env.cr.commit()
+        hub_orders.take_in(env, channel, messages)
         intake = time.perf_counter() - started
         started = time.perf_counter()
-        while Event._queue_due_exists():
-            Event._cron_process_inbox()
-            env.cr.commit()
+        hub_orders.drain_inbox(env)
         processing = time.perf_counter() - started
-    accepted = env["integration.channel.order"].search_count(
-        [("channel_id", "=", channel.id), ("external_id", "=like", f"PD{tag}-%"), ("state", "=", "accepted")]
-    )
-    return intake, processing, accepted
+    return intake, processing, hub_orders.accepted(env, channel, prefix)
 
 
 run(5, True)  # warm-up, both ways

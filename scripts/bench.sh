@@ -23,6 +23,7 @@ LOG_LEVEL=${BENCH_LOG_LEVEL:-warn}
 RESULTS=$ROOT/bench/results
 ODOO_OPTS=(-c "$CONF" -d "$DB")
 export BENCH_SECRET=${BENCH_SECRET:-whsec_aW50ZWdyYXRpb24taHViLWJlbmNoLXNlY3JldC0zMmI=}  # bench only, public
+export PYTHONPATH="$ROOT/bench${PYTHONPATH:+:$PYTHONPATH}"  # the in-process scripts share bench/hub_orders.py
 start=$(date +%s)
 mkdir -p "$RESULTS"
 # shellcheck source=scripts/odoo_server.sh
@@ -166,6 +167,18 @@ say "Personal data encryption cost: intake and processing, encrypted vs clear (i
 "${ODOO_BIN[@]}" shell "${ODOO_OPTS[@]}" --no-http --log-level=warn < "$ROOT/bench/personal_data_cost.py" \
   | tee "$RESULTS/personal_data_cost.txt"
 grep -q "\[FAIL\]" "$RESULTS/personal_data_cost.txt" && status=1
+
+# --- 6b2. one order of 1,500 lines (variants, kits) from the webhook to its reserved delivery ------------
+say "Large order: ${BENCH_ORDER_LINES:-1500} lines, webhook to reserved delivery vs bare sale.order (in-process)"
+"${ODOO_BIN[@]}" shell "${ODOO_OPTS[@]}" --no-http --log-level=warn < "$ROOT/bench/large_order.py" \
+  | tee "$RESULTS/large_order.txt"
+grep -q "\[FAIL\]" "$RESULTS/large_order.txt" && status=1
+
+# --- 6c. intake and processing with years of inbox history, and the archive job that trims it ----------
+say "Inbox history: ${BENCH_HISTORY_EVENTS:-200000} settled messages, before / with / after the archive job (in-process)"
+"${ODOO_BIN[@]}" shell "${ODOO_OPTS[@]}" --no-http --log-level=warn < "$ROOT/bench/inbox_history.py" \
+  | tee "$RESULTS/inbox_history.txt"
+grep -q "\[FAIL\]" "$RESULTS/inbox_history.txt" && status=1
 
 # --- 7. inventory availability for 10,000 SKUs (500 kits) vs a naive per-product loop --
 say "Inventory availability: ${BENCH_SKUS:-10000} SKUs, batched vs naive (in-process)"

@@ -17,6 +17,7 @@
         "security/integration_hub_client_security.xml",
         "data/ir_cron_data.xml",
         "data/ir_cron_ship_by_data.xml",
+        "data/ir_cron_archive_data.xml",
         "data/mail_activity_type_data.xml",
         "data/integration_service_level_data.xml",
         "data/integration.territory.csv",

@@ -23,6 +23,7 @@ from . import (
     integration_queue,
     integration_event,
     integration_event_redelivery,
+    integration_event_archive,
     integration_event_privacy,
     integration_event_order_handlers,
     integration_job,

@@ -22,6 +22,7 @@ AUDIT_ACTIONS = [
     ("pii_export", "Personal data exported or printed"),
     ("pii_retention", "Personal data retention"),
     ("pii_erasure", "Personal data erasure"),
+    ("inbox_archive", "Settled inbox messages removed"),
 ]
 
 

@@ -23,6 +23,13 @@ class ResConfigSettings(models.TransientModel):
         help="How long one run of the inbox or outbox worker keeps taking work before it hands over to a fresh "
         "run. Empty or 0: a quarter of Odoo's tightest time limit (limit_time_cpu, limit_time_real_cron).",
     )
+    integration_hub_inbox_retention_days = fields.Integer(
+        string="Keep settled messages (days)",
+        config_parameter="integration_hub.inbox_retention_days",
+        default=90,
+        help="Processed, duplicate and set-aside inbox messages older than this are removed by a daily job "
+        "(never under 7 days; failed messages and those an open exception names are kept).",
+    )
 
     integration_hub_parallel_runs = fields.Integer(
         string="Parallel runs per queue",
