@@ -1,7 +1,13 @@
 from odoo import fields, models
 
-STREAMS = [("orders", "Orders"), ("returns", "Returns"), ("tracking", "Tracking"), ("notifications", "Notifications")]
-STREAMS += [("receipts", "Purchase orders"), ("catalog", "Catalog")]  # from an ERP
+STREAMS = [
+    ("orders", "Orders"),
+    ("returns", "Returns"),
+    ("tracking", "Tracking"),
+    ("notifications", "Notifications"),
+    ("receipts", "Purchase orders"),
+    ("catalog", "Catalog"),
+]
 
 
 class IntegrationPollCursor(models.Model):
