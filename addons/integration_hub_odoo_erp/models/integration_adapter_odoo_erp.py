@@ -227,15 +227,25 @@ class IntegrationAdapterOdooErp(models.AbstractModel):
         note on the client's receipt (the hub cannot name a product line the client did not order).
         """
         channel, data = job.channel_id, job._payload()
+        Shipment, key = self.env["integration.external.id"], f"receipt:{data['reference']}"
+        if Shipment._of(channel, "shipment", hub_reference=key):
+            return _("receipt already validated in the client's Odoo")
         client = self._client(channel)
         purchase = client.search_read("purchase.order", [("name", "=", data["reference"])], ["id"], limit=1)
         if not purchase:
             raise PermanentError(_("no purchase order %s in the client's Odoo", data["reference"]))
-        # a receipt already done (this message timed out after validating it, or the client did) is not redone
+        received = {line["line_id"]: line["received"] + line["damaged"] for line in data["lines"]}
+        # a validation whose answer was lost is not repeated (it would validate the client's backorder): the
+        # purchase lines already count what the warehouse received
+        ids = [int(line_id) for line_id in received if str(line_id).isdigit()]
+        lines = client.read("purchase.order.line", ids, ["qty_received"])
+        if any(received.values()) and lines and all(row["qty_received"] >= received[str(row["id"])] for row in lines):
+            Shipment._remember(channel, "shipment", f"PO-{purchase[0]['id']}", hub_reference=key)
+            return _("receipt already validated in the client's Odoo")
+        # a receipt already done there (by the client) with nothing open is not redone
         picking = self._odoo_erp_open_picking(client, [("purchase_id", "=", purchase[0]["id"])], "incoming", None)
         if picking is None:
             return _("receipt already validated in the client's Odoo")
-        received = {line["line_id"]: line["received"] + line["damaged"] for line in data["lines"]}
         notes = [
             self.env._("%(sku)s: %(damaged)s damaged, into quarantine", sku=line["sku"], damaged=line["damaged"])
             for line in data["lines"]
@@ -248,6 +258,7 @@ class IntegrationAdapterOdooErp(models.AbstractModel):
             body = _("Received by the warehouse:") + "<br/>" + "<br/>".join(notes)
             client.call("stock.picking", "message_post", ids=[picking["id"]], body=body)
         self._odoo_erp_validate(client, channel, picking, "purchase_line_id", received)
+        Shipment._remember(channel, "shipment", str(picking["id"]), hub_reference=key)
         return _("%s validated in the client's Odoo", picking["name"])
 
     @api.model

@@ -135,7 +135,13 @@ class TestOdooErp(OdooErpMixin, TransactionCase):
         self.assertEqual(sorted(receipt.line_ids.mapped("quantity_expected")), [5.0, 10.0])
 
         self.receive(receipt, {self.mug: 9}, damaged={self.mug: 1})
+        odoo.lost_answers.add(("stock.picking", "button_validate"))  # validated there, the answer lost
+        with mute_logger(*QUIET):
+            self.run_jobs()
+        self.assertEqual(receipt.state, "received", "the confirmation waits for its retry")
+        self.jobs("receipt_status").sudo().next_attempt_at = fields.Datetime.now()
         self.run_jobs()
+        self.assertEqual(odoo.calls.count(("stock.picking", "button_validate")), 1, "the backorder stays open")
         picking = odoo.find("stock.picking", purchase_id=purchase["id"])
         self.assertEqual(picking["state"], "done")
         moves = {m["purchase_line_id"]: m["quantity"] for m in odoo.records("stock.move", picking_id=picking["id"])}
