@@ -8,5 +8,5 @@
     "license": "LGPL-3",
     "depends": ["integration_hub"],
     "external_dependencies": {"python": ["requests"]},
-    "data": ["views/integration_channel_views.xml"],
+    "data": ["views/integration_channel_views.xml", "data/ir_cron_data.xml"],
 }

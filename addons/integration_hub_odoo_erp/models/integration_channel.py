@@ -1,7 +1,11 @@
+from datetime import timedelta
+
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
 from odoo.addons.integration_hub.models.integration_secret_owner import secret_field
+
+API_KEY_WARNING_DAYS = 14
 
 
 class IntegrationChannel(models.Model):
@@ -24,6 +28,12 @@ class IntegrationChannel(models.Model):
         string="Bot user login", tracking=True, help="The login of the client's bot user (JSON-RPC authenticates it)."
     )
     odoo_erp_api_key = secret_field("Client's Odoo API key")
+    odoo_erp_api_key_expires_on = fields.Date(
+        string="API key expires on",
+        tracking=True,
+        help="The expiry the client's administrator chose for the key (at most 3 months on recent versions). "
+        f"{API_KEY_WARNING_DAYS} days before it, an exception asks for a new key.",
+    )
     odoo_erp_protocol = fields.Selection(
         [("auto", "Detect (JSON-2 from Odoo 19)"), ("json2", "JSON-2"), ("jsonrpc", "JSON-RPC")],
         string="API",
@@ -66,3 +76,33 @@ class IntegrationChannel(models.Model):
                 raise ValidationError(
                     _("The client's Odoo URL must start with https:// (the API key travels with every call).")
                 )
+
+    @api.model
+    def _cron_odoo_erp_api_key_expiry(self):
+        """Daily: a live channel whose key expires within the warning days (or has expired) opens an exception."""
+        today = fields.Date.context_today(self)
+        channels = self.sudo().search(
+            [
+                ("platform", "=", "odoo_erp"),
+                ("state", "=", "live"),
+                ("odoo_erp_api_key_expires_on", "!=", False),
+                ("odoo_erp_api_key_expires_on", "<=", today + timedelta(days=API_KEY_WARNING_DAYS)),
+            ]
+        )
+        for channel in channels:
+            expires = channel.odoo_erp_api_key_expires_on
+            self.env["integration.sync.exception"]._open(
+                "monitoring",
+                _("%(channel)s: the client's Odoo API key expires on %(date)s", channel=channel.name, date=expires),
+                _(
+                    "The API key of the bot user in the client's Odoo expires on %(date)s; from then on the client's "
+                    "Odoo refuses every call and the channel is parked. What to do: ask the client's administrator "
+                    "for a new key (Preferences › Account Security › New API Key), set it and its expiry on the "
+                    "channel's Client's Odoo tab, then revoke the old one.",
+                    date=expires,
+                ),
+                record=channel,
+                channel=channel,
+                severity="critical" if expires <= today else "warning",
+                dedupe_key=f"odoo-erp-key-expiry:{channel.id}:{expires}:{'expired' if expires <= today else 'soon'}",
+            )

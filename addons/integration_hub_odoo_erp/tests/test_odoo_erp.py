@@ -288,6 +288,23 @@ class TestOdooErp(OdooErpMixin, TransactionCase):
         with self.assertRaisesRegex(PermanentError, "no /json/2 endpoint"):
             O.OdooErpClient(odoo.url, "client-prod", API_KEY, O.JSON2).search_read("res.country", [], ["code"])
 
+    def test_an_api_key_about_to_expire_opens_an_exception(self):
+        Exception = self.env["integration.sync.exception"]
+        domain = [("channel_id", "=", self.clo.id), ("exception_type", "=", "monitoring")]
+        self.clo.odoo_erp_api_key_expires_on = "2026-12-10"
+        with freeze_time("2026-11-20 10:00:00"):  # 20 days ahead: nothing yet
+            self.env["integration.channel"]._cron_odoo_erp_api_key_expiry()
+        self.assertFalse(Exception.search(domain))
+        with freeze_time("2026-11-30 10:00:00"):
+            self.env["integration.channel"]._cron_odoo_erp_api_key_expiry()
+            self.env["integration.channel"]._cron_odoo_erp_api_key_expiry()  # one exception, counted again
+        warning = Exception.search(domain)
+        self.assertEqual((len(warning), warning.severity), (1, "warning"))
+        self.assertIn("expires on 2026-12-10", warning.name)
+        with freeze_time("2026-12-10 10:00:00"):
+            self.env["integration.channel"]._cron_odoo_erp_api_key_expiry()
+        self.assertEqual(sorted(Exception.search(domain).mapped("severity")), ["critical", "warning"], "expired")
+
     def test_connection_test_detects_the_api(self):
         for version, words in (
             (19, "Odoo 19.0 over JSON-2, bot user #7"),
