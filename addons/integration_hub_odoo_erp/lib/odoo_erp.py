@@ -124,16 +124,34 @@ class OdooErpClient(HttpClient):
         return PermanentError(text)
 
     # --- conveniences -------------------------------------------------------------------
-    def search_read(self, model, domain, fields, limit=None, offset=0, order=None, context=None):
-        params = {"domain": domain, "fields": fields, "offset": offset}
+    def search_read(self, model, domain, fields, limit=None, offset=0, order=None, context=None, optional=()):
+        params = {"domain": domain, "offset": offset}
         if limit:
             params["limit"] = limit
         if order:
             params["order"] = order
-        return self.call(model, "search_read", context=context, **params) or []
+        return self.without_missing(
+            fields, optional, lambda names: self.call(model, "search_read", context=context, fields=names, **params)
+        )
 
-    def read(self, model, ids, fields):
-        return self.call(model, "read", ids=ids, fields=fields) if ids else []
+    def read(self, model, ids, fields, optional=()):
+        if not ids:
+            return []
+        return self.without_missing(fields, optional, lambda names: self.call(model, "read", ids=ids, fields=names))
+
+    def without_missing(self, fields, optional, read):
+        """``read(fields)``; a field in ``optional`` the client's Odoo does not have (a module not installed,
+        e.g. ``carrier_id`` without Delivery, or a field a version removed) is left out and read again.
+        Odoo answers ``ValueError: Invalid field 'x' on model 'y'``."""
+        names = list(fields)
+        while True:
+            try:
+                return read(names) or []
+            except PermanentError as error:
+                missing = next((n for n in names if n in optional and f"Invalid field '{n}'" in str(error)), None)
+                if missing is None:
+                    raise
+                names.remove(missing)
 
 
 def protocol_of(version):

@@ -18,6 +18,8 @@ PARTNER_FIELDS += ["phone", "mobile", "email"]
 PURCHASE_FIELDS = ["name", "partner_id", "partner_ref", "state", "date_planned", "write_date", "order_line"]
 PURCHASE_LINE_FIELDS = ["product_id", "product_qty", "qty_received", "display_type", "name"]
 PRODUCT_FIELDS = ["name", "default_code", "barcode", "weight", "write_date", "packaging_ids", "type"]
+# fields a client's Odoo may lack (a module not installed, a version that dropped them): read without them
+OPTIONAL_FIELDS = ("carrier_id", "client_order_ref", "mobile", "company_name", "packaging_ids", "barcode", "weight")
 # the order line a move comes from: its model, ordered and done quantities (a kit's line counts kits)
 KIT_LINES = {
     "sale_line_id": ("sale.order.line", "product_uom_qty", "qty_delivered"),
@@ -121,7 +123,13 @@ class IntegrationAdapterOdooErp(models.AbstractModel):
         fields_read = {"orders": ORDER_FIELDS, "receipts": PURCHASE_FIELDS, "catalog": PRODUCT_FIELDS}[stream]
         client, offset = self._client(channel), state.get("offset") or 0
         records = client.search_read(
-            model, domain, fields_read, limit=O.PAGE_SIZE, offset=offset, order="write_date asc, id asc"
+            model,
+            domain,
+            fields_read,
+            limit=O.PAGE_SIZE,
+            offset=offset,
+            order="write_date asc, id asc",
+            optional=OPTIONAL_FIELDS,
         )
         getattr(self, f"_odoo_erp_enrich_{stream}")(client, records)
         newest = max([state.get("newest") or start] + [r["write_date"] for r in records])
@@ -136,7 +144,8 @@ class IntegrationAdapterOdooErp(models.AbstractModel):
         """Each order's lines (with the SKU and whether it ships) and its delivery address (with the country code)."""
         lines = _by_id(client.read("sale.order.line", _flat(o["order_line"] for o in orders), LINE_FIELDS))
         products = self._odoo_erp_products(client, [O.many2one_id(line["product_id"]) for line in lines.values()])
-        partners = _by_id(client.read("res.partner", _ids(o["partner_shipping_id"] for o in orders), PARTNER_FIELDS))
+        partner_ids = _ids(o["partner_shipping_id"] for o in orders)
+        partners = _by_id(client.read("res.partner", partner_ids, PARTNER_FIELDS, optional=OPTIONAL_FIELDS))
         countries = _by_id(client.read("res.country", _ids(p["country_id"] for p in partners.values()), ["code"]))
         for order in orders:
             partner = dict(partners.get(O.many2one_id(order["partner_shipping_id"])) or {})
@@ -167,16 +176,17 @@ class IntegrationAdapterOdooErp(models.AbstractModel):
 
     @api.model
     def _odoo_erp_enrich_catalog(self, client, products):
-        packagings = _by_id(
-            client.read("product.packaging", _flat(p["packaging_ids"] for p in products), ["name", "qty"])
-        )
+        ids = _flat(p.get("packaging_ids") for p in products)
+        packagings = _by_id(client.read("product.packaging", ids, ["name", "qty"]))
         for product in products:
-            product["packagings"] = [packagings[i] for i in product["packaging_ids"] if i in packagings]
+            product["packagings"] = [packagings[i] for i in product.get("packaging_ids") or [] if i in packagings]
 
     @api.model
     def _odoo_erp_products(self, client, ids):
         return _by_id(
-            client.read("product.product", sorted({i for i in ids if i}), ["default_code", "barcode", "type"])
+            client.read(
+                "product.product", sorted({i for i in ids if i}), ["default_code", "barcode", "type"], OPTIONAL_FIELDS
+            )
         )
 
     # --- out: deliveries and receipts validated in the client's Odoo ----------------------------

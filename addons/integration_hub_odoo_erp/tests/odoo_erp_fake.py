@@ -71,6 +71,7 @@ class FakeOdoo:
         self.calls, self.failures, self.denied = [], [], set()
         self.lost_answers = set()  # (model, method): done in the database, but the answer never arrives
         self.kits = {}  # kit sku -> [(component sku, quantity per kit)]
+        self.missing_fields = set()  # (model, field) a module not installed there (e.g. carrier_id without Delivery)
         self.clock = "2026-11-20 09:00:00"
         self._seed()
 
@@ -264,6 +265,7 @@ class FakeOdoo:
         return result
 
     def m_search_read(self, model, ids, context, domain=(), fields=None, offset=0, limit=None, order=None, **kw):
+        self._check_fields(model, fields)
         rows = [r for r in self.db.get(model, {}).values() if all(self._match(model, r, term) for term in domain)]
         for key in reversed([part.strip() for part in (order or "id asc").split(",")]):
             name, _space, direction = key.partition(" ")
@@ -272,6 +274,7 @@ class FakeOdoo:
         return [self._render(model, r, fields) for r in rows]
 
     def m_read(self, model, ids, context, fields=None, **kw):
+        self._check_fields(model, fields)
         return [self._render(model, self.db[model][i], fields) for i in ids if i in self.db[model]]
 
     def m_write(self, model, ids, context, vals=None, **kw):
@@ -374,6 +377,11 @@ class FakeOdoo:
             "in": lambda: actual in value,
             "not in": lambda: actual not in value,
         }[operator]()
+
+    def _check_fields(self, model, fields):
+        for name in fields or ():
+            if (model, name) in self.missing_fields:
+                raise OdooFault("builtins.ValueError", f"Invalid field '{name}' on model '{model}'", 400)
 
     def _render(self, model, record, fields):
         out = {"id": record["id"]}
