@@ -34,6 +34,12 @@ ODOO_ERP_MATRIX = [
         ),
         lambda t: (t.clo.odoo_erp_backorders, t.clo.odoo_erp_protocol) == ("cancel", "jsonrpc"),
     ),
+    Row(
+        "Client's Odoo: the API key's expiry",
+        ADMINS,
+        lambda t, env: t.clo.with_env(env).write({"odoo_erp_api_key_expires_on": "2027-02-01"}),
+        lambda t: str(t.clo.odoo_erp_api_key_expires_on) == "2027-02-01",
+    ),
 ]
 
 
