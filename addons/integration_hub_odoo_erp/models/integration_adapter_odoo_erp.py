@@ -1,12 +1,15 @@
+import hashlib
 import json
 from collections import defaultdict
 
 from odoo import _, api, fields, models
 
 from odoo.addons.integration_hub.lib import capabilities as C
+from odoo.addons.integration_hub.lib import json_document
 from odoo.addons.integration_hub.lib.delivery import Delivered
-from odoo.addons.integration_hub.lib.errors import PermanentError, RetryableError
+from odoo.addons.integration_hub.lib.errors import PayloadError, PermanentError, RetryableError
 from odoo.addons.integration_hub.lib.poll import PollPage, since
+from odoo.addons.integration_hub.lib.webhook import WebhookEnvelope, headers_to_keep
 
 from ..lib import odoo_erp as O
 
@@ -31,6 +34,8 @@ STREAMS = {
     "receipts": ("purchase.order", ["purchase", "done", "cancel"], "picking_type_id.warehouse_id"),
     "catalog": ("product.product", None, None),
 }
+STREAM_OF_MODEL = {model: stream for stream, (model, _states, _path) in STREAMS.items()}
+PING = "odoo.ping"  # the client's "Send Webhook Notification" automation: a "this record changed" ping
 
 
 class IntegrationAdapterOdooErp(models.AbstractModel):
@@ -43,7 +48,7 @@ class IntegrationAdapterOdooErp(models.AbstractModel):
 
     _capabilities = frozenset(
         (C.POLL_ORDERS, C.POLL_RECEIPTS, C.POLL_CATALOG, C.FULFILLMENT, C.TRACKING, C.RECEIPT_STATUS)
-        + (C.INVENTORY_POSITIONS, C.CONNECTION_TEST)
+        + (C.INVENTORY_POSITIONS, C.CONNECTION_TEST, C.WEBHOOKS)
     )
 
     @api.model
@@ -85,20 +90,59 @@ class IntegrationAdapterOdooErp(models.AbstractModel):
 
     # --- in ---------------------------------------------------------------------------------
     @api.model
+    def _verify_webhook(self, channel, headers, body):
+        """Odoo's *Send Webhook Notification* action (17+) signs nothing and sends no custom header: the
+        channel's unguessable URL (rotate it to revoke) and its allowed IPs are the protection. The ping only
+        says "this record changed": the record is read again through the API when processed. Key: the model,
+        id and ``write_date`` when the automation sends it (else the body), so a repeated ping is one event."""
+        try:
+            data = json_document.loads(body)
+        except (PayloadError, ValueError):
+            data = None
+        data = data if isinstance(data, dict) else {}
+        stamp = data.get("write_date") or hashlib.sha256(body).hexdigest()[:16]
+        return WebhookEnvelope(
+            idempotency_key=f"ping:{data.get('_model')}:{data.get('_id')}:{stamp}",
+            event_type=PING,
+            kept_headers=headers_to_keep(dict(headers)),
+        )
+
+    @api.model
+    def _parse_webhook(self, channel, envelope, body):
+        event_type, data = super()._parse_webhook(channel, envelope, body)
+        if data.get("_model") not in STREAM_OF_MODEL or not isinstance(data.get("_id"), int):
+            raise PayloadError(
+                "a ping needs _model (sale.order, purchase.order or product.product) and the record's _id"
+            )
+        return event_type, data
+
+    @api.model
     def _normalize_event(self, event, payload):
-        if event.event_type == "sale.order":
-            hub_type, document = O.order_document(payload)
+        channel = event.channel_id
+        if event.event_type == PING:  # read the record now, as the poll would
+            stream = STREAM_OF_MODEL[payload["_model"]]
+            records = self._odoo_erp_records(channel, stream, [("id", "=", payload["_id"])])
+            if not records:
+                reason = _("%(model)s #%(id)s is not for this warehouse", model=payload["_model"], id=payload["_id"])
+                return "noop", {"reason": reason}
+            return self._odoo_erp_document(channel, payload["_model"], records[0])
+        if event.event_type in STREAM_OF_MODEL:
+            return self._odoo_erp_document(channel, event.event_type, payload)
+        raise PermanentError(_("A '%s' message from the client's Odoo is not handled by the hub.", event.event_type))
+
+    @api.model
+    def _odoo_erp_document(self, channel, model, record):
+        if model == "sale.order":
+            hub_type, document = O.order_document(record)
             known = self.env["integration.channel.order"].search_count(
-                [("channel_id", "=", event.channel_id.id), ("external_id", "=", document["id"])]
+                [("channel_id", "=", channel.id), ("external_id", "=", document["id"])]
             )
             if hub_type == "order.cancelled" and not known:
-                return "noop", {"reason": _("sale order %s cancelled before it reached the warehouse", payload["name"])}
+                return "noop", {"reason": _("sale order %s cancelled before it reached the warehouse", record["name"])}
             return hub_type, document
-        if event.event_type == "purchase.order":
-            return O.receipt_document(payload)
-        if event.event_type == "product.product":
-            return O.product_document(payload)
-        raise PermanentError(_("A '%s' message from the client's Odoo is not handled by the hub.", event.event_type))
+        if model == "purchase.order":
+            return O.receipt_document(record)
+        return O.product_document(record)
 
     @api.model
     def _poll(self, channel, stream, cursor):
@@ -108,12 +152,28 @@ class IntegrationAdapterOdooErp(models.AbstractModel):
         inbox key (id, ``write_date``) makes a record read twice one message. Pages by ``limit`` / ``offset``
         in ``write_date, id`` order; the window's start stays fixed while its pages are read.
         """
-        model, states, warehouse_path = STREAMS[stream]
         if stream == "catalog" and channel.catalog_owner != "channel":
             return PollPage()  # only the channel that owns the catalog sends its product master
         state = json.loads(cursor) if (cursor or "").startswith("{") else {"since": cursor}
         start = state.get("start") or since(state["since"], fields.Datetime.now()).strftime(O.ODOO_TIME)
-        domain = [("write_date", ">=", start)]
+        offset = state.get("offset") or 0
+        records = self._odoo_erp_records(channel, stream, [("write_date", ">=", start)], offset=offset)
+        model = STREAMS[stream][0]
+        newest = max([state.get("newest") or start] + [r["write_date"] for r in records])
+        page = PollPage(more=len(records) == O.PAGE_SIZE)
+        page.messages = [(f"{model}:{r['id']}:{r['write_date']}", model, r) for r in records]
+        more_state = {"start": start, "offset": offset + len(records), "newest": newest}
+        page.cursor = json.dumps(more_state) if page.more else newest.replace(" ", "T")
+        return page
+
+    @api.model
+    def _odoo_erp_records(self, channel, stream, domain, offset=0):
+        """One page of the stream's records matching ``domain`` (confirmed, of the channel's warehouse), each
+        with what its mapping needs (lines, SKUs, address)."""
+        model, states, warehouse_path = STREAMS[stream]
+        if stream == "catalog" and channel.catalog_owner != "channel":
+            return []
+        domain = list(domain)
         if states:
             domain.append(("state", "in", states))
         if warehouse_path and channel.odoo_erp_warehouse_id:
@@ -121,7 +181,7 @@ class IntegrationAdapterOdooErp(models.AbstractModel):
         if stream == "catalog":
             domain += [("default_code", "!=", False), ("type", "!=", "service")]
         fields_read = {"orders": ORDER_FIELDS, "receipts": PURCHASE_FIELDS, "catalog": PRODUCT_FIELDS}[stream]
-        client, offset = self._client(channel), state.get("offset") or 0
+        client = self._client(channel)
         records = client.search_read(
             model,
             domain,
@@ -132,12 +192,7 @@ class IntegrationAdapterOdooErp(models.AbstractModel):
             optional=OPTIONAL_FIELDS,
         )
         getattr(self, f"_odoo_erp_enrich_{stream}")(client, records)
-        newest = max([state.get("newest") or start] + [r["write_date"] for r in records])
-        page = PollPage(more=len(records) == O.PAGE_SIZE)
-        page.messages = [(f"{model}:{r['id']}:{r['write_date']}", model, r) for r in records]
-        more_state = {"start": start, "offset": offset + len(records), "newest": newest}
-        page.cursor = json.dumps(more_state) if page.more else newest.replace(" ", "T")
-        return page
+        return records
 
     @api.model
     def _odoo_erp_enrich_orders(self, client, orders):

@@ -1,1 +1,1 @@
-from . import test_odoo_erp, test_role_matrix
+from . import test_odoo_erp, test_odoo_erp_webhook, test_role_matrix
