@@ -180,6 +180,12 @@ say "Inbox history: ${BENCH_HISTORY_EVENTS:-200000} settled messages, before / w
   | tee "$RESULTS/inbox_history.txt"
 grep -q "\[FAIL\]" "$RESULTS/inbox_history.txt" && status=1
 
+# --- 6d. one publication cycle at warehouse scale: SKUs x 5 channels of 2 clients -----------------------
+say "Publication at scale: ${BENCH_PUB_SKUS:-20000} SKUs x 5 channels of 2 clients, first cycle and a 1 %-changed one"
+"${ODOO_BIN[@]}" shell "${ODOO_OPTS[@]}" --no-http --log-level=warn < "$ROOT/bench/publication_scale.py" \
+  | tee "$RESULTS/publication_scale.txt"
+grep -q "\[FAIL\]" "$RESULTS/publication_scale.txt" && status=1
+
 # --- 7. inventory availability for 10,000 SKUs (500 kits) vs a naive per-product loop --
 say "Inventory availability: ${BENCH_SKUS:-10000} SKUs, batched vs naive (in-process)"
 "${ODOO_BIN[@]}" shell "${ODOO_OPTS[@]}" --no-http --log-level=warn < "$ROOT/bench/inventory_availability.py" \

@@ -100,6 +100,12 @@ class IntegrationWebhookController(http.Controller):
         env = request.env(user=SUPERUSER_ID)
         channel = env["integration.channel"]._find_by_webhook_token(token)
         if not channel or channel.state != "live":
+            retry_after = channel.state == "paused" and channel._adapter()._webhook_paused_retry_after
+            if retry_after:
+                # a platform that deletes a subscription answered 404 (Business Central) is asked to retry instead
+                response = _reply(503, "channel paused: send it again later")
+                response.headers["Retry-After"] = str(retry_after)
+                return response
             # paused and draft channels accept nothing; do not reveal which
             return _reply(404, "unknown channel")
         adapter = channel._adapter()
@@ -110,6 +116,12 @@ class IntegrationWebhookController(http.Controller):
         if not ip_allowlist.is_allowed(remote_ip, ip_allowlist.parse_networks(channel.allowed_ips)):
             _logger.warning("Webhook for channel %s refused: source %s not allowed", channel.code, remote_ip)
             return _rejected(env, channel, 403, "source address not allowed")
+
+        handshake = adapter._webhook_handshake(channel, request.httprequest.args)
+        if handshake is not None:
+            # the platform validates the URL (e.g. Business Central's validationToken): echo it, store nothing
+            headers = [("Content-Type", "text/plain; charset=utf-8"), ("X-Content-Type-Options", "nosniff")]
+            return request.make_response(handshake, headers=headers)
 
         limit = channel.webhook_max_bytes
         declared = request.httprequest.content_length

@@ -20,6 +20,9 @@ class IntegrationAdapter(models.AbstractModel):
     _description = "Integration platform adapter (contract)"
 
     _capabilities = frozenset()
+    # seconds a paused channel's webhook asks the platform to wait (503 + Retry-After) instead of answering 404:
+    # for platforms that delete a subscription answered 4xx (Business Central); 0: 404 like an unknown URL
+    _webhook_paused_retry_after = 0
 
     # --- configuration -------------------------------------------------------------------
     @api.model
@@ -36,6 +39,17 @@ class IntegrationAdapter(models.AbstractModel):
     def _verify_webhook(self, channel, headers, body):
         """Check authenticity on the raw body; return a WebhookEnvelope or raise SignatureError."""
         raise SignatureError("this channel does not receive webhooks")
+
+    @api.model
+    def _webhook_handshake(self, channel, query):
+        """A platform's URL validation call, answered before any verification: the text to answer, or None.
+
+        ``query`` is the request's query string (a mapping). Some platforms validate the URL when a
+        subscription is created or renewed by calling it with a token to echo (Business Central's and
+        Microsoft Graph's ``validationToken``): the hub answers 200 with the returned text as
+        ``text/plain`` and stores nothing. Default: None (not a handshake; the call is verified as usual).
+        """
+        return None
 
     @api.model
     def _parse_webhook(self, channel, envelope, body):
@@ -115,6 +129,15 @@ class IntegrationAdapter(models.AbstractModel):
     def _subscribe_webhook(self, channel, topic, url, existing=None):
         """Create the subscription of ``topic`` to ``url``, or repair / re-activate ``existing`` (a dict above)."""
         raise PermanentError(_("platform '%s' has no webhook subscriptions to register", channel.platform))
+
+    @api.model
+    def _renew_webhook_subscriptions(self, channel):
+        """Renew the subscriptions that expire soon (platforms whose subscriptions have a lifetime, e.g. 3 days).
+
+        Called by the hourly webhook check of live channels (capability ``webhook_registration``) before it
+        looks for disabled subscriptions; returns [(topic, what happened)]. Default: nothing to renew.
+        """
+        return []
 
     @api.model
     def _refresh_access_token(self, channel):

@@ -132,6 +132,7 @@ class IntegrationChannelPolling(models.Model):
             return
         self.webhooks_checked_at = now
         try:
+            self._adapter()._renew_webhook_subscriptions(self)  # before they expire (platforms with a lifetime)
             problems = self._webhook_problems()
         except HubError as error:
             _logger.warning("Checking the webhooks of channel %s failed: %s", self.code, error)

@@ -164,8 +164,9 @@ class IntegrationExternalId(models.Model):
                 ("product_id", "!=", False),
             ],
             ["product_id"],
+            load=None,  # ids only: no display name computed for each product
         )
-        return self.env["product.product"].browse(sorted({row["product_id"][0] for row in rows}))
+        return self.env["product.product"].browse(sorted({row["product_id"] for row in rows}))
 
     @api.model
     def _listings_by_sku(self, channel, skus):

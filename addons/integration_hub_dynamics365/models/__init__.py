@@ -1,0 +1,1 @@
+from . import integration_channel, integration_sync_exception, integration_adapter_dynamics365

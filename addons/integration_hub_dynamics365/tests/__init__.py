@@ -1,0 +1,1 @@
+from . import test_dynamics365, test_role_matrix

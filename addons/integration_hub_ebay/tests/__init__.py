@@ -1,0 +1,1 @@
+from . import test_ebay, test_ebay_deletion, test_ebay_orders, test_role_matrix
