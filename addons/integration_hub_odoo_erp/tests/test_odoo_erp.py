@@ -5,6 +5,7 @@ import json
 from freezegun import freeze_time
 
 from odoo import fields
+from odoo.exceptions import UserError
 from odoo.tests import Form, TransactionCase, tagged
 from odoo.tools import mute_logger
 
@@ -305,6 +306,27 @@ class TestOdooErp(OdooErpMixin, TransactionCase):
         with freeze_time("2026-12-10 10:00:00"):
             self.env["integration.channel"]._cron_odoo_erp_api_key_expiry()
         self.assertEqual(sorted(Exception.search(domain).mapped("severity")), ["critical", "warning"], "expired")
+
+    def test_go_live_names_what_the_settings_lack(self):
+        channel = self.env["integration.channel"].create(
+            {
+                "name": "Another client's Odoo",
+                "code": "CLO2",
+                "platform": "odoo_erp",
+                "warehouse_id": self.warehouse.id,
+                "odoo_erp_url": "https://other.example.odoo.com",
+                "odoo_erp_protocol": "jsonrpc",
+                "send_inventory_positions": True,
+            }
+        )
+        with self.assertRaises(UserError) as refused:
+            channel.with_user(self.user_admin).action_go_live()
+        for missing in ("no API key", "JSON-RPC needs the database", "no warehouse or stock location"):
+            self.assertIn(missing, str(refused.exception))
+        channel.write({"odoo_erp_database": "other", "odoo_erp_login": "bot", "odoo_erp_warehouse_id": 1})
+        channel.with_user(self.user_admin).odoo_erp_api_key = "k-123"
+        channel.with_user(self.user_admin).action_go_live()
+        self.assertEqual(channel.state, "live")
 
     def test_connection_test_detects_the_api(self):
         for version, words in (
