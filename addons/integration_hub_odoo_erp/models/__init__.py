@@ -1,0 +1,1 @@
+from . import integration_channel, integration_adapter_odoo_erp
