@@ -308,9 +308,10 @@ def inventory_update(inventory, quantities):
 
     The PUT replaces the listing's whole inventory: every product, its property values, its offerings'
     prices (Money → float) and ``is_enabled`` and every ``*_on_property`` array are sent back as read.
-    Returns (body, {sku: why refused}). An SKU absent from the listing, or a listing whose quantity is
-    shared by its variations (``quantity_on_property`` empty) while they would get different quantities,
-    is refused: Etsy would reject the whole write.
+    Returns (body, {sku: why refused}). An SKU absent from the listing, a listing whose quantity is shared by
+    its variations (``quantity_on_property`` empty) while they would get different quantities, or one whose
+    every offering would be 0 (Etsy refuses it: etsy/open-api#560) is refused: Etsy would reject the whole write.
+    Etsy gives the products and offerings new ids at every write (etsy/open-api#523): SKUs are the key.
     """
     products = inventory.get("products") or []
     by_sku = {}
@@ -355,6 +356,13 @@ def inventory_update(inventory, quantities):
                 "offerings": offerings,
             }
         )
+    if wanted and not any(o.get("quantity") for p in body["products"] for o in p["offerings"]):
+        # "One offering must have quantity greater than 0" (etsy/open-api#395, #560): the API cannot zero a listing
+        reason = (
+            "Etsy cannot set every variation of this listing to 0 through its API: deactivate the listing on Etsy "
+            "(or let it sell out there) until stock arrives"
+        )
+        return None, {**refused, **dict.fromkeys(wanted, reason)}
     return body, refused
 
 

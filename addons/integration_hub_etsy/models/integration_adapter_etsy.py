@@ -43,8 +43,6 @@ class IntegrationAdapterEtsy(models.AbstractModel):
             problems.append(_("no Etsy shop id"))
         if capability != C.CONNECTION_TEST and not channel._get_secret("etsy_refresh_token"):
             problems.append(_("the app is not authorised on Etsy yet ('Authorise on Etsy')"))
-        if channel.etsy_missing_phone == "shop_phone" and not channel.etsy_shop_phone:
-            problems.append(_("no shop contact number for orders without phone"))
         return problems
 
     # --- authentication ---------------------------------------------------------------------

@@ -291,6 +291,8 @@ class FakeEtsy:
                     return error(400, "offering_id is not an input field")
                 prices.add(offering["price"])
                 quantities.add(offering["quantity"])
+        if not any(quantities):
+            return error(400, "One offering must have quantity greater than 0")
         if not varying and len(prices) > 1:
             return error(400, "Prices must be the same for every product when price_on_property is empty")
         if not body.get("quantity_on_property") and len(quantities) > 1:

@@ -118,6 +118,7 @@ class TestEtsy(EtsyMixin, HttpCase):
             "Buyer's note: Gift, no invoice please\nGift: Happy birthday\nPersonalisation of TSHIRT-S: ANA",
         )
         self.assertIn("Personalisation of TSHIRT-S: ANA", order.sale_order_id.note, "the picker's instructions")
+        self.assertIn("Personalisation of TSHIRT-S: ANA", order._first_step_pickings().note, "shown to the picker")
         self.assertEqual(order.ship_by, fields.Datetime.to_datetime("2026-11-25 09:02:01"), "expected_ship_date")
         self.assertEqual(order.sudo().phone_e164, "+34960123456", "the shop's number, never an empty phone")
         self.ship(order, "PQ123456789ES")
