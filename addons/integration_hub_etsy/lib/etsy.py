@@ -220,11 +220,12 @@ def phone_and_withheld(policy, shop_phone):
     if policy == "shop_phone":
         return "", (
             "the buyer's phone: Etsy receipts carry none, and the channel's Etsy tab has no shop contact number "
-            "to use instead (set one, then release the order)"
+            "to use instead (set one and press 'Re-read held orders', then release the order)"
         )
     return "", (
         "the buyer's phone: Etsy receipts carry none and this channel holds such orders (Etsy tab, 'Orders "
-        "without phone'). Ask the buyer through Etsy messages, correct the order and release it"
+        "without phone'). To ship it with the shop's contact number, switch that setting and press 'Re-read held "
+        "orders', then release it; otherwise cancel it"
     )
 
 

@@ -1,4 +1,5 @@
 import hmac
+import json
 import secrets
 from datetime import timedelta
 
@@ -98,3 +99,27 @@ class IntegrationChannel(models.Model):
         channel._hub_write({"etsy_user_id": tokens["user_id"], "etsy_authorized_at": now})
         channel._secret_changed("etsy_refresh_token", _("Etsy authorised the app (user %s).", tokens["user_id"]))
         return tokens["user_id"]
+
+    def action_etsy_reread_held_orders(self):
+        """Read the receipts of this channel's orders on hold again and apply them with today's settings (e.g.
+        after switching 'Orders without phone' to the shop's number). Administrators; a notification says how many."""
+        self.ensure_one()
+        self._check_hub_admin(_("re-read held Etsy orders"))
+        channel = self.sudo()
+        held = (
+            self.env["integration.channel.order"]
+            .sudo()
+            .search([("channel_id", "=", self.id), ("state", "=", "on_hold")])
+        )
+        client, Event = channel._adapter()._client(channel), self.env["integration.event"].sudo()
+        stamp = fields.Datetime.now().strftime("%Y%m%d%H%M%S")
+        for order in held:
+            path = f"/application/shops/{channel.etsy_shop_id}/receipts/{order.external_id}"
+            receipt = client.call("GET", path, "getShopReceipt")
+            body = json.dumps(receipt).encode()
+            Event._intake(
+                channel, f"receipt:{order.external_id}:reread:{stamp}", body, event_type="receipt", source="poll"
+            )
+        channel._hub_note(_("%s held Etsy orders read again.", len(held)))
+        Event._queue_wake()
+        return self._notify(_("Etsy"), _("%s held orders read again: they are processed now.", len(held)))

@@ -185,7 +185,7 @@ class TestEtsy(EtsyMixin, HttpCase):
         self.assertEqual(held.state, "on_hold")
         self.assertFalse(held.sale_order_id, "never allocated with an empty phone")
         self.assertIn("Etsy receipts carry none", held.validation_problems)
-        self.assertIn("Ask the buyer through Etsy messages", held.validation_problems)
+        self.assertIn("press 'Re-read held orders'", held.validation_problems)
         (exception,) = self.etsy_exceptions("invalid_order")
         self.assertIn("Etsy receipts carry none", exception.description)
         # the channel switches to the shop's number: the next receipt is accepted and Correos gets that number
@@ -195,6 +195,13 @@ class TestEtsy(EtsyMixin, HttpCase):
         self.process()
         order = self.etsy_order(2202)
         self.assertEqual(order.state, "accepted", order.validation_problems)
+        result = self.etsy.with_user(self.user_admin).action_etsy_reread_held_orders()  # the held one follows
+        self.assertIn("1 held orders", result["params"]["message"])
+        self.process()
+        self.assertFalse(held.withheld_data, "the receipt read again carries the shop's number")
+        if held.state == "on_hold":
+            held.with_user(self.user_manager).action_release()
+        self.assertEqual(held.state, "accepted", held.validation_problems)
         picking = order._first_step_pickings()
         picking.carrier_id = correos
         shipment = correos._hub_shipment_from_picking(picking)

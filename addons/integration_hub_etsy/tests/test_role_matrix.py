@@ -32,6 +32,12 @@ ETSY_MATRIX = [
         ),
     ),
     Row(
+        "Etsy: Re-read held orders",
+        ADMINS,
+        lambda t, env: t.etsy.with_env(env).action_etsy_reread_held_orders(),
+        lambda t: any("read again" in (m.body or "") for m in t.etsy.message_ids),
+    ),
+    Row(
         "Etsy: set the shared secret",
         ADMINS,
         lambda t, env: t.etsy.with_env(env).write({"etsy_shared_secret": "new-shared-secret"}),
