@@ -21,6 +21,7 @@ TOKEN_URL = f"{API}/public/oauth/token"
 # receipts (read, tracking) and listings (read, inventory): nothing more is asked of the seller
 SCOPES = ("transactions_r", "transactions_w", "listings_r", "listings_w")
 PAGE_SIZE = 100  # Etsy's maximum ``limit``
+LISTING_STATES = ("active", "sold_out")  # the listings whose stock the hub publishes (a sold-out one is restocked)
 CONFLICT_ATTEMPTS = 3  # a listing inventory write answered 409 is re-read and written again this often
 MAX_QUANTITY = 999  # Etsy refuses a listing offering with more units
 CANCELLED = {"canceled", "cancelled", "fully refunded"}

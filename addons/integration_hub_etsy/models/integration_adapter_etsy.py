@@ -106,20 +106,26 @@ class IntegrationAdapterEtsy(models.AbstractModel):
             payload = self._client(channel).call("GET", path, "getShopReceipt")
         elif event.event_type != "receipt":
             raise PayloadError(_("Etsy event '%s' is not handled by the hub.", event.event_type))
+        receipt_id = str(payload.get("receipt_id"))
+        if payload.get("is_shipped") and not self.env["integration.channel.order"].sudo().search_count(
+            [("channel_id", "=", channel.id), ("external_id", "=", receipt_id)], limit=1
+        ):  # the seller shipped it on Etsy before the hub saw it: nothing for the warehouse
+            return "noop", {"order_id": receipt_id, "reason": "receipt already shipped on Etsy"}
         return E.order_document(payload, channel.etsy_missing_phone, channel.etsy_shop_phone)
 
     @api.model
     def _poll(self, channel, stream, cursor):
-        """One page of the shop's unshipped receipts modified since the cursor (``min_last_modified``, offset).
+        """One page of the shop's receipts modified since the cursor (``min_last_modified``, offset).
 
         The window's start stays fixed while its pages are read (``sort_on=updated`` ascending); the next
-        window starts at the newest ``updated_timestamp`` seen, re-read with the hub's overlap.
+        window starts at the newest ``updated_timestamp`` seen, re-read with the hub's overlap. Shipped
+        receipts are read too (a cancellation after our tracking, our own shipments collapse as duplicates);
+        one the hub never saw is nothing for the warehouse (``_normalize_event``).
         """
         state = json.loads(cursor) if (cursor or "").startswith("{") else {"since": cursor}
         start = since(state.get("since"), fields.Datetime.now())
         params = {
             "min_last_modified": E.epoch(start),
-            "was_shipped": "false",
             "sort_on": "updated",
             "sort_order": "asc",
         }
@@ -139,14 +145,15 @@ class IntegrationAdapterEtsy(models.AbstractModel):
 
     @api.model
     def _fetch_listings(self, channel):
-        """Every product with an SKU of the shop's active listings (``includes=Inventory``)."""
+        """Every product with an SKU of the shop's active and sold-out listings (``includes=Inventory``)."""
         client, items = self._client(channel), []
         path = f"/application/shops/{channel.etsy_shop_id}/listings"
-        for listings, _offset, _more in client.pages(
-            path, "getListingsByShop", {"state": "active", "includes": "Inventory"}
-        ):
-            for listing in listings:
-                items += E.listing_items(listing)
+        for state in E.LISTING_STATES:
+            for listings, _offset, _more in client.pages(
+                path, "getListingsByShop", {"state": state, "includes": "Inventory"}
+            ):
+                for listing in listings:
+                    items += E.listing_items(listing)
         return items
 
     # --- out: inventory -------------------------------------------------------------------------

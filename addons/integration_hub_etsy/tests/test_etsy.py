@@ -224,16 +224,19 @@ class TestEtsy(EtsyMixin, HttpCase):
             etsy.add_receipt(2300 + n, self.recent(90 - n), transactions=mug)
         etsy.add_receipt(2299, self.recent(60 * 24 * 9), transactions=mug)  # older than the first poll reads
         etsy.add_receipt(2310, self.recent(10), transactions=mug, status="Payment Processing", is_paid=False)
+        etsy.add_receipt(2311, self.recent(11), transactions=mug, status="Completed", is_shipped=True)
         with patch.object(E, "PAGE_SIZE", 2):
             self.env["integration.channel"]._cron_poll_channels()
         reads = [path for method, path in etsy.calls if path.endswith("/receipts")]
-        self.assertEqual(len(reads), 3, "three pages of two (limit/offset) until offset reaches count")
+        self.assertEqual(len(reads), 4, "four pages of two (limit/offset) until offset reaches count")
         polled = self.etsy_events()
-        self.assertEqual(len(polled), 6, "not the old receipt")
+        self.assertEqual(len(polled), 7, "not the old receipt")
         cursor = self.etsy._poll_cursor("orders")
         self.assertEqual(cursor.cursor, E.iso(etsy.receipts[2310]["updated_timestamp"])[:19])
         self.process()
         self.assertEqual(self.etsy_order(2302).state, "accepted")
+        self.assertFalse(self.etsy_order(2311), "shipped on Etsy before the hub saw it: nothing to ship")
+        self.assertEqual(polled.filtered(lambda e: e.idempotency_key.startswith("receipt:2311:")).state, "done")
         waiting = self.etsy_order(2310)
         self.assertEqual((waiting.state, waiting.financial_status), ("validated", "pending"))
         etsy.receipts[2310].update(status="Paid", is_paid=True, updated_timestamp=self.recent(5))
@@ -243,7 +246,7 @@ class TestEtsy(EtsyMixin, HttpCase):
         self.assertEqual(waiting.state, "accepted")
         self.assertEqual(self.etsy_order(2303).state, "cancelled")
         self.poll()  # the overlap re-reads the newest: it collapses in the inbox
-        self.assertEqual(len(self.etsy_events()), 8)
+        self.assertEqual(len(self.etsy_events()), 9)
 
     @mute_logger(*QUIET)
     def test_order_paid_webhook_is_a_signed_ping_that_fetches_the_receipt(self):
