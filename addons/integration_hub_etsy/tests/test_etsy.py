@@ -63,9 +63,13 @@ class TestEtsy(EtsyMixin, HttpCase):
         self.assertEqual(query["scope"], "transactions_r transactions_w listings_r listings_w")
         self.assertEqual(query["redirect_uri"], self.etsy.etsy_redirect_uri)
         self.assertTrue(query["redirect_uri"].endswith(CALLBACK))
-        self.authenticate("hub_manager", "hub_manager")  # a manager cannot finish what an administrator started
-        refused = self.url_open(f"{CALLBACK}?{urlencode({'code': code, 'state': state})}", allow_redirects=False)
-        self.assertEqual(refused.status_code, 403, refused.text)
+        for login in ("hub_ops", "hub_manager", "hub_finance"):  # only an administrator finishes the consent
+            self.authenticate(login, login)
+            refused = self.url_open(f"{CALLBACK}?{urlencode({'code': code, 'state': state})}", allow_redirects=False)
+            self.assertEqual(refused.status_code, 403, login)
+        self.authenticate(None, None)
+        anonymous = self.url_open(f"{CALLBACK}?{urlencode({'code': code, 'state': state})}", allow_redirects=False)
+        self.assertIn("/web/login", anonymous.headers.get("Location", ""), "a visitor is sent to log in")
         self.authenticate("hub_admin", "hub_admin")
         forged = self.url_open(f"{CALLBACK}?{urlencode({'code': code, 'state': state + 'x'})}", allow_redirects=False)
         self.assertEqual(forged.status_code, 400)
