@@ -97,3 +97,6 @@ from . import (
 
 # The platform's ship-by deadline and withheld delivery data (issue 17, for every platform).
 from . import integration_channel_order_ship_by
+
+# The order's special handling shown on its transfers (issue 18, for every platform).
+from . import stock_move_special_handling

@@ -1,0 +1,1 @@
+from . import integration_adapter_etsy, integration_channel
