@@ -12,7 +12,7 @@ from freezegun import freeze_time
 
 from odoo import fields
 from odoo.exceptions import AccessError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 from odoo.tools import config
 
 from .files_common import FilesCase
@@ -147,6 +147,29 @@ class TestEmailOrders(FilesCase):
         self.assertEqual(len(replies), 1, "the sender is told, through the real SMTP server")
         self.assertEqual(replies[0]["Subject"], "Not read: Hola")
         self.assertIn("no order lines", replies[0].get_body(("html", "plain")).get_content())
+
+    def test_an_unreadable_email_typed_in_by_hand_is_linked_to_it(self):
+        """The manual fallback: a warehouse manager enters the order from the email in the inbox; it points to it."""
+        self.deliver(self.message("Pedido urgente", text="PO-7010: 3 tazas MUG-001 para el 20/12, gracias"))
+        event = self.mail_events()
+        self.assertEqual(event.state, "failed")
+        action = event.with_user(self.user_manager).action_enter_order_by_hand()
+        self.assertEqual(action["res_model"], "integration.order.manual.entry")
+        wizard = Form(self.env[action["res_model"]].with_user(self.user_manager).with_context(**action["context"]))
+        self.assertEqual(wizard.channel_id, self.mailbox)
+        self.assertEqual(wizard.source_note, "email from compras@tiendas-norte.example.com: Pedido urgente")
+        wizard.external_id = "PO-7010"
+        for field, value in (("customer_name", "Tiendas Norte S.L."), ("phone", "+34 910 000 000")):
+            setattr(wizard, field, value)
+        wizard.street, wizard.zip, wizard.city = "Calle Mayor 12", "28013", "Madrid"
+        with wizard.line_ids.new() as line:
+            line.product_id, line.quantity = self.mug, 3
+        result = wizard.save().action_confirm()
+        order = self.mailbox_orders()
+        self.assertEqual(result["res_id"], order.id)
+        self.assertEqual((order.source_event_id, order.order_source, order.manual_entry), (event, "email", True))
+        self.assertIn(f"inbox message {event.id}", order.message_ids.mapped("body")[0])
+        self.assertTrue(self.open_exceptions(order, "manual_entry"), "reviewed once the system is back")
 
     def test_sender_not_allowed(self):
         stranger = Address("Someone", "someone", "example.org")
