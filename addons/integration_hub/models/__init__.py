@@ -95,3 +95,6 @@ from . import (
 
 # The platform's ship-by deadline and withheld delivery data (issue 17, for every platform).
 from . import integration_channel_order_ship_by
+
+# GDPR requests by e-mail (issue 22): the sender's own personal data erased through the privacy alias.
+from . import integration_privacy_request, res_partner_order_link
