@@ -20,4 +20,7 @@
         "report/packing_list.xml",
     ],
     "demo": ["demo/integration_hub_files_demo.xml"],
+    "assets": {
+        "web.assets_tests": ["integration_hub_files/static/tests/tours/*.js"],
+    },
 }
