@@ -22,8 +22,10 @@ class TestPrivacyRequests(OrderCase):
         super().setUp()
         # an address of this test only: other classes may leave committed orders of the default customer
         self.address = f"ines.{uuid.uuid4().hex[:8]}@example.net"
+        self.phone = "+34 6" + "".join(str(uuid.uuid4().int)[:8])  # nobody else's, whatever the database holds
 
-    def order_of(self, external_id, email=None, phone="+34 612 345 678"):
+    def order_of(self, external_id, email=None, phone=None):
+        phone = phone or self.phone
         customer = {"name": "Inés Aranda", "email": email or self.address, "phone": phone}
         _event, order = self.ingest(
             self.order_data(external_id, customer=customer, shipping_address={"name": "Inés Aranda", "phone": phone})
@@ -53,9 +55,12 @@ class TestPrivacyRequests(OrderCase):
 
     def test_an_email_request_waits_for_an_open_order_then_erases_and_replies(self):
         delivered, still_open = self.order_of("GDPR-1"), self.order_of("GDPR-2")
+        # the same person under their work address: found by the phone, verified on the sender's own orders
+        work = self.order_of("GDPR-5", email=f"aranda.{uuid.uuid4().hex[:6]}@work.example.com")
         self.close(delivered)
+        self.close(work)
         request = self.deliver(
-            self.request_email("Hola,\nquiero que borren mis datos.\nTeléfono: 612 345 678\nInés Aranda\n")
+            self.request_email(f"Hola,\nquiero que borren mis datos.\nTeléfono: {self.phone[4:]}\nInés Aranda\n")
         )
         self.assertEqual(request.state, "waiting")
         self.assertFalse(delivered.personal_data_erased_at, "an open order: nothing erased yet")
@@ -71,8 +76,9 @@ class TestPrivacyRequests(OrderCase):
         with self.assertRaises(AccessError):
             request.with_user(self.user_operations).action_carry_out()
         self.env["integration.privacy.request"]._cron_carry_out_waiting()
-        self.assertEqual((request.state, request.orders_erased), ("done", 2))
-        for order in delivered | still_open:
+        self.assertEqual((request.state, request.orders_erased), ("done", 3))
+        self.assertIn("verified on the sender's orders", request.result)
+        for order in delivered | still_open | work:
             self.assertTrue(order.personal_data_erased_at)
             self.assertFalse(order.customer_email or order.ship_street or order.ship_phone)
             self.assertEqual(order.sale_order_id.partner_shipping_id.name, "Anonymised customer")
