@@ -30,7 +30,7 @@ grep -q "version_info = (18, 0" "$ODOO_SRC/odoo/release.py" \
 
 # --- 2. System packages (Debian) -------------------------------------------
 need_pkgs=()
-for p in libpq-dev libldap2-dev libsasl2-dev chromium; do
+for p in libpq-dev libldap2-dev libsasl2-dev chromium wkhtmltopdf poppler-utils; do
   dpkg -s "$p" >/dev/null 2>&1 || need_pkgs+=("$p")
 done
 if [ ${#need_pkgs[@]} -gt 0 ]; then

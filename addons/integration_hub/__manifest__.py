@@ -2,7 +2,7 @@
     "name": "Integration Hub",
     "summary": "Operational control point of a 3PL: channels, inbox, outbox, "
     "exceptions and audit for orders, inventory, shipments and returns",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.3.0",
     "category": "Inventory/Integrations",
     "website": "https://github.com/3pl-spain/integration-hub",
     "author": "3PL Spain",
@@ -39,6 +39,7 @@
         "wizards/integration_order_wizards_views.xml",
         "views/integration_hub_menus.xml",
         "wizards/integration_personal_data_erasure_views.xml",
+        "views/integration_privacy_request_views.xml",
         "views/integration_client_views.xml",
         "views/integration_inventory_correction_views.xml",
         "views/integration_catalog_views.xml",

@@ -16,7 +16,11 @@
         "views/integration_channel_views.xml",
         "views/integration_tracking_entry_views.xml",
         "views/integration_routing_guide_views.xml",
+        "views/integration_order_manual_entry_views.xml",
         "report/packing_list.xml",
     ],
     "demo": ["demo/integration_hub_files_demo.xml"],
+    "assets": {
+        "web.assets_tests": ["integration_hub_files/static/tests/tours/*.js"],
+    },
 }

@@ -19,7 +19,7 @@ class IntegrationChannelSnapshot(models.Model):
             products = channel._publishable_products()
             on_hand, reserved = channel._stock_totals(products.ids)
             available = channel._compute_availability(products)
-            rows = [["sku", "on_hand", "allocated", "available"]] + [
+            rows = [["sku", "on-hand", "allocated", "available"]] + [
                 [
                     product.default_code,
                     on_hand.get(product.id, 0.0),

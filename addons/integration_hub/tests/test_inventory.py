@@ -139,7 +139,7 @@ class TestPublishing(OrderCase):
         snapshot = files.filtered(lambda f: f.name.startswith("inventory_snapshot_RCSV"))
         self.assertEqual(delta.raw.decode().splitlines(), ["sku,available", "MUG-001,50"])
         lines = snapshot.raw.decode().splitlines()
-        self.assertEqual(lines[0], "sku,on_hand,allocated,available")
+        self.assertEqual(lines[0], "sku,on-hand,allocated,available")
         self.assertIn("MUG-001,50.0,0.0,50", lines)
         self.assertEqual(len(lines), 3, "only the channel's listed products, never the rest of the catalog")
 

@@ -9,6 +9,7 @@ import contextlib
 import os
 import subprocess
 import uuid
+from datetime import timedelta
 from unittest.mock import patch
 
 import requests
@@ -237,3 +238,121 @@ class TestPersonalDataKeys(OrderCase):
         with patch.dict(config.options, {crypto.CONFIG_OPTION: ""}), no_environment_key():
             with self.assertRaisesRegex(UserError, "No encryption key"):
                 self.ingest(self.order_data("K-4"))
+
+
+@tagged("post_install", "-at_install")
+class TestPersonalDataDumpOdoo(TestPersonalDataDump):
+    """An order that reached a sale order and a reserved transfer: the hub's tables hold none of the personal data;
+    once the retention period is over, no table of the whole database does (Odoo's contacts included)."""
+
+    def setUp(self):
+        super().setUp()
+        self.sku = f"DMP-{uuid.uuid4().hex[:8]}"  # not the marker: a SKU is not personal
+        with self.registry_.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            channel = env["integration.channel"].browse(self.channel_id)
+            product = env["product.product"].create({"name": "Dump mug", "default_code": self.sku, "is_storable": True})
+            env["stock.quant"]._update_available_quantity(product, channel.warehouse_id.lot_stock_id, 5)
+            env["integration.external.id"].create({"channel_id": channel.id, "product_id": product.id, "sku": self.sku})
+            channel.personal_data_retention_days = 1
+            self.product_id = product.id
+        self.addCleanup(self._cleanup_odoo)  # runs before the hub's cleanup (cleanups run last-in first-out)
+
+    def _cleanup_odoo(self):
+        with self.registry_.cursor() as cr:
+            cr.execute("SELECT id FROM integration_channel_order WHERE channel_id = %s", [self.channel_id])
+            order_ids = [row[0] for row in cr.fetchall()]
+            cr.execute("SELECT id, name FROM sale_order WHERE integration_order_id = ANY(%s)", [order_ids])
+            sales = cr.fetchall()
+            sale_ids, sale_names = [row[0] for row in sales], [row[1] for row in sales]
+            cr.execute("SELECT id FROM stock_picking WHERE sale_id = ANY(%s)", [sale_ids])
+            picking_ids = [row[0] for row in cr.fetchall()]
+            cr.execute("SELECT id FROM res_partner WHERE integration_order_id = ANY(%s)", [order_ids])
+            partner_ids = [row[0] for row in cr.fetchall()]
+            statements = [
+                ("UPDATE stock_picking SET group_id = NULL WHERE id = ANY(%s)", picking_ids),
+                ("DELETE FROM mail_message WHERE model = 'sale.order' AND res_id = ANY(%s)", sale_ids),
+                ("DELETE FROM mail_followers WHERE res_model = 'sale.order' AND res_id = ANY(%s)", sale_ids),
+                ("DELETE FROM mail_message WHERE model = 'stock.picking' AND res_id = ANY(%s)", picking_ids),
+                ("DELETE FROM mail_followers WHERE res_model = 'stock.picking' AND res_id = ANY(%s)", picking_ids),
+                ("DELETE FROM mail_message WHERE model = 'res.partner' AND res_id = ANY(%s)", partner_ids),
+                ("DELETE FROM mail_followers WHERE partner_id = ANY(%s)", partner_ids),
+                ("DELETE FROM stock_move_line WHERE picking_id = ANY(%s)", picking_ids),
+                ("DELETE FROM stock_move WHERE picking_id = ANY(%s)", picking_ids),
+                ("DELETE FROM stock_picking WHERE id = ANY(%s)", picking_ids),
+                ("DELETE FROM sale_order_line WHERE order_id = ANY(%s)", sale_ids),
+                ("DELETE FROM sale_order WHERE id = ANY(%s)", sale_ids),
+                ("DELETE FROM stock_quant WHERE product_id = %s", self.product_id),
+                ("DELETE FROM integration_external_id WHERE product_id = %s", self.product_id),
+            ]
+            for statement, value in statements:
+                with cr.savepoint():
+                    cr.execute(statement, [value])
+            cr.execute("UPDATE integration_channel_order SET sale_order_id = NULL WHERE id = ANY(%s)", [order_ids])
+            cr.execute("SELECT product_tmpl_id FROM product_product WHERE id = %s", [self.product_id])
+            template_ids = [row[0] for row in cr.fetchall()]
+            with cr.savepoint():
+                cr.execute("DELETE FROM procurement_group WHERE name = ANY(%s)", [sale_names])
+            for table, ids in (
+                ("res_partner", partner_ids),
+                ("product_product", [self.product_id]),
+                ("product_template", template_ids),
+            ):
+                try:
+                    with cr.savepoint():
+                        cr.execute(f"DELETE FROM {table} WHERE id = ANY(%s)", [ids])  # noqa: S608 - fixed names
+                except Exception:  # noqa: BLE001 - still referenced elsewhere: archived instead
+                    cr.execute(f"UPDATE {table} SET active = false WHERE id = ANY(%s)", [ids])  # noqa: S608
+
+    def pg_dump(self, whole=False):
+        if not whole:
+            return super().pg_dump()
+        command = ["pg_dump", "--data-only", "--no-owner", "-d", self.env.cr.dbname]
+        for option, flag in (("db_host", "-h"), ("db_port", "-p"), ("db_user", "-U")):
+            if config.get(option):
+                command += [flag, str(config[option])]
+        environ = {"PGPASSWORD": config["db_password"]} if config.get("db_password") else {}
+        done = subprocess.run(  # noqa: S603 - fixed program, arguments from the test's own config
+            command, capture_output=True, check=True, timeout=300, env={"PATH": "/usr/bin:/bin", **environ}
+        )
+        return done.stdout.decode()
+
+    def personal_hits(self, dump):
+        """Lines of the dump holding a personal value (lines naming the order are checked for the others)."""
+        hits = []
+        for line in dump.splitlines():
+            names_order = f"DUMP-{self.marker}" in line
+            for personal in (self.marker, "Zoraida", "Quintanilla", "Almirante", "655 918 273", "655918273", "46021"):
+                if personal in line and not (names_order and personal == self.marker):
+                    hits.append((personal, line[:100]))
+        return hits
+
+    def test_a_dump_holds_none_of_the_personal_data_an_order_sent(self):
+        message = personal_order(f"DUMP-{self.marker}", self.marker)
+        message["data"]["lines"] = [{"id": "l1", "sku": self.sku, "quantity": 2}]
+        body, headers = self.signed_request(message)
+        url = f"http://127.0.0.1:{config['http_port']}{ROUTE}{self.token}"
+        self.assertEqual(requests.post(url, data=body, headers=headers, timeout=60).json()["message"], "accepted")
+        with self.registry_.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            env["integration.event"]._queue_drain()
+        with self.registry_.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            order = env["integration.channel.order"].search([("channel_id", "=", self.channel_id)])
+            self.assertTrue(order.sale_order_id, order.validation_problems)
+            picking = order.sale_order_id.picking_ids
+            self.assertEqual(picking.state, "assigned", "a reserved transfer")
+            self.assertEqual(picking.partner_id.street, f"Calle Almirante {self.marker} 27", "Odoo's own record")
+        self.assertFalse(self.personal_hits(self.pg_dump()), "the hub's tables and the chatter hold none of it")
+        self.assertTrue(self.personal_hits(self.pg_dump(whole=True)), "Odoo's contact holds it while needed")
+
+        with self.registry_.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            order = env["integration.channel.order"].search([("channel_id", "=", self.channel_id)])
+            order.sale_order_id.picking_ids.action_cancel()
+            order._transition("cancelled", "dump test: the customer cancelled", forced=True)
+            later = order.closed_at + timedelta(days=2)
+            counts = env["integration.personal.data"]._apply_retention(now=later)
+            self.assertGreaterEqual(counts["contacts"], 2, counts)
+        hits = self.personal_hits(self.pg_dump(whole=True))
+        self.assertFalse(hits, "after the retention run no table of the database holds it")

@@ -9,6 +9,11 @@ from odoo.addons.integration_hub.lib.errors import PermanentError, RetryableErro
 REPORT = "integration_hub_files.action_report_packing_list"
 
 
+def whole(quantity):
+    """4.0 -> 4 (units counted on a packing list); other quantities as they are."""
+    return int(quantity) if isinstance(quantity, float) and quantity.is_integer() else quantity
+
+
 class IntegrationChannelOrderPacking(models.Model):
     _inherit = "integration.channel.order"
 
@@ -29,7 +34,7 @@ class IntegrationChannelOrderPacking(models.Model):
                 {
                     "sku": line.sku if line else "",
                     "name": (line.product_id.display_name or line.name) if line else "",
-                    "quantity": entry["quantity"],
+                    "quantity": whole(entry["quantity"]),
                 }
             )
         cartons = {}
@@ -43,7 +48,10 @@ class IntegrationChannelOrderPacking(models.Model):
         return {
             "lines": lines,
             "cartons": [
-                {"name": name, "contents": [{"sku": sku, "quantity": qty} for sku, qty in sorted(contents.items())]}
+                {
+                    "name": name,
+                    "contents": [{"sku": sku, "quantity": whole(qty)} for sku, qty in sorted(contents.items())],
+                }
                 for name, contents in sorted(cartons.items())
             ],
             "carrier": tracking.get("company") or pickings.carrier_id[:1].name or "",
@@ -121,6 +129,10 @@ class IntegrationAdapterEmailFiles(models.AbstractModel):
                     "body_html": plaintext2html(text),
                     "attachment_ids": [(4, attachment.id)],
                     "auto_delete": False,
+                    # the order's message: a bounce quoting its Message-ID comes back to the order
+                    "model": order._name,
+                    "res_id": order.id,
+                    "message_type": "email_outgoing",
                 }
             )
         )
@@ -138,3 +150,33 @@ class IntegrationAdapterEmailFiles(models.AbstractModel):
             attachment_ids=attachment.ids,
         )
         return _("shipment confirmation emailed to the buyer")
+
+
+class IntegrationChannelOrderBounce(models.Model):
+    """A shipment confirmation that bounces opens an exception on its order (Odoo's own bounce detection)."""
+
+    _inherit = "integration.channel.order"
+
+    def _message_receive_bounce(self, email, partner):
+        """Called by the mail gateway for a bounce (a delivery status report) of a message of this order.
+
+        Opens one *Shipment confirmation bounced* exception per order and address (counted again if it bounces
+        again): the buyer did not get the packing list; a manager checks the buyer's address and sends it again.
+        """
+        result = super()._message_receive_bounce(email, partner)
+        for order in self.sudo():
+            order.env["integration.sync.exception"]._open(
+                "other",
+                _("Shipment confirmation of %s bounced", order.name),
+                _(
+                    "The email to the B2B buyer about order %(order)s came back undelivered (a bounce from the "
+                    "receiving mail server): the buyer did not get the shipment confirmation nor the packing "
+                    "list. Check the B2B buyer's email address on the channel (Files tab), then print the "
+                    "packing list from the order and send it, or ask for the job to be sent again.",
+                    order=order.name,
+                ),
+                record=order,
+                dedupe_key=f"bounce:{order.id}",
+            )
+            order._hub_note(_("The shipment confirmation to the buyer bounced."))
+        return result

@@ -1,5 +1,9 @@
 """Orders by email through Odoo's mail gateway, with real RFC 822 messages; replies captured by a real SMTP server."""
 
+import os
+import shutil
+import subprocess
+import tempfile
 from email.headerregistry import Address
 from email.message import EmailMessage
 from unittest.mock import patch
@@ -8,7 +12,8 @@ from freezegun import freeze_time
 
 from odoo import fields
 from odoo.exceptions import AccessError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
+from odoo.tools import config
 
 from .files_common import FilesCase
 from .smtp_server import SmtpServer
@@ -143,6 +148,29 @@ class TestEmailOrders(FilesCase):
         self.assertEqual(replies[0]["Subject"], "Not read: Hola")
         self.assertIn("no order lines", replies[0].get_body(("html", "plain")).get_content())
 
+    def test_an_unreadable_email_typed_in_by_hand_is_linked_to_it(self):
+        """The manual fallback: a warehouse manager enters the order from the email in the inbox; it points to it."""
+        self.deliver(self.message("Pedido urgente", text="PO-7010: 3 tazas MUG-001 para el 20/12, gracias"))
+        event = self.mail_events()
+        self.assertEqual(event.state, "failed")
+        action = event.with_user(self.user_manager).action_enter_order_by_hand()
+        self.assertEqual(action["res_model"], "integration.order.manual.entry")
+        wizard = Form(self.env[action["res_model"]].with_user(self.user_manager).with_context(**action["context"]))
+        self.assertEqual(wizard.channel_id, self.mailbox)
+        self.assertEqual(wizard.source_note, "email from compras@tiendas-norte.example.com: Pedido urgente")
+        wizard.external_id = "PO-7010"
+        for field, value in (("customer_name", "Tiendas Norte S.L."), ("phone", "+34 910 000 000")):
+            setattr(wizard, field, value)
+        wizard.street, wizard.zip, wizard.city = "Calle Mayor 12", "28013", "Madrid"
+        with wizard.line_ids.new() as line:
+            line.product_id, line.quantity = self.mug, 3
+        result = wizard.save().action_confirm()
+        order = self.mailbox_orders()
+        self.assertEqual(result["res_id"], order.id)
+        self.assertEqual((order.source_event_id, order.order_source, order.manual_entry), (event, "email", True))
+        self.assertIn(f"inbox message {event.id}", order.message_ids.mapped("body")[0])
+        self.assertTrue(self.open_exceptions(order, "manual_entry"), "reviewed once the system is back")
+
     def test_sender_not_allowed(self):
         stranger = Address("Someone", "someone", "example.org")
         self.deliver(self.message("Order", text=TEXT_ORDER, sender=stranger))
@@ -184,6 +212,98 @@ class TestEmailOrders(FilesCase):
         self.assertIn("MUG-001", html)
         self.assertIn("JJD000390007", html)
         self.assertIn("Shipment confirmation sent to the buyer", order.message_ids.mapped("body")[0])
+
+    def pdf_text(self, pdf):
+        """The PDF's text, as poppler's pdftotext reads it (README: wkhtmltopdf and poppler-utils on the server)."""
+        with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
+            handle.write(pdf)
+            handle.flush()
+            done = subprocess.run(  # noqa: S603 - fixed program, a file of this test
+                [shutil.which("pdftotext"), "-layout", handle.name, "-"], capture_output=True, check=True, timeout=60
+            )
+        return done.stdout.decode()
+
+    def bounce_of(self, sent):
+        """A real delivery status notification (RFC 3464) for ``sent``, as a receiving server writes it."""
+        return (
+            "From: Mail Delivery System <MAILER-DAEMON@mx.tiendas-norte.example.com>\r\n"
+            "To: orders-tn@hub.example.com\r\n"
+            "Subject: Undelivered Mail Returned to Sender\r\n"
+            "Message-ID: <dsn-1@mx.tiendas-norte.example.com>\r\n"
+            "Date: Thu, 17 Dec 2026 10:05:00 +0100\r\n"
+            "MIME-Version: 1.0\r\n"
+            'Content-Type: multipart/report; report-type=delivery-status; boundary="BOUNDARY"\r\n\r\n'
+            "--BOUNDARY\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
+            "<compras@tiendas-norte.example.com>: host mx.tiendas-norte.example.com said: 550 5.1.1 "
+            "User unknown\r\n\r\n"
+            "--BOUNDARY\r\nContent-Type: message/delivery-status\r\n\r\n"
+            "Reporting-MTA: dns; mx.tiendas-norte.example.com\r\n\r\n"
+            "Final-Recipient: rfc822; compras@tiendas-norte.example.com\r\n"
+            "Action: failed\r\nStatus: 5.1.1\r\n"
+            "Diagnostic-Code: smtp; 550 5.1.1 User unknown\r\n\r\n"
+            "--BOUNDARY\r\nContent-Type: text/rfc822-headers\r\n\r\n"
+            f"From: {sent['From']}\r\nTo: {sent['To']}\r\nSubject: {sent['Subject']}\r\n"
+            f"Message-Id: {sent['Message-Id']}\r\n\r\n"
+            "--BOUNDARY--\r\n"
+        ).encode()
+
+    def test_packing_list_pdf_with_cartons_then_a_bounce_opens_an_exception(self):
+        """A done transfer packed in two cartons: the email carries the PDF packing list (wkhtmltopdf) listing
+        each carton's contents; the buyer's server bounces it and Odoo's bounce detection opens the exception."""
+        self.warehouse.delivery_steps = "ship_only"
+        self.deliver(self.message("Pedido PO-7001", text=TEXT_ORDER))
+        order = self.mailbox_orders()
+        out = self.chain(order)["out"]
+        mug_line = out.move_line_ids.filtered(lambda line: line.product_id == self.mug)
+        shirt_line = out.move_line_ids.filtered(lambda line: line.product_id == self.tshirt_m)
+        mug_line.picked = True
+        out.action_put_in_pack()  # carton 1: the mugs
+        shirt_line.picked = True
+        out.action_put_in_pack()  # carton 2: the T-shirts
+        cartons = (mug_line | shirt_line).result_package_id
+        self.assertEqual(len(cartons), 2)
+        self.validate_picking(out)
+        self.assertEqual(out.state, "done")
+        packing = order._packing_list()
+        self.assertEqual(
+            packing["cartons"],
+            [
+                {"name": mug_line.result_package_id.name, "contents": [{"sku": "MUG-001", "quantity": 4}]},
+                {"name": shirt_line.result_package_id.name, "contents": [{"sku": "TSHIRT-M", "quantity": 2}]},
+            ],
+        )
+        # wkhtmltopdf reads the report's styles from this server (as in production: report.url)
+        self.env["ir.config_parameter"].set_param("report.url", f"http://127.0.0.1:{config['http_port']}")
+        job = self.shipment_job(order)
+        with patch("odoo.modules.module.current_test", None):
+            self.env["integration.job"].with_context(force_report_rendering=True)._cron_run_outbox()
+        self.assertEqual(job.state, "done", job.last_error)
+        (sent,) = [m for _from, to, m in self.smtp.messages if to == ["compras@tiendas-norte.example.com"]]
+        self.assertIn("Cartons: 2", sent.get_body(("html", "plain")).get_content())
+        (packing_pdf,) = list(sent.iter_attachments())
+        self.assertEqual(packing_pdf.get_filename(), "packing_list_PO-7001.pdf")
+        self.assertEqual(packing_pdf.get_content_type(), "application/pdf")
+        pdf = packing_pdf.get_payload(decode=True)
+        self.assertTrue(pdf.startswith(b"%PDF-"))
+        text = self.pdf_text(pdf)
+        if os.environ.get("HUB_SAVE_PACKING_LIST"):  # the README's screenshot: docs/packing_list.png
+            with open(os.environ["HUB_SAVE_PACKING_LIST"], "wb") as handle:
+                handle.write(pdf)
+        for expected in ("Packing list PO-7001", "Carrier: DHL", "JJD000390007", "Cartons: 2", "delivery: 2026-12-18"):
+            self.assertIn(expected, text)
+        for carton, sku, quantity in ((mug_line, "MUG-001", "4"), (shirt_line, "TSHIRT-M", "2")):
+            row = next(line for line in text.splitlines() if line.strip().startswith(carton.result_package_id.name))
+            self.assertEqual(row.split()[-2:], [sku, quantity], row)
+
+        self.assertFalse(self.open_exceptions(order, "other"))
+        self.env["mail.thread"].message_process(None, self.bounce_of(sent))
+        (bounced,) = self.open_exceptions(order, "other")
+        self.assertIn("came back undelivered", bounced.description)
+        self.assertNotIn("compras@", bounced.description, "the address is not quoted in the exception")
+        self.assertFalse(
+            self.mail_events().filtered(lambda event: "Undelivered" in event.headers),
+            "a bounce is not an order email: Odoo's gateway routes it as a bounce",
+        )
 
     def test_shipment_confirmation_retried_then_dead(self):
         self.deliver(self.message("Pedido PO-7001", text=TEXT_ORDER))

@@ -25,7 +25,7 @@ class TestSftpOutbound(FilesCase):
         self.assertEqual(job.state, "done")
         self.assertEqual(self.sftp.files("outbound"), ["inventory_snapshot_B2B_20261201T060000Z.csv"])
         text = self.sftp.content("outbound", "inventory_snapshot_B2B_20261201T060000Z.csv").decode()
-        self.assertEqual(text.splitlines()[0], "sku,on_hand,allocated,available")
+        self.assertEqual(text.splitlines()[0], "sku,on-hand,allocated,available")
         self.assertIn("MUG-001,50.0,0.0,50\r\n", text)
         self.assertEqual(self.b2b.sftp_host_key, self.sftp.host_key_line, "the outbox pins and checks the key too")
 
