@@ -100,5 +100,6 @@ from . import integration_channel_order_ship_by
 
 # The order's special handling shown on its transfers (issue 18, for every platform).
 from . import stock_move_special_handling
+
 # GDPR requests by e-mail (issue 22): the sender's own personal data erased through the privacy alias.
 from . import integration_privacy_request, res_partner_order_link
