@@ -95,3 +95,11 @@ from . import (
 
 # The platform's ship-by deadline and withheld delivery data (issue 17, for every platform).
 from . import integration_channel_order_ship_by
+
+# The control tower (issue 21): the overview, its monitoring history, exceptions acted on in place.
+from . import (
+    integration_monitoring_sample,
+    integration_channel_overview,
+    integration_sync_exception_actions,
+    integration_durations_display,
+)

@@ -4,12 +4,15 @@ from markupsafe import Markup
 from psycopg2 import IntegrityError
 
 from odoo import _, api, fields, models, tools
+from odoo.tools.translate import LazyTranslate
 
 from ..lib import order_states as S
 from ..lib import order_validation as V
 from ..lib.errors import RetryableError
 from ..lib.order_payload import parse_order
 from .integration_channel_order import PIPELINE_NOTES
+
+_lt = LazyTranslate(__name__)
 
 DUPLICATE = "duplicate"  # the inbox marks such events as duplicates
 
@@ -236,7 +239,7 @@ class IntegrationChannelOrderIntake(models.Model):
         self.env["integration.sync.exception"]._open(
             "invalid_order",
             summary,
-            _(
+            _lt(
                 "What is wrong:\n- %(problems)s\n\nWhat to do: ask %(channel)s (the order's owner) for the missing "
                 "data, or correct it with the customer; then a manager releases the order (it is re-validated). "
                 "Cancel it if it cannot be fulfilled. The warehouse does not ship best-guess data.",
@@ -429,8 +432,8 @@ class IntegrationChannelOrderIntake(models.Model):
     def _hold_edit_exception(self, problems):
         self.env["integration.sync.exception"]._open(
             "invalid_order",
-            _("Order %s: an edit during picking made it invalid", self.name),
-            _(
+            _lt("Order %s: an edit during picking made it invalid", self.name),
+            _lt(
                 "The channel's edit was applied to the order but not to the running transfers, because:\n- %s\n"
                 "Ask the channel to correct it; the transfers keep the previous data.",
                 "\n- ".join(problems),
@@ -463,8 +466,8 @@ class IntegrationChannelOrderIntake(models.Model):
         )
         self.env["integration.sync.exception"]._open(
             "edit_after_release",
-            _("Order %s: edit received after release to pick", self.name),
-            _(
+            _lt("Order %s: edit received after release to pick", self.name),
+            _lt(
                 "The channel changed the order after it was released to the warehouse (state: %(state)s). "
                 "The warehouse keeps executing it as released.\n\nRequested changes:\n%(diff)s\n\nWhat to do: "
                 "'Apply edit' (forced, audited; may need a re-pick) or 'Reject edit' and tell the channel.",
