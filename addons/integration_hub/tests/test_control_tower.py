@@ -4,11 +4,12 @@ Force state limited to the lifecycle table, and the hub's own texts in the reade
 from freezegun import freeze_time
 
 from odoo.exceptions import AccessError
-from odoo.tests import Form, new_test_user, tagged
+from odoo.tests import Form, HttpCase, new_test_user, tagged
 from odoo.tools.safe_eval import safe_eval
 from odoo.tools.translate import code_translations
 
 from ..lib.durations import format_duration
+from .common import CatalogMixin, HubFactoryMixin
 from .order_common import OrderCase
 from .role_matrix import ADMINS, MANAGERS, READERS, RoleMatrixMixin, Row
 
@@ -72,12 +73,11 @@ def resolved(exceptions):
     return lambda case: all(state == "resolved" for state in exceptions(case).mapped("state"))
 
 
-@tagged("post_install", "-at_install")
-class TestControlTower(RoleMatrixMixin, OrderCase):
+class TowerRecordsMixin:
     @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.setup_roles()
+    def setup_tower_records(cls):
+        """On 27 November: an order on hold now ready to release, a failed message, an unknown SKU in a
+        stock report, a divergence on the mug, and three exceptions of one outage."""
         env = cls.env
         Exception_ = env["integration.sync.exception"]
         with freeze_time("2026-11-27 08:00:00"):
@@ -116,6 +116,15 @@ class TestControlTower(RoleMatrixMixin, OrderCase):
         event_id, _created = Event._receive(cls.channel, f"tower-{key}", event_type, data)
         Event.browse(event_id)._process()
         return Event.browse(event_id)
+
+
+@tagged("post_install", "-at_install")
+class TestControlTower(TowerRecordsMixin, RoleMatrixMixin, OrderCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.setup_roles()
+        cls.setup_tower_records()
 
     def test_fixtures(self):
         self.assertEqual((self.order_held.state, self.order_held.ready_to_release), ("on_hold", True))
@@ -324,3 +333,32 @@ class TestControlTower(RoleMatrixMixin, OrderCase):
                 Row("Exceptions: bulk Decide", MANAGERS, bulk_decide, resolved(lambda t: t.exc_other)),
             ]
         )
+
+
+@tagged("post_install", "-at_install")
+class TestMorningReviewTour(TowerRecordsMixin, HubFactoryMixin, CatalogMixin, HttpCase):
+    """In Chromium: the overview, then three exception types acted on where they are read."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.setup_hub()
+        cls.setup_catalog()
+        for product, quantity in ((cls.mug, 50), (cls.tshirt_s, 20), (cls.tshirt_m, 20)):
+            cls.stock(product, quantity)
+        cls.list_products(cls.channel, cls.mug | cls.tshirt_s | cls.tshirt_m | cls.kit)
+        cls.setup_tower_records()
+
+    def test_manager_morning_review(self):
+        self.start_tour(
+            "/odoo/action-integration_hub.action_integration_overview",
+            "integration_hub_morning_review_tour",
+            login="hub_manager",
+        )
+        self.assertEqual(
+            (self.exc_hold.state, self.exc_failed_event.state, self.exc_divergence.state), ("resolved",) * 3
+        )
+        self.assertEqual(self.order_held.state, "accepted")
+        self.assertEqual(self.event_failed.state, "received")
+        self.assertIn("Counted 5", self.exc_divergence.decision)
+        self.assertEqual(set((self.exc_hold | self.exc_divergence).mapped("decided_by_id")), {self.user_manager})
