@@ -107,7 +107,7 @@ class IntegrationChannelOrderDecision(models.Model):
             )
             self._hold(
                 [*shortages, _("not decided: %s; decide before %s", why, self.decision_deadline)],
-                _("Order %s is on hold: not enough stock to accept it", self.name),
+                _lt("Order %s is on hold: not enough stock to accept it", self.name),
             )
             return False
         self._cancel_unavailable_lines()

@@ -32,6 +32,22 @@ OPEN, RESOLVED, CANCELLED = "open", "resolved", "cancelled"
 _lt = LazyTranslate(__name__)
 
 
+class PerLanguage:
+    """A text the hub composes itself, rendered in any language: ``render(lang) -> str``.
+
+    For a text built from several translated pieces (a lazy frame around a list of problems each
+    translated on its own): ``_open`` stores one rendering per installed language.
+    """
+
+    __slots__ = ("render",)
+
+    def __init__(self, render):
+        self.render = render
+
+    def _translate(self, lang):
+        return self.render(lang)
+
+
 class IntegrationSyncException(models.Model):
     """The exception queue: something the hub refused to guess about.
 
@@ -183,14 +199,14 @@ class IntegrationSyncException(models.Model):
 
     @api.model
     def _text_in(self, lang, text):
-        """A text as written, or a lazy translation (LazyGettext) rendered in ``lang``."""
-        return text._translate(lang) if isinstance(text, LazyGettext) else text
+        """A text as written, or a lazy one (LazyGettext, PerLanguage) rendered in ``lang``."""
+        return text._translate(lang) if isinstance(text, LazyGettext | PerLanguage) else text
 
     def _write_translations(self, summary, description):
         """The summary and what-to-do in every installed language other than English (lazy texts only)."""
         langs = [code for code, _name in self.env["res.lang"].get_installed() if code != "en_US"]
         for fname, text in (("name", summary), ("description", description)):
-            if langs and isinstance(text, LazyGettext):
+            if langs and isinstance(text, LazyGettext | PerLanguage):
                 with granted(HUB_WRITE):
                     self.sudo().update_field_translations(fname, {lang: self._text_in(lang, text) for lang in langs})
 

@@ -300,6 +300,14 @@ class TestControlTower(TowerRecordsMixin, RoleMatrixMixin, OrderCase):
         self.assertNotEqual(as_spanish.name, stuck.with_context(lang="en_US").name)
         self.assertIn("#S1", as_spanish.name)
         self.assertIn("cola de preparación", as_spanish.description)
+        # an order held by the hub (in English): its summary and its reasons, each found again in Spanish
+        _event, held = self.ingest(self.order_data("S2", shipping_address={"country_code": "XX"}))
+        hold = self.open_exceptions(held, "invalid_order")
+        self.assertIn("country code 'XX' is unknown", hold.with_context(lang="en_US").description)
+        hold_es = hold.with_user(spanish).with_context(lang="es_ES")
+        self.assertEqual(hold_es.name, "El pedido #S2 está retenido: faltan datos o no son válidos")
+        self.assertIn("el código de país 'XX' es desconocido", hold_es.description)
+        self.assertNotIn("is unknown", hold_es.description)
         spanish_source = code_translations.get_python_translations("integration_hub", "es_ES")
         expected = spanish_source["Order %(order)s: no pick activity for %(hours)s h"] % {"order": "#S1", "hours": 4.0}
         self.assertEqual(as_spanish.name, expected)
