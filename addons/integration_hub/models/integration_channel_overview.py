@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from odoo import _, fields, models
+from odoo.tools.misc import formatLang
 
 from ..lib import order_states as S
 from ..lib.durations import format_duration
@@ -47,6 +48,10 @@ class IntegrationChannelOverview(models.Model):
     overview_failed_webhook_pct = fields.Float(string="Failed webhooks (%)", compute="_compute_overview")
     overview_failed_webhook_alert = fields.Boolean(compute="_compute_overview")
     overview_queue_depth = fields.Integer(string="Exception queue depth", compute="_compute_overview")
+    overview_divergence_text = fields.Char(string="Divergence", compute="_compute_overview")
+    overview_divergence_limit = fields.Char(string="Divergence threshold", compute="_compute_overview")
+    overview_failed_webhook_text = fields.Char(string="Failed webhooks", compute="_compute_overview")
+    overview_failed_webhook_limit = fields.Char(string="Failed-webhook threshold", compute="_compute_overview")
     overview_queue_depth_alert = fields.Boolean(compute="_compute_overview")
 
     def _overview_domains(self):
@@ -148,6 +153,10 @@ class IntegrationChannelOverview(models.Model):
         ):
             types.setdefault(channel.id, []).append(f"{labels.get(exception_type, exception_type)}: {count}")
         signals = self.env["integration.monitoring.sample"]._signal_figures(channels)
+
+        def percent(value):
+            return f"{formatLang(self.env, value, digits=1)} %"
+
         for channel in channels:
             figures = signals[channel.id]
             values = {f"overview_{figure}": counts[figure].get(channel.id, 0) for figure in counts}
@@ -166,6 +175,10 @@ class IntegrationChannelOverview(models.Model):
                     "overview_failed_webhook_pct": figures["failed_webhook_pct"],
                     "overview_failed_webhook_alert": figures["failed_webhook_pct"] > channel.monitor_failed_webhook_pct,
                     "overview_queue_depth": figures["queue_depth"],
+                    "overview_divergence_text": percent(figures["divergence_pct"]),
+                    "overview_divergence_limit": percent(channel.divergence_threshold_pct),
+                    "overview_failed_webhook_text": percent(figures["failed_webhook_pct"]),
+                    "overview_failed_webhook_limit": percent(channel.monitor_failed_webhook_pct),
                     "overview_queue_depth_alert": figures["queue_depth"] > channel.monitor_queue_depth,
                 }
             )

@@ -1,10 +1,16 @@
 """The control tower (issue 21): the overview and its history, exceptions acted on where they are read,
 Force state limited to the lifecycle table, and the hub's own texts in the reader's language."""
 
+import base64
+import os
+import unittest
+from pathlib import Path
+
 from freezegun import freeze_time
 
 from odoo.exceptions import AccessError
 from odoo.tests import Form, HttpCase, new_test_user, tagged
+from odoo.tests.common import ChromeBrowser
 from odoo.tools.safe_eval import safe_eval
 from odoo.tools.translate import code_translations
 
@@ -370,3 +376,38 @@ class TestMorningReviewTour(TowerRecordsMixin, HubFactoryMixin, CatalogMixin, Ht
         self.assertEqual(self.event_failed.state, "received")
         self.assertIn("Counted 5", self.exc_divergence.decision)
         self.assertEqual(set((self.exc_hold | self.exc_divergence).mapped("decided_by_id")), {self.user_manager})
+
+    @unittest.skipUnless(os.environ.get("HUB_SCREENSHOTS"), "writes the README's screenshots: HUB_SCREENSHOTS=1")
+    def test_readme_screenshots(self):
+        """The README's pictures, taken with the tours' Chromium (docs/screenshots/*.png)."""
+        with freeze_time("2026-11-28 09:00:00"):
+            self.env["integration.monitoring.sample"]._cron_sample_monitoring()
+        self.screenshot("/odoo/action-integration_hub.action_integration_overview", ".o_hub_on_hold", "overview")
+        self.screenshot(
+            f"/odoo/action-integration_hub.action_integration_sync_exception/{self.exc_divergence.id}",
+            ".o_statusbar_buttons button[name=action_reconcile]",
+            "exception_actions",
+        )
+        self.screenshot(
+            "/odoo/action-integration_hub.action_integration_monitoring_sample", ".o_graph_renderer canvas", "history"
+        )
+
+    def screenshot(self, url_path, ready_selector, name, login="hub_manager"):
+        browser = ChromeBrowser(self)
+        try:
+            self.authenticate(login, login, browser=browser)
+            self.cr.flush()
+            self.cr.clear()
+            browser._websocket_request(
+                "Emulation.setDeviceMetricsOverride",
+                params={"width": 1366, "height": 800, "deviceScaleFactor": 1, "mobile": False},
+            )
+            browser.navigate_to(self.base_url() + url_path, wait_stop=True)
+            self.assertTrue(browser._wait_ready(f"document.querySelector({ready_selector!r}) !== null"))
+            browser._wait_ready("new Promise((resolve) => setTimeout(() => resolve(true), 800))")
+            data = browser._websocket_request("Page.captureScreenshot")["data"]
+        finally:
+            browser.stop()
+            self._wait_remaining_requests()
+        folder = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
+        (folder / f"{name}.png").write_bytes(base64.b64decode(data))
