@@ -432,7 +432,7 @@ class IntegrationChannelOrderIntake(models.Model):
                 self.validation_problems = False
                 for exception in self._hold_exceptions():
                     exception._hub_note(_("Data now complete — ready to release. A manager decides."))
-                    exception._hub_write({"name": _("Order %s: data now complete — ready to release", self.name)})
+                    exception._set_texts(_lt("Order %s: data now complete — ready to release", self.name))
             else:
                 self.validation_problems = "\n".join(problems)
             return

@@ -83,6 +83,7 @@ class IntegrationChannelOverview(models.Model):
                 ],
             ),
             "in_progress": (orders, [("channel_id", "in", ids), ("state", "in", IN_PROGRESS)]),
+            "orders": (orders, [("channel_id", "in", ids)]),
             "shipped_today": (orders, [("channel_id", "in", ids), ("dispatched_at", ">=", today)]),
             "exceptions": (exceptions, open_exc),
             "exceptions_new": (exceptions, [*open_exc, ("create_date", ">=", now - timedelta(days=1))]),
@@ -197,6 +198,7 @@ class IntegrationChannelOverview(models.Model):
             "edit_after_release": _("Edits after release"),
             "deadline": _("Orders with a deadline near"),
             "in_progress": _("Orders in progress"),
+            "orders": _("Orders by state"),
             "shipped_today": _("Orders shipped today"),
             "exceptions": _("Open exceptions"),
             "exceptions_new": _("Exceptions opened in the last 24 hours"),
@@ -222,5 +224,9 @@ class IntegrationChannelOverview(models.Model):
             "view_mode": views.get(model, "list,form,graph,pivot"),
             "views": [(False, view) for view in views.get(model, "list,form,graph,pivot").split(",")],
             "domain": domain,
-            "context": {"default_channel_id": self.id} if len(self) == 1 else {},
+            "context": {
+                **({"default_channel_id": self.id} if len(self) == 1 else {}),
+                # every order of the channel: by state, the lifecycle at a glance
+                **({"group_by": ["state"]} if figure == "orders" else {}),
+            },
         }

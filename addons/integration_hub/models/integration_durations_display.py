@@ -17,7 +17,7 @@ class IntegrationChannelOrderDurations(models.Model):
             order.lag_received_display = format_duration(order.lag_received_seconds) if order.placed_at else ""
             order.lag_accepted_display = format_duration(order.lag_accepted_seconds) if order.accepted_at else ""
 
-    def action_view_exceptions(self):
+    def action_view_order_exceptions(self):
         """The order's exceptions and its transfers' (see _compute_exceptions)."""
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("integration_hub.action_integration_sync_exception")

@@ -202,6 +202,16 @@ class IntegrationSyncException(models.Model):
         """A text as written, or a lazy one (LazyGettext, PerLanguage) rendered in ``lang``."""
         return text._translate(lang) if isinstance(text, LazyGettext | PerLanguage) else text
 
+    def _set_texts(self, summary=None, description=None):
+        """Rewrite the summary and/or what-to-do (texts or lazy ones) in every language at once."""
+        values = {}
+        if summary is not None:
+            values["name"] = self._text_in("en_US", summary)
+        if description is not None:
+            values["description"] = self._text_in("en_US", description)
+        self.with_context(lang="en_US")._hub_write(values)
+        self._write_translations(summary, description)
+
     def _write_translations(self, summary, description):
         """The summary and what-to-do in every installed language other than English (lazy texts only)."""
         langs = [code for code, _name in self.env["res.lang"].get_installed() if code != "en_US"]

@@ -151,6 +151,8 @@ class TestControlTower(TowerRecordsMixin, RoleMatrixMixin, OrderCase):
             channel = self.channel.with_env(env)
             self.assertEqual(channel.overview_on_hold, 1)
             self.assertEqual(overview_figure(self, env, "on_hold"), self.order_held.with_env(env))
+            by_state = self.channel.with_env(env).with_context(overview="orders").action_overview_open()
+            self.assertEqual(by_state["context"]["group_by"], ["state"])
             open_count = self.env["integration.sync.exception"].search_count(
                 [("channel_id", "=", self.channel.id), ("state", "=", "open")]
             )
@@ -259,7 +261,7 @@ class TestControlTower(TowerRecordsMixin, RoleMatrixMixin, OrderCase):
         )
         self.assertIn(exception, order.exception_ids)
         self.assertEqual(exception.order_id, order)
-        action = order.with_user(self.user_operations).action_view_exceptions()
+        action = order.with_user(self.user_operations).action_view_order_exceptions()
         self.assertIn(exception.id, action["domain"][0][2])
 
     def test_bulk_decide_one_decision_many_exceptions_audited(self):
@@ -314,6 +316,11 @@ class TestControlTower(TowerRecordsMixin, RoleMatrixMixin, OrderCase):
         self.assertEqual(hold_es.name, "El pedido #S2 está retenido: faltan datos o no son válidos")
         self.assertIn("el código de país 'XX' es desconocido", hold_es.description)
         self.assertNotIn("is unknown", hold_es.description)
+        # the channel corrects the order: the summary changes in every language, not only in English
+        self.ingest(self.order_data("S2", updated_at="2026-11-20T12:00:00+01:00"), kind="updated")
+        self.env.invalidate_all()
+        self.assertEqual(hold.with_context(lang="en_US").name, "Order #S2: data now complete — ready to release")
+        self.assertEqual(hold_es.name, "Pedido #S2: datos ya completos, listo para liberar")
         spanish_source = code_translations.get_python_translations("integration_hub", "es_ES")
         expected = spanish_source["Order %(order)s: no pick activity for %(hours)s h"] % {"order": "#S1", "hours": 4.0}
         self.assertEqual(as_spanish.name, expected)
