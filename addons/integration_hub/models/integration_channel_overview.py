@@ -59,9 +59,9 @@ class IntegrationChannelOverview(models.Model):
         now = fields.Datetime.now()
         ids = self.ids
         today = fields.Datetime.to_datetime(fields.Date.context_today(self))
-        soon = now + timedelta(
-            hours=max(self.mapped("ship_by_warning_hours") + self.mapped("decision_warning_hours") + [0])
-        )
+        # each deadline with its own warning (exact for one channel; the largest for several)
+        decision_soon = now + timedelta(hours=max([*self.mapped("decision_warning_hours"), 0]))
+        ship_by_soon = now + timedelta(hours=max([*self.mapped("ship_by_warning_hours"), 0]))
         orders, exceptions = "integration.channel.order", "integration.sync.exception"
         open_exc = [("channel_id", "in", ids), ("state", "=", "open")]
         return {
@@ -76,10 +76,10 @@ class IntegrationChannelOverview(models.Model):
                     "|",
                     "&",
                     ("decision_deadline", "!=", False),
-                    ("decision_deadline", "<=", soon),
+                    ("decision_deadline", "<=", decision_soon),
                     "&",
                     ("ship_by", "!=", False),
-                    ("ship_by", "<=", soon),
+                    ("ship_by", "<=", ship_by_soon),
                 ],
             ),
             "in_progress": (orders, [("channel_id", "in", ids), ("state", "in", IN_PROGRESS)]),
@@ -131,13 +131,17 @@ class IntegrationChannelOverview(models.Model):
                 "on_hold",
                 "stuck",
                 "edit_after_release",
-                "deadline",
                 "in_progress",
                 "shipped_today",
                 "exceptions_new",
                 "exceptions_days",
                 "exceptions_old",
             )
+        }
+        # each channel's own warning hours: one count per card
+        counts["deadline"] = {
+            channel.id: self.env["integration.channel.order"].search_count(channel._overview_domains()["deadline"][1])
+            for channel in channels
         }
         polls = dict(
             self.env["integration.poll.cursor"]._read_group(
