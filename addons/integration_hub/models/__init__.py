@@ -103,3 +103,11 @@ from . import stock_move_special_handling
 
 # GDPR requests by e-mail (issue 22): the sender's own personal data erased through the privacy alias.
 from . import integration_privacy_request, res_partner_order_link
+
+# The control tower (issue 21): the overview, its monitoring history, exceptions acted on in place.
+from . import (
+    integration_monitoring_sample,
+    integration_channel_overview,
+    integration_sync_exception_actions,
+    integration_durations_display,
+)

@@ -1,4 +1,7 @@
 from odoo import _, fields, models
+from odoo.tools.translate import LazyTranslate
+
+_lt = LazyTranslate(__name__)
 
 
 class IntegrationChannelAccess(models.Model):
@@ -28,12 +31,12 @@ class IntegrationChannelAccess(models.Model):
             self._hub_note(_("Outbound work paused: %s", error))
         self.env["integration.sync.exception"]._open(
             "channel_access",
-            _(
+            _lt(
                 "%(platform)s refused the credentials of %(channel)s",
                 platform=self._platform_label(),
                 channel=self.name,
             ),
-            _(
+            _lt(
                 "%(error)s\n\nOutbound messages for this channel are paused (nothing is lost: they wait in the "
                 "outbox) and it is not polled. Install valid credentials (token, key, scopes) on the channel, then "
                 "use 'Resume outbound'.",

@@ -1,8 +1,12 @@
 from datetime import timedelta
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
+from odoo.tools.translate import LazyTranslate
 
 from ..lib import order_states as S
+from ..lib.durations import format_duration
+
+_lt = LazyTranslate(__name__)
 
 
 class IntegrationChannelHealth(models.Model):
@@ -97,12 +101,11 @@ class IntegrationChannelMonitoring(models.Model):
                 signals.append(
                     (
                         "lag",
-                        _(
-                            "Average order lag over the last hour is %(minutes).0f min (threshold %(limit)s min): "
-                            "orders "
+                        _lt(
+                            "Average order lag over the last hour is %(lag)s (threshold %(limit)s): orders "
                             "reach the warehouse late. Check the channel's webhooks and the polling backstop.",
-                            minutes=total / count / 60,
-                            limit=channel.monitor_order_lag_minutes,
+                            lag=format_duration(total / count),
+                            limit=format_duration(channel.monitor_order_lag_minutes * 60),
                         ),
                     )
                 )
@@ -111,7 +114,7 @@ class IntegrationChannelMonitoring(models.Model):
                 signals.append(
                     (
                         "webhooks",
-                        _(
+                        _lt(
                             "%(bad)s of %(total)s webhooks were rejected in the last hour "
                             "(signature, source IP or size). "
                             "Check the secret, the allowed IPs and the partner's clock.",
@@ -124,7 +127,7 @@ class IntegrationChannelMonitoring(models.Model):
                 signals.append(
                     (
                         "depth",
-                        _(
+                        _lt(
                             "%(count)s exceptions are open (threshold %(limit)s): the queue is growing; "
                             "look for a common "
                             "cause (bad data, a failing system).",
@@ -136,7 +139,7 @@ class IntegrationChannelMonitoring(models.Model):
             for signal, description in signals:
                 self.env["integration.sync.exception"]._open(
                     "monitoring",
-                    _("%(channel)s: integration health alert (%(signal)s)", channel=channel.name, signal=signal),
+                    _lt("%(channel)s: integration health alert (%(signal)s)", channel=channel.name, signal=signal),
                     description,
                     record=channel,
                     channel=channel,

@@ -170,11 +170,26 @@ class IntegrationChannelOrder(models.Model):
         return problems + self.sudo()._stock_problems(figures)
 
     def _compute_exceptions(self):
+        """The order's exceptions, and those about its transfers (a carrier rule, an incomplete shipment)."""
+        pickings = self.sudo().picking_ids
         groups = self.env["integration.sync.exception"].search(
-            [("res_model", "=", self._name), ("res_id", "in", self.ids)]
+            [
+                "|",
+                "&",
+                ("res_model", "=", self._name),
+                ("res_id", "in", self.ids),
+                "&",
+                ("res_model", "=", "stock.picking"),
+                ("res_id", "in", pickings.ids),
+            ]
         )
         for order in self:
-            mine = groups.filtered(lambda e, o=order: e.res_id == o.id)
+            transfers = order.sudo().picking_ids.ids
+            mine = groups.filtered(
+                lambda e, o=order, t=transfers: (
+                    (e.res_model == o._name and e.res_id == o.id) or (e.res_model == "stock.picking" and e.res_id in t)
+                )
+            )
             order.exception_ids = mine
             order.open_exception_count = len(mine.filtered(lambda e: e.state == "open"))
 
@@ -348,12 +363,12 @@ class IntegrationChannelOrder(models.Model):
             if last and now - last >= timedelta(hours=order.channel_id.stuck_picking_hours or 4.0):
                 self.env["integration.sync.exception"]._open(
                     "stuck_picking",
-                    _(
+                    _lt(
                         "Order %(order)s: no pick activity for %(hours)s h",
                         order=order.name,
                         hours=order.channel_id.stuck_picking_hours,
                     ),
-                    _(
+                    _lt(
                         "The order is in picking but nothing was picked since %(since)s. Either it never reached the "
                         "pick queue (system failure) or it was not actually released to pick (operational failure). "
                         "Check the transfers %(pickings)s and the picker's queue.",

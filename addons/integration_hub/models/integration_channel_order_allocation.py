@@ -2,8 +2,11 @@ from collections import defaultdict
 
 from odoo import _, fields, models
 from odoo.tools import float_compare, plaintext2html
+from odoo.tools.translate import LazyTranslate
 
 from ..lib import order_states as S
+
+_lt = LazyTranslate(__name__)
 
 
 class IntegrationChannelOrderAllocation(models.Model):
@@ -134,7 +137,9 @@ class IntegrationChannelOrderAllocation(models.Model):
         shortages = self._stock_problems()
         policy = self.channel_id.partial_policy
         if shortages and policy == "hold":
-            self._hold(shortages, _("Order %s is on hold: not enough stock", self.name))
+            self._hold(
+                shortages, _lt("Order %s is on hold: not enough stock", self.name), problems_in="_stock_problems"
+            )
             return
         if shortages and policy == "cancel_lines":
             self._cancel_unavailable_lines()
@@ -142,7 +147,11 @@ class IntegrationChannelOrderAllocation(models.Model):
                 self._cancel(_("no line could be served"))
                 return
         if shortages and policy == "backorder" and not self._any_stock():
-            self._hold(shortages, _("Order %s is on hold: nothing in stock to ship", self.name))
+            self._hold(
+                shortages,
+                _lt("Order %s is on hold: nothing in stock to ship", self.name),
+                problems_in="_stock_problems",
+            )
             return
         self._allocate()
         if not self._delivery_reserved():
@@ -150,7 +159,7 @@ class IntegrationChannelOrderAllocation(models.Model):
             self._release_allocation()
             self._hold(
                 self._stock_problems() or [_("the delivery could not be reserved")],
-                _("Order %s is on hold: stock could not be reserved", self.name),
+                _lt("Order %s is on hold: stock could not be reserved", self.name),
             )
             return
         self.accepted_at = fields.Datetime.now()

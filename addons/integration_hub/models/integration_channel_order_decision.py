@@ -1,10 +1,13 @@
 from datetime import timedelta
 
 from odoo import _, api, fields, models
+from odoo.tools.translate import LazyTranslate
 
 from ..lib import order_states as S
 from ..lib import order_validation as V
 from .integration_channel_order import IntegrationChannelOrder
+
+_lt = LazyTranslate(__name__)
 
 DECIDED_JOB_STATES = ("done", "confirmed")
 
@@ -104,7 +107,7 @@ class IntegrationChannelOrderDecision(models.Model):
             )
             self._hold(
                 [*shortages, _("not decided: %s; decide before %s", why, self.decision_deadline)],
-                _("Order %s is on hold: not enough stock to accept it", self.name),
+                _lt("Order %s is on hold: not enough stock to accept it", self.name),
             )
             return False
         self._cancel_unavailable_lines()
@@ -157,8 +160,8 @@ class IntegrationChannelOrderDecision(models.Model):
         if undecided and self.state == S.CANCELLED:
             self.env["integration.sync.exception"]._open(
                 "decision_deadline",
-                _("Order %s was refused by the channel before the warehouse decided", self.name),
-                _(
+                _lt("Order %s was refused by the channel before the warehouse decided", self.name),
+                _lt(
                     "%(channel)s cancelled or refused the order (%(reason)s) while the warehouse's decision had not "
                     "reached it (deadline %(deadline)s). Its stock is released. An auto-refusal counts against the "
                     "seller's rating on the marketplace: check why the order was not decided in time (stock, data, "
@@ -187,12 +190,12 @@ class IntegrationChannelOrderDecision(models.Model):
                 continue
             self.env["integration.sync.exception"]._open(
                 "decision_deadline",
-                _(
+                _lt(
                     "Order %(order)s must be accepted or refused before %(deadline)s",
                     order=order.name,
                     deadline=order.decision_deadline,
                 ),
-                _(
+                _lt(
                     "%(channel)s refuses the order by itself at %(deadline)s and the warehouse's decision has not "
                     "reached it (%(why)s). What to do: if the stock is there, release the order (it is accepted at "
                     "once); if the decision is stuck in the outbox, retry it; otherwise refuse it in %(channel)s.",

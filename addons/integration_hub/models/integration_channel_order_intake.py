@@ -4,12 +4,16 @@ from markupsafe import Markup
 from psycopg2 import IntegrityError
 
 from odoo import _, api, fields, models, tools
+from odoo.tools.translate import LazyTranslate
 
 from ..lib import order_states as S
 from ..lib import order_validation as V
 from ..lib.errors import RetryableError
 from ..lib.order_payload import parse_order
 from .integration_channel_order import PIPELINE_NOTES
+from .integration_sync_exception import PerLanguage
+
+_lt = LazyTranslate(__name__)
 
 DUPLICATE = "duplicate"  # the inbox marks such events as duplicates
 
@@ -220,7 +224,11 @@ class IntegrationChannelOrderIntake(models.Model):
             if order.state == S.RECEIVED:
                 problems = order._validation_problems()
                 if problems:
-                    order._hold(problems, _("Order %s is on hold: data missing or invalid", order.name))
+                    order._hold(
+                        problems,
+                        _lt("Order %s is on hold: data missing or invalid", order.name),
+                        problems_in="_validation_problems",
+                    )
                     continue
                 if not order.address_pending:
                     order.phone_e164 = V.normalize_phone(order.ship_phone, order.ship_country_code)
@@ -228,21 +236,37 @@ class IntegrationChannelOrderIntake(models.Model):
             if order.state == S.VALIDATED:
                 order._try_accept()
 
-    def _hold(self, problems, summary):
+    def _hold(self, problems, summary, problems_in=None):
+        """On hold with an exception saying what is wrong and what to do.
+
+        ``problems_in``: the name of the method that found the problems (``_validation_problems``,
+        ``_stock_problems``): the reasons are then found again in each installed language, so a
+        reader sees them in theirs whoever held the order (a cron runs in English).
+        """
         self.ensure_one()
         self.validation_problems = "\n".join(problems)
         if self.state != S.ON_HOLD:
             self._transition(S.ON_HOLD, "; ".join(problems))
-        self.env["integration.sync.exception"]._open(
-            "invalid_order",
-            summary,
-            _(
+
+        def problems_of(lang):
+            if not problems_in or lang == self.env.lang:
+                return problems
+            return getattr(self.with_context(lang=lang), problems_in)() or problems
+
+        def description(lang):
+            order = self.with_context(lang=lang)
+            return order.env._(
                 "What is wrong:\n- %(problems)s\n\nWhat to do: ask %(channel)s (the order's owner) for the missing "
                 "data, or correct it with the customer; then a manager releases the order (it is re-validated). "
                 "Cancel it if it cannot be fulfilled. The warehouse does not ship best-guess data.",
-                problems="\n- ".join(problems),
+                problems="\n- ".join(problems_of(lang)),
                 channel=self.channel_id.name,
-            ),
+            )
+
+        self.env["integration.sync.exception"]._open(
+            "invalid_order",
+            summary,
+            PerLanguage(description),
             record=self,
             dedupe_key=f"hold:{self.id}",
         )
@@ -408,14 +432,18 @@ class IntegrationChannelOrderIntake(models.Model):
                 self.validation_problems = False
                 for exception in self._hold_exceptions():
                     exception._hub_note(_("Data now complete — ready to release. A manager decides."))
-                    exception._hub_write({"name": _("Order %s: data now complete — ready to release", self.name)})
+                    exception._set_texts(_lt("Order %s: data now complete — ready to release", self.name))
             else:
                 self.validation_problems = "\n".join(problems)
             return
         if self.state == S.VALIDATED:
             problems = self._validation_problems()
             if problems:
-                self._hold(problems, _("Order %s is on hold after a channel edit", self.name))
+                self._hold(
+                    problems,
+                    _lt("Order %s is on hold after a channel edit", self.name),
+                    problems_in="_validation_problems",
+                )
                 return
         self._run_pipeline()
 
@@ -429,8 +457,8 @@ class IntegrationChannelOrderIntake(models.Model):
     def _hold_edit_exception(self, problems):
         self.env["integration.sync.exception"]._open(
             "invalid_order",
-            _("Order %s: an edit during picking made it invalid", self.name),
-            _(
+            _lt("Order %s: an edit during picking made it invalid", self.name),
+            _lt(
                 "The channel's edit was applied to the order but not to the running transfers, because:\n- %s\n"
                 "Ask the channel to correct it; the transfers keep the previous data.",
                 "\n- ".join(problems),
@@ -463,8 +491,8 @@ class IntegrationChannelOrderIntake(models.Model):
         )
         self.env["integration.sync.exception"]._open(
             "edit_after_release",
-            _("Order %s: edit received after release to pick", self.name),
-            _(
+            _lt("Order %s: edit received after release to pick", self.name),
+            _lt(
                 "The channel changed the order after it was released to the warehouse (state: %(state)s). "
                 "The warehouse keeps executing it as released.\n\nRequested changes:\n%(diff)s\n\nWhat to do: "
                 "'Apply edit' (forced, audited; may need a re-pick) or 'Reject edit' and tell the channel.",

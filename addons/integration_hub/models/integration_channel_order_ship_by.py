@@ -1,8 +1,11 @@
 from datetime import timedelta
 
 from odoo import _, api, fields, models
+from odoo.tools.translate import LazyTranslate
 
 from ..lib import order_states as S
+
+_lt = LazyTranslate(__name__)
 
 # Orders the warehouse can still hand to the carrier: the deadline matters until then.
 NOT_YET_SHIPPED = (S.RECEIVED, S.VALIDATED, S.ACCEPTED, S.PICKING, S.PICKED, S.PACKED, S.ON_HOLD)
@@ -41,13 +44,13 @@ class IntegrationChannelOrderShipBy(models.Model):
             missed = order.ship_by <= now
             Exception_._open(
                 "ship_by_deadline",
-                _(
+                _lt(
                     "Order %(order)s: ship-by deadline %(when)s %(what)s",
                     order=order.name,
                     when=order.ship_by,
                     what=_("missed") if missed else _("near"),
                 ),
-                _(
+                _lt(
                     "%(channel)s expects the order handed to the carrier by %(when)s (UTC); it is %(state)s. "
                     "A late shipment counts against the seller's account on the platform. Prioritise its picking, "
                     "release it if it is on hold, or agree with the channel what to do.",

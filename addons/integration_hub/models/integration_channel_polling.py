@@ -1,12 +1,15 @@
 import logging
 from datetime import timedelta
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
+from odoo.tools.translate import LazyTranslate
 
 from ..lib import capabilities as C
 from ..lib.errors import AuthError, HubError
 from ..lib.poll import MAX_PAGES_PER_RUN
 from .integration_queue import hub_may_commit
+
+_lt = LazyTranslate(__name__)
 
 _logger = logging.getLogger(__name__)
 
@@ -140,8 +143,8 @@ class IntegrationChannelPolling(models.Model):
         for topic, why in problems:
             self.env["integration.sync.exception"]._open(
                 "webhook_disabled",
-                _("%(channel)s: webhook %(topic)s is not delivered", channel=self.name, topic=topic),
-                _(
+                _lt("%(channel)s: webhook %(topic)s is not delivered", channel=self.name, topic=topic),
+                _lt(
                     "%(why)s\n\nMessages of this kind now arrive only through polling (every %(minutes)s min), "
                     "later than they should. Fix the cause on the platform's side if it is known (the hub's URL "
                     "unreachable, a firewall), then an administrator presses 'Register webhooks' on the channel: "

@@ -1,9 +1,12 @@
 import json
 
-from odoo import _, fields, models
+from odoo import fields, models
+from odoo.tools.translate import LazyTranslate
 
 from ..lib import order_states as S
 from .integration_channel_shipping_method import normalized_method
+
+_lt = LazyTranslate(__name__)
 
 UNMAPPED = "service_level_unmapped"
 
@@ -67,12 +70,12 @@ class IntegrationChannelServiceLevel(models.Model):
         self.ensure_one()
         return self.env["integration.sync.exception"]._open(
             UNMAPPED,
-            _(
+            _lt(
                 "%(channel)s: shipping method '%(method)s' is not mapped to a service level",
                 channel=self.name,
                 method=method,
             ),
-            _(
+            _lt(
                 "Orders of %(channel)s ask for the shipping method '%(method)s' (first: %(order)s), which is not in "
                 "the channel's table of shipping methods, so the hub does not know which service was sold and "
                 "chooses no carrier for them. Nothing is guessed.\n\nWhat to do: an administrator maps it to a "

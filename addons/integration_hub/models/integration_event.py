@@ -8,12 +8,15 @@ from datetime import UTC, datetime, timedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools.translate import LazyTranslate
 
 from ..lib import json_document
 from ..lib.backoff import full_jitter_delay
 from ..lib.errors import PayloadError, PermanentError, RetryableError
 from .integration_queue import CONCURRENCY_ERRORS, hub_may_commit  # noqa: F401  (hub_may_commit: public import)
 from .personal_data_fields import PersonalText, seal_value
+
+_lt = LazyTranslate(__name__)
 
 _logger = logging.getLogger(__name__)
 
@@ -404,12 +407,12 @@ class IntegrationEvent(models.Model):
     def _open_failure_exception(self, reason):
         self.env["integration.sync.exception"]._open(
             "failed_event",
-            _(
+            _lt(
                 "Inbound %(type)s message %(key)s failed",
                 type=self.event_type or _("unknown"),
                 key=self.idempotency_key,
             ),
-            _(
+            _lt(
                 "%(reason)s\n\nThe raw message is kept in the inbox (event %(id)s). Fix the cause (data, "
                 "mapping or configuration), then use 'Retry' on the event, or decide to drop it here.",
                 reason=reason,

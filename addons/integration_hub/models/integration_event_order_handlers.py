@@ -1,6 +1,9 @@
 from odoo import _, models
+from odoo.tools.translate import LazyTranslate
 
 from ..lib import order_states as S
+
+_lt = LazyTranslate(__name__)
 
 
 class IntegrationEventOrderHandlers(models.Model):
@@ -39,12 +42,12 @@ class IntegrationEventOrderHandlers(models.Model):
         channel.action_pause()
         self.env["integration.sync.exception"]._open(
             "channel_access",
-            _(
+            _lt(
                 "%(platform)s removed the hub's access to %(channel)s",
                 platform=channel._platform_label(),
                 channel=channel.name,
             ),
-            _(
+            _lt(
                 "%(reason)s\n\nThe credentials no longer work and no more webhooks will arrive. The channel is "
                 "paused. Reinstall or re-authorize the hub on the platform, set the new credentials, register "
                 "the webhooks again, then set the channel live.",

@@ -1,10 +1,13 @@
 from collections import defaultdict
 
 from odoo import _, api, fields, models
+from odoo.tools.translate import LazyTranslate
 
 from ..lib import availability as A
 from ..lib import capabilities as C
 from ..lib.errors import PayloadError
+
+_lt = LazyTranslate(__name__)
 
 
 class IntegrationChannelSnapshot(models.Model):
@@ -60,8 +63,8 @@ class IntegrationEventInventoryHandlers(models.Model):
         if unknown:
             self.env["integration.sync.exception"]._open(
                 "inventory_mismatch",
-                _("%s reports stock for unknown SKUs", channel.name),
-                _(
+                _lt("%s reports stock for unknown SKUs", channel.name),
+                _lt(
                     "SKUs %s are not in the catalog. Map them (SKU equivalences) or ask the channel to remove them.",
                     ", ".join(unknown),
                 ),
@@ -173,14 +176,14 @@ class IntegrationInventoryLevelDivergence(models.Model):
     def _open_divergence_exception(self, channel, reported, expected, divergence):
         self.env["integration.sync.exception"]._open(
             "inventory_mismatch",
-            _(
+            _lt(
                 "%(sku)s: %(channel)s shows %(reported)s, the warehouse expects %(published)s",
                 sku=self.sku,
                 channel=channel.name,
                 reported=reported,
                 published=expected,
             ),
-            _(
+            _lt(
                 "The channel's figure is %(pct).1f %% away from the warehouse's (threshold %(threshold)s %%). Until a "
                 "physical count reconciles it, the warehouse count keeps being published (conservative).\n\n"
                 "What to do: count the shelf and record it with 'Reconcile inventory' (the count wins, the "

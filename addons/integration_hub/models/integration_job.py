@@ -5,10 +5,13 @@ from datetime import timedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools.translate import LazyTranslate
 
 from ..lib.backoff import full_jitter_delay
 from ..lib.delivery import Accepted, StillProcessing, as_delivered
 from ..lib.errors import AuthError, PermanentError, RetryableError
+
+_lt = LazyTranslate(__name__)
 
 _logger = logging.getLogger(__name__)
 
@@ -261,14 +264,14 @@ class IntegrationJob(models.Model):
         channel, items = self.channel_id, sorted(item_errors)
         self.env["integration.sync.exception"]._open(
             "item_refused",
-            _(
+            _lt(
                 "%(channel)s refused %(count)s items (%(type)s): %(items)s",
                 channel=channel.name,
                 count=len(items),
                 type=self.job_type,
                 items=", ".join(items)[:150],
             ),
-            _(
+            _lt(
                 "%(channel)s processed the %(type)s message %(key)s and refused these items:\n%(lines)s\n\nThe rest "
                 "was delivered. Correct each item in %(channel)s (does it exist there, with this SKU?); the next "
                 "publication sends them again.",
@@ -287,8 +290,8 @@ class IntegrationJob(models.Model):
         channel = self.channel_id
         self.env["integration.sync.exception"]._open(
             "item_refused",
-            _("%(channel)s refused %(item)s (%(type)s)", channel=channel.name, item=item, type=self.job_type),
-            _(
+            _lt("%(channel)s refused %(item)s (%(type)s)", channel=channel.name, item=item, type=self.job_type),
+            _lt(
                 "%(channel)s took the %(type)s message %(key)s but refused %(item)s: %(message)s\n\nThe rest was "
                 "delivered. Check %(item)s in %(channel)s (does it exist there, with this SKU, and does it track "
                 "stock?), correct it, then the next publication sends it again.",
@@ -353,8 +356,8 @@ class IntegrationJob(models.Model):
         self.write({"state": DEAD, "last_error": reason})
         self.env["integration.sync.exception"]._open(
             "dead_job",
-            _("Outbound %(type)s %(key)s could not be delivered", type=self.job_type, key=self.idempotency_key),
-            _(
+            _lt("Outbound %(type)s %(key)s could not be delivered", type=self.job_type, key=self.idempotency_key),
+            _lt(
                 "%(reason)s\n\nNothing was lost: the message is kept in the outbox (job %(id)s). Fix the cause "
                 "(credentials, endpoint, data), then use 'Retry' on the job.",
                 reason=reason,

@@ -6,10 +6,13 @@ from datetime import timedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools.translate import LazyTranslate
 
 from ..lib import order_states as S
 from ..lib import return_states as R
 from ..lib.hub_privilege import HUB_WRITE, granted
+
+_lt = LazyTranslate(__name__)
 
 # orders past these states keep no personal data once the retention period is over
 CLOSED_ORDER_STATES = (S.DELIVERED, S.CANCELLED)
@@ -219,8 +222,8 @@ class IntegrationPersonalDataLifecycle(models.AbstractModel):
         if open_orders:
             self.env["integration.sync.exception"].sudo()._open(
                 "personal_data_erasure",
-                _("Erasure request waits for open orders %s", ", ".join(open_orders.mapped("name"))),
-                _(
+                _lt("Erasure request waits for open orders %s", ", ".join(open_orders.mapped("name"))),
+                _lt(
                     "A request to erase a customer's personal data (%(requested_by)s: %(reason)s) cannot be carried "
                     "out while orders %(orders)s are open: the warehouse still needs the delivery address. Nothing was "
                     "erased. Once they are delivered or cancelled, run the request again (Operations > Erase "

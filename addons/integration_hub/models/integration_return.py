@@ -380,8 +380,8 @@ class IntegrationReturn(models.Model):
         for record in waiting.filtered(lambda r: r._triage_deadline() < now):
             self.env["integration.sync.exception"]._open(
                 "return_triage",
-                _("Return %(name)s waits for triage since %(since)s", name=record.name, since=record.received_at),
-                _(
+                _lt("Return %(name)s waits for triage since %(since)s", name=record.name, since=record.received_at),
+                _lt(
                     "The goods stay in quarantine until the returns system sends a disposition or a manager assigns "
                     "a grade ('Triage'). Nothing restocks until then."
                 ),

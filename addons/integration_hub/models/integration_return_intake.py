@@ -1,8 +1,11 @@
 from odoo import _, api, models
+from odoo.tools.translate import LazyTranslate
 
 from ..lib import return_states as R
 from ..lib.errors import PayloadError
 from ..lib.order_payload import identifier
+
+_lt = LazyTranslate(__name__)
 
 GRADE_KEYS = {key for key, _label in R.GRADES}
 
@@ -134,12 +137,12 @@ class IntegrationReturnIntake(models.Model):
         )
         self.env["integration.sync.exception"]._open(
             "return_line_unresolved",
-            _(
+            _lt(
                 "Return %(name)s: %(count)s line(s) could not be matched to a product",
                 name=self.name,
                 count=len(problems),
             ),
-            _(
+            _lt(
                 "These returned lines match no catalog product, so they are not part of the return:\n- %(lines)s\n\n"
                 "The other lines were kept. Map the product (Configuration > SKU equivalences or Channel product "
                 "ids), then receive the missing goods with the rest or add them by hand, and decide here.",

@@ -2,8 +2,9 @@ import json
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools.translate import LazyTranslate
+from odoo.tools.translate import LazyGettext, LazyTranslate
 
+from ..lib.hub_privilege import HUB_WRITE, granted
 from .personal_data_fields import PersonalText
 
 EXCEPTION_TYPES = [
@@ -29,6 +30,22 @@ OPEN, RESOLVED, CANCELLED = "open", "resolved", "cancelled"
 
 
 _lt = LazyTranslate(__name__)
+
+
+class PerLanguage:
+    """A text the hub composes itself, rendered in any language: ``render(lang) -> str``.
+
+    For a text built from several translated pieces (a lazy frame around a list of problems each
+    translated on its own): ``_open`` stores one rendering per installed language.
+    """
+
+    __slots__ = ("render",)
+
+    def __init__(self, render):
+        self.render = render
+
+    def _translate(self, lang):
+        return self.render(lang)
 
 
 class IntegrationSyncException(models.Model):
@@ -63,11 +80,13 @@ class IntegrationSyncException(models.Model):
             "decided_by_id",
             "decided_at",
             "occurrences",
+            "last_seen_at",
             "pending_data",
         }
     )
 
-    name = fields.Char(string="Summary", required=True, tracking=True)
+    # translate: the hub writes its own texts in every installed language (see _open), a reader sees theirs
+    name = fields.Char(string="Summary", required=True, tracking=True, translate=True)
     exception_type = fields.Selection(EXCEPTION_TYPES, string="Type", required=True, index=True, tracking=True)
     severity = fields.Selection(
         [("info", "Info"), ("warning", "Warning"), ("critical", "Critical")],
@@ -85,7 +104,7 @@ class IntegrationSyncException(models.Model):
         readonly=True,
     )
     state_sequence = fields.Integer(compute="_compute_sequences", store=True)
-    description = fields.Text(string="What is wrong and what to do", required=True)
+    description = fields.Text(string="What is wrong and what to do", required=True, translate=True)
     channel_id = fields.Many2one("integration.channel", index=True, ondelete="restrict")
     company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
     res_model = fields.Char(string="Concerns model", index=True, readonly=True)
@@ -98,7 +117,10 @@ class IntegrationSyncException(models.Model):
     decision = fields.Text(readonly=True, tracking=True)
     decided_by_id = fields.Many2one("res.users", readonly=True)
     decided_at = fields.Datetime(readonly=True)
-    occurrences = fields.Integer(default=1, readonly=True)
+    occurrences = fields.Integer(default=1, readonly=True, help="How many times the same cause was found.")
+    last_seen_at = fields.Datetime(
+        string="Last seen", readonly=True, default=fields.Datetime.now, help="When the same cause was last found."
+    )
     pending_data = PersonalText(readonly=True, help="What the channel asked for (edits after release), as JSON.")
 
     _hub_fields_hint = _lt("A manager closes an exception with 'Decide' and a written decision.")
@@ -141,6 +163,9 @@ class IntegrationSyncException(models.Model):
 
         ``once``: the key is never raised twice, even after a manager closed it
         (e.g. one exception per stuck period, not one per cron run).
+        ``summary`` / ``description``: a text, or a lazy translation with its parameters
+        (``_lt("...%(x)s", x=...)``): then each installed language gets its own text, and every reader
+        sees the exception in their language whoever opened it (a cron runs as OdooBot, in English).
         """
         record = record or self.env["integration.channel"]
         channel = channel or (record.channel_id if "channel_id" in record._fields else self.env["integration.channel"])
@@ -151,13 +176,15 @@ class IntegrationSyncException(models.Model):
             existing = self.sudo().search(domain, limit=1)
             if existing:
                 if existing.state == OPEN:
-                    existing._hub_write({"occurrences": existing.occurrences + 1})
+                    existing._hub_write(
+                        {"occurrences": existing.occurrences + 1, "last_seen_at": fields.Datetime.now()}
+                    )
                 return existing
-        return self._hub_create(
+        exception = self._hub_create(
             {
                 "exception_type": exception_type,
-                "name": summary,
-                "description": description,
+                "name": self._text_in("en_US", summary),
+                "description": self._text_in("en_US", description),
                 "severity": severity,
                 "channel_id": channel.id if channel else False,
                 "company_id": (channel.company_id if channel else self.env.company).id,
@@ -167,6 +194,31 @@ class IntegrationSyncException(models.Model):
                 **extra,
             }
         )
+        exception._write_translations(summary, description)
+        return exception
+
+    @api.model
+    def _text_in(self, lang, text):
+        """A text as written, or a lazy one (LazyGettext, PerLanguage) rendered in ``lang``."""
+        return text._translate(lang) if isinstance(text, LazyGettext | PerLanguage) else text
+
+    def _set_texts(self, summary=None, description=None):
+        """Rewrite the summary and/or what-to-do (texts or lazy ones) in every language at once."""
+        values = {}
+        if summary is not None:
+            values["name"] = self._text_in("en_US", summary)
+        if description is not None:
+            values["description"] = self._text_in("en_US", description)
+        self.with_context(lang="en_US")._hub_write(values)
+        self._write_translations(summary, description)
+
+    def _write_translations(self, summary, description):
+        """The summary and what-to-do in every installed language other than English (lazy texts only)."""
+        langs = [code for code, _name in self.env["res.lang"].get_installed() if code != "en_US"]
+        for fname, text in (("name", summary), ("description", description)):
+            if langs and isinstance(text, LazyGettext | PerLanguage):
+                with granted(HUB_WRITE):
+                    self.sudo().update_field_translations(fname, {lang: self._text_in(lang, text) for lang in langs})
 
     @api.model
     def _open_about(self, records, exception_type):

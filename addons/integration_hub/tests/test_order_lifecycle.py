@@ -147,12 +147,18 @@ class TestOrderLifecycle(OrderCase):
             .with_user(self.user_manager)
             .with_context(default_order_id=order.id)
         )
-        wizard.target_state = "packed"
-        wizard.reason = "Picked on paper during the scanner outage"
+        # only what the lifecycle allows from "accepted" is offered (not "packed"), with what it bypasses
+        Wizard = self.env["integration.order.force.state"].with_user(self.user_manager)
+        fields_seen = Wizard.with_context(default_order_id=order.id).fields_get(["target_state"])
+        offered = [state for state, _label in fields_seen["target_state"]["selection"]]
+        self.assertEqual(offered, ["picking", "cancelled"])
+        self.assertIn("the first pick line started", wizard.bypassed_evidence)
+        wizard.target_state = "picking"
+        wizard.reason = "Picking on paper during the scanner outage"
         wizard.save().action_confirm()
-        self.assertEqual(order.state, "packed")
+        self.assertEqual(order.state, "picking")
         log = self.env["integration.audit.log"].search([("res_id", "=", order.id), ("action", "=", "forced_state")])
-        self.assertEqual((log.user_id, log.reason), (self.user_manager, "Picked on paper during the scanner outage"))
+        self.assertEqual((log.user_id, log.reason), (self.user_manager, "Picking on paper during the scanner outage"))
         self.assertIn("Forced by a manager", " ".join(order.message_ids.mapped("body")))
 
     # --- control point: 4 h without pick activity -------------------------------------

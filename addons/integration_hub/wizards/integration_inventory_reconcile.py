@@ -2,8 +2,11 @@ import base64
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools.translate import LazyTranslate
 
 from ..lib import csv_reader
+
+_lt = LazyTranslate(__name__)
 
 REASONS = [("damage", "Damage"), ("theft", "Theft / loss"), ("miscount", "Miscount"), ("system_error", "System error")]
 
@@ -272,8 +275,8 @@ class IntegrationInventoryImport(models.TransientModel):
         details = "\n".join([report, ""] + applied + [""] + [f"line {n}: {problem}" for n, problem in errors])
         self.env["integration.sync.exception"]._open(
             "inventory_mismatch" if errors else "manual_entry",
-            _("Inventory counts imported from %s", self.filename or _("a spreadsheet")),
-            _(
+            _lt("Inventory counts imported from %s", self.filename or _("a spreadsheet")),
+            _lt(
                 "Imported by %(user)s while the WMS was unavailable. Review the counts against the system once it is "
                 "back; rejected rows were not applied.\n\n%(details)s",
                 user=self.env.user.name,

@@ -1,5 +1,8 @@
 from odoo import _, fields, models
 from odoo.exceptions import UserError
+from odoo.tools.translate import LazyTranslate
+
+_lt = LazyTranslate(__name__)
 
 
 class IntegrationOrderCarrierPickup(models.TransientModel):
@@ -42,8 +45,8 @@ class IntegrationOrderCarrierPickup(models.TransientModel):
         )
         self.env["integration.sync.exception"]._open(
             "manual_entry",
-            _("Order %s: carrier pickup entered by hand", order.name),
-            _(
+            _lt("Order %s: carrier pickup entered by hand", order.name),
+            _lt(
                 "%(user)s recorded receipt %(ref)s / tracking %(tracking)s at %(at)s without the carrier's own "
                 "confirmation. Check it against the carrier once its system is back.",
                 user=self.env.user.name,

@@ -2,8 +2,11 @@ import uuid
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools.translate import LazyTranslate
 
 from ..models.personal_data_fields import PersonalChar
+
+_lt = LazyTranslate(__name__)
 
 
 class IntegrationOrderManualEntry(models.TransientModel):
@@ -92,8 +95,8 @@ class IntegrationOrderManualEntry(models.TransientModel):
             raise UserError(_("The order could not be created: %s", event.error or _("see the inbox")))
         self.env["integration.sync.exception"]._open(
             "manual_entry",
-            _("Order %s was entered by hand", order.name),
-            _(
+            _lt("Order %s was entered by hand", order.name),
+            _lt(
                 "Entered by %(user)s (%(note)s) while the channel's own system was unavailable. Once it is back, "
                 "check that the order exists there too and was not received twice.",
                 user=self.env.user.name,

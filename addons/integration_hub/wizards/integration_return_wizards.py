@@ -2,9 +2,12 @@ import base64
 
 from odoo import _, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools.translate import LazyTranslate
 
 from ..lib import csv_reader
 from ..lib import return_states as R
+
+_lt = LazyTranslate(__name__)
 
 
 class IntegrationReturnTriage(models.TransientModel):
@@ -125,8 +128,8 @@ class IntegrationReturnImport(models.TransientModel):
         if errors:
             self.env["integration.sync.exception"]._open(
                 "other",
-                _("Returns file %s: rows rejected", self.filename or ""),
-                _("These rows were not imported; correct them and import again:\n%s", "\n".join(problems)),
+                _lt("Returns file %s: rows rejected", self.filename or ""),
+                _lt("These rows were not imported; correct them and import again:\n%s", "\n".join(problems)),
                 channel=self.channel_id,
             )
         return {

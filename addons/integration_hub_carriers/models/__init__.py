@@ -8,3 +8,4 @@ from . import integration_sync_exception
 from . import stock_picking
 from . import integration_event
 from . import integration_channel_order
+from . import integration_carrier_rule_from_exception

@@ -27,7 +27,21 @@ def handed_over(case):
     return case.picking.hub_shipment_state == "handed_to_carrier"
 
 
+def add_rule_from_exception(case, env):
+    action = case.rule_missing.with_env(env).action_add_carrier_rule()
+    form = Form(env[action["res_model"]].with_context(**action["context"]))
+    form.carrier_id = case.dpd.with_env(env)
+    form.service_code = "SD"
+    form.save()
+
+
 CARRIER_MATRIX = [
+    Row(
+        "Exception: Add carrier rule (no carrier service rule)",
+        ADMINS,
+        add_rule_from_exception,
+        lambda t: t.rule_missing.state == "resolved",
+    ),
     Row("Carrier rules: open a rule", READERS, lambda t, env: t.open_form(env, t.rule)),
     Row(
         "Carrier rules: create one",
@@ -108,4 +122,8 @@ class TestCarrierRoleMatrix(RoleMatrixMixin, CarrierCase):
 
     def test_carrier_role_matrix(self):
         self.order, self.picking = self.packed_order("C-MATRIX", carrier=self.dhl)
+        self.env["integration.service.level"].create({"name": "Same day", "code": "same_day"})  # sold, no rule
+        _event, order = self.ingest(self.order_data("C-NORULE", service_level="same_day"))
+        self.rule_missing = self.exceptions_of(order._chain()["out"], "carrier_rule_missing")
+        self.assertEqual(len(self.rule_missing), 1)
         self.check_matrix(CARRIER_MATRIX)

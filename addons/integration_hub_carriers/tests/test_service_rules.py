@@ -1,6 +1,7 @@
 """Service selection: the rules table chooses carrier + service; no match is an exception, not a guess."""
 
-from odoo.tests import tagged
+from odoo.exceptions import AccessError
+from odoo.tests import Form, tagged
 
 from .common import CarrierCase
 
@@ -59,6 +60,21 @@ class TestServiceRules(CarrierCase):
         exception = self.exceptions_of(picking, "carrier_rule_missing")
         self.assertEqual(len(exception), 1)
         self.assertIn("Same day", exception.description)
+        # the order shows its transfer's exception; the administrator adds the rule from the exception itself
+        order.invalidate_recordset(["exception_ids"])  # computed when read: as the order's form reads it
+        self.assertIn(exception, order.exception_ids)
+        with self.assertRaises(AccessError):
+            exception.with_user(self.user_manager).action_add_carrier_rule()
+        action = exception.with_user(self.user_admin).action_add_carrier_rule()
+        form = Form(self.env[action["res_model"]].with_user(self.user_admin).with_context(**action["context"]))
+        self.assertEqual(form.service_level_id.code, "same_day")
+        self.assertEqual(form.country_ids[:], self.env.ref("base.es"))
+        form.carrier_id = self.dpd
+        form.service_code = "SD"
+        form.save()
+        self.assertEqual((picking.carrier_id, picking.hub_service_code), (self.dpd, "SD"))
+        self.assertEqual(exception.state, "resolved")
+        self.assertIn("added by Ana Admin", exception.decision)
 
     def test_two_step_route_gets_its_carrier_once_the_delivery_exists(self):
         self.warehouse.delivery_steps = "pick_ship"
