@@ -32,6 +32,12 @@ RECEIVED, PROCESSING, DONE, DUPLICATE, FAILED, SKIPPED = (
 INBOX_RETRY_BASE, INBOX_RETRY_CAP, INBOX_MAX_ATTEMPTS = 10, 900, 6
 # A longer idempotency key is stored as its digest (a btree index row holds about 2.7 kB).
 MAX_KEY_LENGTH = 255
+# one inbox row and one redelivery row as written by SQL (values from IntegrationEvent._intake_values)
+EVENT_ROW = """(%(channel)s, %(company)s, %(key)s, %(type)s, %(source)s, %(payload)s, %(encoding)s,
+    %(sha)s, %(headers)s, %(ip)s, %(state)s, %(error)s, 0, %(now)s, %(sent_at)s,
+    COALESCE(EXTRACT(EPOCH FROM (%(now)s - %(sent_at)s::timestamp)), 0), 0,
+    %(uid)s, %(now)s, %(uid)s, %(now)s)"""
+REDELIVERY_ROW = "(%(event)s, %(now)s, %(ip)s, %(source)s, %(uid)s, %(now)s, %(uid)s, %(now)s)"
 
 
 def storable_key(key):
@@ -181,13 +187,46 @@ class IntegrationEvent(models.Model):
         raise a serialization failure (psycopg2 ``SerializationFailure``): the
         caller owns the transaction and retries it (see the webhook controller).
         """
+        values = self._intake_values(
+            channel,
+            idempotency_key,
+            body,
+            event_type=event_type,
+            source=source,
+            headers=headers,
+            remote_ip=remote_ip,
+            source_timestamp=source_timestamp,
+            error=error,
+            compare_body=compare_body,
+        )
+        event_id = self._insert_new(values)
+        if event_id:
+            if error:
+                self.browse(event_id)._open_failure_exception(error)
+            return event_id, True, bool(error)
+        return self._record_redelivery(values, values["key"])
+
+    @api.model
+    def _intake_values(
+        self,
+        channel,
+        idempotency_key,
+        body,
+        event_type=None,
+        source="webhook",
+        headers=None,
+        remote_ip=None,
+        source_timestamp=None,
+        error=None,
+        compare_body=False,
+    ):
+        """The row ``_insert_new`` / ``_insert_rows`` write for one message (body sealed, key made storable)."""
         payload, encoding = self._storable_payload(body)
         digest = hashlib.sha256(body if isinstance(body, bytes) else body.encode()).hexdigest()
-        key = storable_key(idempotency_key)
-        values = {
+        return {
             "channel": channel.id,
             "company": channel.company_id.id,
-            "key": key,
+            "key": storable_key(idempotency_key),
             "type": event_type,
             "source": source,
             "payload": seal_value(payload),  # written by SQL: sealed here, as the ORM would
@@ -202,51 +241,68 @@ class IntegrationEvent(models.Model):
             "uid": self.env.uid,
             "compare_body": compare_body,
         }
-        event_id = self._insert_new(values)
-        if event_id:
-            if error:
-                self.browse(event_id)._open_failure_exception(error)
-            return event_id, True, bool(error)
-        return self._record_redelivery(values, key)
 
     def _record_redelivery(self, values, key):
         """A known key again: one redelivery row (the original row is never locked or updated)."""
+        return self._record_redeliveries([{**values, "key": key}])[0]
+
+    def _record_redeliveries(self, rows):
+        """Known keys again (``_intake_values`` rows): one redelivery row each, written by one INSERT.
+
+        Returns ``(event id, created, failed)`` per row, in order. With ``compare_body``, a row whose body
+        differs from the stored one is kept apart as its own failed event (``_intake_reused_key``).
+        """
         self.env.cr.execute(
-            "SELECT id, payload_sha256 FROM integration_event WHERE channel_id = %s AND idempotency_key = %s",
-            [values["channel"], key],
+            """SELECT e.channel_id, e.idempotency_key, e.id, e.payload_sha256
+                 FROM integration_event e
+                 JOIN unnest(%s::int[], %s::varchar[]) AS k(channel_id, idempotency_key)
+                   ON e.channel_id = k.channel_id AND e.idempotency_key = k.idempotency_key""",
+            [[row["channel"] for row in rows], [row["key"] for row in rows]],
         )
-        event_id, known_digest = self.env.cr.fetchone()
-        if values.get("compare_body") and known_digest and known_digest != values["sha"]:
-            return self._intake_reused_key(values, event_id)
-        self.env.cr.execute(
-            """INSERT INTO integration_event_redelivery (event_id, received_at, remote_ip, source,
-                                                        create_uid, create_date, write_uid, write_date)
-               VALUES (%(event)s, %(now)s, %(ip)s, %(source)s, %(uid)s, %(now)s, %(uid)s, %(now)s)""",
-            {**values, "event": event_id},
-            log_exceptions=False,
-        )
-        return event_id, False, False
+        known = {(channel_id, key): (event_id, digest) for channel_id, key, event_id, digest in self.env.cr.fetchall()}
+        results, redeliveries = [], []
+        for values in rows:
+            event_id, known_digest = known[values["channel"], values["key"]]
+            if values.get("compare_body") and known_digest and known_digest != values["sha"]:
+                results.append(self._intake_reused_key(values, event_id))
+                continue
+            redeliveries.append(self.env.cr.mogrify(REDELIVERY_ROW, {**values, "event": event_id}).decode())
+            results.append((event_id, False, False))
+        if redeliveries:
+            self.env.cr.execute(
+                """INSERT INTO integration_event_redelivery (event_id, received_at, remote_ip, source,
+                                                            create_uid, create_date, write_uid, write_date)
+                   VALUES """
+                + ", ".join(redeliveries),
+                log_exceptions=False,
+            )
+        return results
 
     def _insert_new(self, values):
         """INSERT the event unless its key is known; the new id, or None. The body is never logged."""
+        return self._insert_rows([values]).get((values["channel"], values["key"]))
+
+    def _insert_rows(self, rows):
+        """One INSERT of these ``_intake_values`` rows, each unless its (channel, key) is known.
+
+        Returns ``{(channel id, key): new event id}`` for the rows written. A key twice among the rows is
+        written once (PostgreSQL skips the later one). The bodies are never logged.
+        """
         self.env.cr.execute(
             """
             INSERT INTO integration_event (
                 channel_id, company_id, idempotency_key, event_type, source, payload, payload_encoding,
                 payload_sha256, headers, remote_ip, state, error, attempts, received_at, source_timestamp,
                 lag_seconds, processing_seconds, create_uid, create_date, write_uid, write_date)
-            VALUES (%(channel)s, %(company)s, %(key)s, %(type)s, %(source)s, %(payload)s, %(encoding)s,
-                    %(sha)s, %(headers)s, %(ip)s, %(state)s, %(error)s, 0, %(now)s, %(sent_at)s,
-                    COALESCE(EXTRACT(EPOCH FROM (%(now)s - %(sent_at)s::timestamp)), 0), 0,
-                    %(uid)s, %(now)s, %(uid)s, %(now)s)
+            VALUES """
+            + ", ".join(self.env.cr.mogrify(EVENT_ROW, values).decode() for values in rows)
+            + """
             ON CONFLICT (channel_id, idempotency_key) DO NOTHING
-            RETURNING id
+            RETURNING channel_id, idempotency_key, id
             """,
-            values,
             log_exceptions=False,
         )
-        row = self.env.cr.fetchone()
-        return row[0] if row else None
+        return {(channel_id, key): event_id for channel_id, key, event_id in self.env.cr.fetchall()}
 
     def _intake_reused_key(self, values, original_id):
         """The sender reused a message id for another body: keep that body too, for a manager to judge."""
@@ -292,11 +348,59 @@ class IntegrationEvent(models.Model):
     @api.model
     def _receive(self, channel, idempotency_key, event_type, data, source="poll", source_timestamp=None):
         """Intake for messages the hub fetched itself (polls, file rows, emails)."""
-        body = json.dumps({"type": event_type, "data": data}, default=str, sort_keys=True)
         event_id, created, _failed = self._intake(
-            channel, idempotency_key, body, event_type=event_type, source=source, source_timestamp=source_timestamp
+            channel,
+            idempotency_key,
+            self._fetched_body(event_type, data),
+            event_type=event_type,
+            source=source,
+            source_timestamp=source_timestamp,
         )
         return event_id, created
+
+    @api.model
+    def _receive_many(self, channel, messages, source="poll", compare_body=False):
+        """``_receive`` for many messages at once (e.g. a notification listing 1,000 changes): one INSERT.
+
+        ``messages``: ``[(idempotency key, event type, data (JSON-able), source timestamp or None), ...]``.
+        Returns ``[(event id, created), ...]`` in the same order. Same rules as ``_intake``: a known key,
+        or a key seen earlier in ``messages``, records a redelivery on the first event and is not created
+        again; with ``compare_body`` a known key with another body is kept apart as a failed event.
+        """
+        rows = [
+            self._intake_values(
+                channel,
+                key,
+                self._fetched_body(event_type, data),
+                event_type=event_type,
+                source=source,
+                source_timestamp=source_timestamp,
+                compare_body=compare_body,
+            )
+            for key, event_type, data, source_timestamp in messages
+        ]
+        first = {}  # a key twice in the batch: the first is written, the others are its redeliveries
+        for index, values in enumerate(rows):
+            first.setdefault((values["channel"], values["key"]), index)
+        created = self._insert_rows([rows[index] for index in first.values()]) if rows else {}
+        results = [None] * len(rows)
+        again = []
+        for index, values in enumerate(rows):
+            event_id = created.get((values["channel"], values["key"]))
+            if event_id and first[values["channel"], values["key"]] == index:
+                results[index] = (event_id, True)
+            else:
+                again.append(index)
+        if again:
+            recorded = self._record_redeliveries([rows[index] for index in again])
+            for index, (event_id, is_new, _failed) in zip(again, recorded, strict=True):
+                results[index] = (event_id, is_new)
+        return results
+
+    @staticmethod
+    def _fetched_body(event_type, data):
+        """The stored body of a message the hub fetched: ``{"type": ..., "data": ...}`` as sorted JSON."""
+        return json.dumps({"type": event_type, "data": data}, default=str, sort_keys=True)
 
     # --- processing -------------------------------------------------------
     @api.model

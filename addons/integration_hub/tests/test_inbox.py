@@ -149,6 +149,47 @@ class TestInbox(HubFactoryMixin, TransactionCase):
             self.env["integration.audit.log"].search([("action", "=", "event_retry"), ("res_id", "=", event.id)])
         )
 
+    @freeze_time("2026-11-20 10:00:00")
+    def test_many_messages_in_one_insert_with_duplicates_recorded_and_other_bodies_kept_apart(self):
+        Event = self.env["integration.event"]
+        known, _ = self.receive("many-known")
+        batch = [
+            ("many-1", "test.ping", {"id": 1}, None),
+            ("many-known", "test.ping", {"id": "many-known"}, None),
+            ("many-1", "test.ping", {"id": 1}, None),  # twice in the same batch
+            ("many-2", "test.ping", {"id": 2}, 1795168740),  # 09:59:00 UTC
+        ]
+        with patch.object(
+            IntegrationEvent, "_insert_rows", autospec=True, side_effect=IntegrationEvent._insert_rows
+        ) as insert:
+            results = Event._receive_many(self.channel, batch)
+        self.assertEqual(insert.call_count, 1, "one INSERT for the whole batch")
+        one, two = (Event.search([("idempotency_key", "=", key)]) for key in ("many-1", "many-2"))
+        self.assertEqual(results, [(one.id, True), (known.id, False), (one.id, False), (two.id, True)])
+        (one | two | known).invalidate_recordset()
+        self.assertEqual((one.duplicate_count, known.duplicate_count, two.duplicate_count), (1, 1, 0))
+        self.assertEqual((two._payload(), two.lag_seconds, two.state), ({"id": 2}, 60.0, "received"))
+        self.assertEqual(Event._receive_many(self.channel, []), [])
+
+        # the sender's own ids (compare_body): another body under a known id is kept as its own failed event
+        other = [
+            ("many-2", "test.ping", {"id": "other"}, None),
+            ("many-2", "test.ping", {"id": "other"}, None),  # that other body again: its redelivery
+            ("many-3", "test.ping", {"id": 3}, None),
+            ("many-3", "test.ping", {"id": "three"}, None),  # another body within the batch
+            ("many-1", "test.ping", {"id": 1}, None),  # the same body: a plain redelivery
+        ]
+        results = Event._receive_many(self.channel, other, compare_body=True)
+        conflict, again, three, conflict_3, same = (Event.browse(event_id) for event_id, _new in results)
+        self.assertEqual([new for _id, new in results], [True, False, True, True, False])
+        self.assertEqual((conflict, same), (again, one))
+        self.assertEqual((conflict.state, three.state, conflict_3.state), ("failed", "received", "failed"))
+        self.assertTrue(conflict.idempotency_key.startswith("many-2#body-"))
+        self.assertIn("reused message id many-2", conflict.error)
+        self.assertEqual(conflict._payload(), {"id": "other"})
+        self.assertEqual(conflict_3._payload(), {"id": "three"})
+        self.assertEqual(two._payload(), {"id": 2}, "the first body is never replaced")
+
 
 @tagged("post_install", "-at_install")
 class TestInboxConcurrency(HubFactoryMixin, TransactionCase):
