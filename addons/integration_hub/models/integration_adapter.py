@@ -52,6 +52,16 @@ class IntegrationAdapter(models.AbstractModel):
         return None
 
     @api.model
+    def _redact_body(self, channel, body):
+        """The body as the inbox stores it (bytes): called after ``_verify_webhook``, before ``_parse_webhook``.
+
+        For a platform whose verified body carries a secret (Business Central's ``clientState``, the channel's
+        webhook secret, in every notification): return the body without it, so no inbox row, archive or
+        export holds the secret. Must not raise on a body ``_verify_webhook`` accepted. Default: the body as is.
+        """
+        return body
+
+    @api.model
     def _parse_webhook(self, channel, envelope, body):
         """Return (event_type, payload dict) or raise PayloadError. Called after verification.
 
