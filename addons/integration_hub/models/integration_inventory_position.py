@@ -19,9 +19,18 @@ class IntegrationInventoryPosition(models.AbstractModel):
     _description = "Inventory positions to the ERP"
 
     @api.model
-    def _queue_count(self, audit_entry, product, location, previous, counted, kind, reason):
-        """Queue the count for every channel of ``product``'s client that takes it. Returns the jobs."""
-        channels = self._receiving_channels(product, location.warehouse_id)
+    def _queue_count(self, audit_entry, product, location, previous, counted, kind, reason, receivers=None):
+        """Queue the count for every channel of ``product``'s client that takes it. Returns the jobs (maybe none).
+
+        ``audit_entry``: the count's ``integration.audit.log`` row (its id makes the reference, its date the
+        ``counted_at``); ``location``: the internal ``stock.location`` counted (its warehouse is told);
+        ``previous`` / ``counted``: the units on hand there before the count / counted, both in the product's
+        unit of measure (``product.uom_id``, named in the payload's ``uom``); ``kind``: ``"reconciliation"``
+        (the Reconcile wizard) or ``"count_import"`` (a row of a CSV count import); ``reason``: the text the
+        ERP is told. ``receivers``: a dict a caller applying many counts keeps for them all (a CSV import): the
+        receiving channels are then looked up once per (client, company), not once per count.
+        """
+        channels = self._receiving_channels(product, location.warehouse_id, receivers)
         if not channels:
             return self.env["integration.job"]
         reference = f"count-{audit_entry.id}"
@@ -45,13 +54,20 @@ class IntegrationInventoryPosition(models.AbstractModel):
         return jobs
 
     @api.model
-    def _receiving_channels(self, product, warehouse):
+    def _receiving_channels(self, product, warehouse, receivers=None):
         """Live channels of the product's client (or, for the warehouse's own goods, of the company) in this
-        warehouse's company that declare the duty and switched it on."""
-        domain = [("state", "=", "live"), ("send_inventory_positions", "=", True)]
-        if product.hub_client_id:
-            domain.append(("client_id", "=", product.hub_client_id.id))
-        else:
-            domain.append(("client_id", "=", warehouse.company_id.partner_id.id))
+        warehouse's company that declare the duty and switched it on.
+
+        ``receivers``: ``{(client id, company id): channels}`` kept by the caller across many counts; an answer
+        found there is reused, a new one is added to it.
+        """
+        company = warehouse.company_id
+        client = product.hub_client_id or company.partner_id
+        if receivers is not None and (client.id, company.id) in receivers:
+            return receivers[client.id, company.id]
+        domain = [("state", "=", "live"), ("send_inventory_positions", "=", True), ("client_id", "=", client.id)]
         channels = self.env["integration.channel"].sudo().search(domain)
-        return channels.filtered(lambda channel: channel.warehouse_id.company_id == warehouse.company_id)
+        channels = channels.filtered(lambda channel: channel.warehouse_id.company_id == company)
+        if receivers is not None:
+            receivers[client.id, company.id] = channels
+        return channels

@@ -1,5 +1,6 @@
 import base64
 import json
+from unittest.mock import patch
 
 import responses
 from freezegun import freeze_time
@@ -286,6 +287,31 @@ class TestDivergenceAndReconciliation(OrderCase):
         self.assertEqual(self.tshirt_m.with_context(location=self.warehouse.lot_stock_id.id).qty_available, 20)
         review = self.env["integration.sync.exception"].search([("name", "like", "count.csv")])
         self.assertEqual(review.state, "open")
+
+    def test_a_csv_count_import_looks_up_the_channels_told_once_for_the_file(self):
+        erp = self.make_channel("Client ERP", "ERP", send_inventory_positions=True)
+        stock = self.warehouse.lot_stock_id.complete_name
+        content = f"sku,location,counted\nMUG-001,{stock},45\nTSHIRT-S,{stock},3\nTSHIRT-M,{stock},2\n"
+        wizard = (
+            self.env["integration.inventory.import"]
+            .with_user(self.user_manager)
+            .create({"file": base64.b64encode(content.encode()), "filename": "count.csv", "reason": "miscount"})
+        )
+        Channel, lookups = type(self.env["integration.channel"]), []
+        search = Channel.search
+
+        def spy(model, domain, *args, **kwargs):
+            if any(isinstance(term, (list, tuple)) and term[0] == "send_inventory_positions" for term in domain):
+                lookups.append(domain)
+            return search(model, domain, *args, **kwargs)
+
+        with patch.object(Channel, "search", spy):
+            wizard.action_import()
+        self.assertIn("3 row(s) applied, 0 rejected", wizard.result)
+        self.assertEqual(len(lookups), 1, "one look-up for the file's (client, company), not one per row")
+        positions = self.env["integration.job"].search([("job_type", "=", "inventory_position")])
+        self.assertEqual(positions.channel_id, erp)
+        self.assertEqual(sorted(job._payload()["sku"] for job in positions), ["MUG-001", "TSHIRT-M", "TSHIRT-S"])
 
     def test_bad_header_is_refused(self):
         wizard = (

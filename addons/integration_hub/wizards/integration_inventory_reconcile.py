@@ -64,8 +64,11 @@ class IntegrationInventoryReconcile(models.TransientModel):
         return {"type": "ir.actions.act_window_close"}
 
     @api.model
-    def _apply_count(self, product, location, counted, reason, note=None, source=None, republish=True):
-        """Odoo's own inventory adjustment, an audit entry, flags cleared, and an immediate republish."""
+    def _apply_count(self, product, location, counted, reason, note=None, source=None, republish=True, receivers=None):
+        """Odoo's own inventory adjustment, an audit entry, flags cleared, and an immediate republish.
+
+        ``receivers``: kept across the counts of one import (see ``integration.inventory.position._queue_count``).
+        """
         system = self._system_quantity(product, location)
         variance = counted - system
         reason_label = dict(REASONS)[reason]
@@ -100,7 +103,14 @@ class IntegrationInventoryReconcile(models.TransientModel):
             after={"counted_qty": counted, "variance": variance, "approved_by": self.env.user.name},
         )
         self.env["integration.inventory.position"]._queue_count(
-            entry, product, location, system, counted, "count_import" if source else "reconciliation", reason_text
+            entry,
+            product,
+            location,
+            system,
+            counted,
+            "count_import" if source else "reconciliation",
+            reason_text,
+            receivers=receivers,
         )
         warehouse = location.warehouse_id
         levels = (
@@ -239,6 +249,7 @@ class IntegrationInventoryImport(models.TransientModel):
         )
         errors += sorted({**conflicting, **repeats}.items())
         applied, touched = [], {}
+        receivers = {}  # the channels told of the counts: looked up once per (client, company) for the file
         for row in rows:
             if row.line in conflicting or row.line in repeats:
                 continue
@@ -253,6 +264,7 @@ class IntegrationInventoryImport(models.TransientModel):
                         counted,
                         self.reason,
                         republish=False,
+                        receivers=receivers,
                         source=_("CSV import %(file)s, line %(line)s", file=self.filename or "", line=row.line),
                     )
             except (ValueError, UserError, ValidationError) as error:
