@@ -24,8 +24,8 @@ STREAM_ENTITIES = {
 ENTITY_STREAMS = {entity: stream for stream, (entity, _kind, _expand) in STREAM_ENTITIES.items()}
 RENEW_BEFORE = timedelta(hours=24)  # subscriptions live 3 days: renewed by the hourly check on their last day
 SHIPPED_STATES = ("dispatched", "in_transit", "delivered")
-# the seam's inventory positions duty (its capability, when the hub declares it)
-INVENTORY_POSITIONS = getattr(C, "INVENTORY_POSITIONS", None)
+# fulfillment jobs that never reach Business Central: not counted as shipped
+UNSENT_JOB_STATES = ("cancelled", "dead")
 
 
 class IntegrationAdapterDynamics365(models.AbstractModel):
@@ -41,8 +41,7 @@ class IntegrationAdapterDynamics365(models.AbstractModel):
     _webhook_paused_retry_after = 3600
     _capabilities = frozenset(
         (C.WEBHOOKS, C.POLL_ORDERS, C.POLL_RECEIPTS, C.POLL_CATALOG, C.FULFILLMENT, C.RECEIPT_STATUS)
-        + ((INVENTORY_POSITIONS,) if INVENTORY_POSITIONS else ())
-        + (C.CONNECTION_TEST, C.WEBHOOK_REGISTRATION, C.TOKEN_REFRESH)
+        + (C.INVENTORY_POSITIONS, C.CONNECTION_TEST, C.WEBHOOK_REGISTRATION, C.TOKEN_REFRESH)
     )
 
     @api.model
@@ -141,6 +140,16 @@ class IntegrationAdapterDynamics365(models.AbstractModel):
         )
 
     @api.model
+    def _redact_body(self, channel, body):
+        """The notification without its ``clientState`` (the channel's webhook secret): never stored.
+
+        Only a body ``_verify_webhook`` accepted comes here (a JSON object with a ``value`` list of objects).
+        """
+        document = json.loads(body)
+        document["value"] = [{k: v for k, v in entry.items() if k != "clientState"} for entry in document["value"]]
+        return json.dumps(document, separators=(",", ":")).encode()
+
+    @api.model
     def _normalize_event(self, event, payload):
         channel, kind = event.channel_id, event.event_type
         if kind == "notification":
@@ -159,15 +168,20 @@ class IntegrationAdapterDynamics365(models.AbstractModel):
     @api.model
     def _dynamics365_fan_out(self, channel, payload):
         """A notification holds up to 1,000 changes: each becomes its own inbox message, deduplicated on
-        (subscription, resource, lastModifiedDateTime) (BC retries a delivery for 36 hours)."""
-        Event, new = self.env["integration.event"].sudo(), 0
+        (subscription, resource, lastModifiedDateTime) (BC retries a delivery for 36 hours); all stored by one
+        ``_receive_many``. (A notification stored before ``_redact_body`` may still hold ``clientState``.)"""
+        Event = self.env["integration.event"].sudo()
         entries = payload.get("value") or []
-        for entry in entries:
-            clean = {key: value for key, value in entry.items() if key != "clientState"}
-            _event_id, created = Event._receive(
-                channel, f"entry:{B.notification_key(entry)}", "entry", clean, source="webhook"
+        messages = [
+            (
+                f"entry:{B.notification_key(entry)}",
+                "entry",
+                {key: value for key, value in entry.items() if key != "clientState"},
+                None,
             )
-            new += created
+            for entry in entries
+        ]
+        new = sum(created for _event_id, created in Event._receive_many(channel, messages, source="webhook"))
         if new:
             Event._queue_wake()
         return "noop", {"reason": _("%(new)s of %(all)s changes new", new=new, all=len(entries))}
@@ -355,6 +369,7 @@ class IntegrationAdapterDynamics365(models.AbstractModel):
         """{BC line id: units shipped by the hub up to this shipment} from this order's fulfillment jobs.
 
         Against BC's ``shippedQuantity`` it tells what is still to post, so a retried job never ships twice.
+        Cancelled and dead jobs never reached BC: their units are not counted (they would over-ship).
         """
         payload = job._payload()
         jobs = (
@@ -366,6 +381,7 @@ class IntegrationAdapterDynamics365(models.AbstractModel):
                     ("job_type", "=", "fulfillment"),
                     ("idempotency_key", "=like", f"fulfillment:{payload['order_external_id']}:%"),
                     ("id", "<=", job.id),
+                    ("state", "not in", UNSENT_JOB_STATES),
                 ]
             )
         )

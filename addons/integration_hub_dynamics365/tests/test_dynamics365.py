@@ -3,6 +3,7 @@ the issue's acceptance scenarios for an ERP and BC's own gotchas."""
 
 import json
 from datetime import timedelta
+from unittest.mock import patch
 
 import requests
 from freezegun import freeze_time
@@ -325,3 +326,56 @@ class TestDynamics365(Dynamics365Mixin, HttpCase):
         self.assertEqual((item.external_id, item.sku), (bowl["id"], "BOWL-9"))
         self.assertEqual(item.product_tmpl_id.product_variant_ids.default_code, "BOWL-9")
         self.assertEqual(item.state, "variants_assigned", "API v2.0 has no pack levels nor weight: it waits for them")
+
+    @mute_logger(*QUIET)
+    def test_a_notification_of_many_changes_is_stored_at_once_and_no_row_keeps_the_client_state(self):
+        secret = "client-state-7f3a"
+        self.bc.sudo().webhook_secret = secret
+        bc = self.fake_bc()
+        Event = self.env["integration.event"].sudo()
+
+        def change(number):
+            resource = f"/api/v2.0/companies({COMPANY})/customers(c000000{number})"
+            return {
+                "subscriptionId": "s1",
+                "clientState": secret,
+                "resource": resource,
+                "changeType": "updated",
+                "lastModifiedDateTime": "2026-11-20T11:00:00Z",
+            }
+
+        known = change(3)
+        key = f"entry:s1|{known['resource']}|{known['lastModifiedDateTime']}"
+        earlier = {k: v for k, v in known.items() if k != "clientState"}  # as an earlier notification stored it
+        known_id, _created = Event._receive(self.bc, key, "entry", earlier, source="webhook")
+        url = f"{self.base_url()}{ROUTE}{self.bc.webhook_token}"
+        self.assertEqual(bc.notify(url, [change(1), change(2), change(1), known]).status_code, 200)
+        with patch.object(type(Event), "_insert_rows", autospec=True, side_effect=type(Event)._insert_rows) as insert:
+            self.process()
+        entries = self.bc_events("entry")
+        self.assertEqual(len(entries), 3, "change 1 twice in the notification and change 3 already known")
+        self.assertEqual(insert.call_count, 1, "the notification's changes are written by one INSERT")
+        first = entries.filtered(lambda event: "c0000001" in event.idempotency_key)
+        self.assertEqual((first.duplicate_count, Event.browse(known_id).duplicate_count), (1, 1), "recorded")
+        (notification,) = self.bc_events("notification")
+        self.assertEqual(notification.state, "done")
+        for event in notification | entries:
+            self.assertNotIn(secret, f"{event.payload}{event.headers}", "the webhook secret is never stored")
+        self.assertIn("customers(c0000002)", notification.payload, "the rest of the body is kept as received")
+
+    def test_cancelled_and_dead_fulfillment_jobs_are_not_counted_as_shipped(self):
+        Job = self.env["integration.job"].sudo()
+
+        def job(parcel, quantity, state="pending"):
+            payload = {"order_external_id": "O-1", "lines": [{"line_id": "L1", "quantity": quantity}]}
+            queued = Job._enqueue(self.bc, "fulfillment", f"fulfillment:O-1:{parcel}", payload)
+            queued.state = state
+            return queued
+
+        job("P1", 2, "done")
+        job("P2", 5, "dead")
+        job("P3", 7, "cancelled")
+        current = job("P4", 1, "running")
+        job("P5", 4)  # a later parcel: not yet
+        targets = self.env["integration.adapter.dynamics365_bc"]._dynamics365_shipped_targets(current)
+        self.assertEqual(dict(targets), {"L1": 3.0}, "P1 and this parcel only")
