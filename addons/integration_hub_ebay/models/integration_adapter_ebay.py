@@ -280,11 +280,23 @@ class IntegrationAdapterEbay(models.AbstractModel):
         client = self._client(channel)
         params = {"return_state": "ALL_OPEN", "role": "SELLER", "limit": E.RETURNS_PAGE_SIZE, "offset": number}
         answer = client.json("GET", "/post-order/v2/return/search", "return search", params=params, scheme="IAF")
-        Order = self.env["integration.channel.order"].sudo()
+        members = answer.get("members") or []
+        ours = {  # the page's orders the hub holds: one read for the page
+            row["external_id"]
+            for row in self.env["integration.channel.order"]
+            .sudo()
+            .search_read(
+                [
+                    ("channel_id", "=", channel.id),
+                    ("external_id", "in", [str(m.get("orderId") or "") for m in members]),
+                ],
+                ["external_id"],
+            )
+        }
         page = PollPage()
-        for member in answer.get("members") or []:
+        for member in members:
             order_id = str(member.get("orderId") or "")
-            if not Order.search_count([("channel_id", "=", channel.id), ("external_id", "=", order_id)]):
+            if order_id not in ours:
                 continue  # not an order of this warehouse
             order = client.json("GET", f"/sell/fulfillment/v1/order/{order_id}", "getOrder", accept=(404,))
             key = f"return:{member.get('returnId')}:{member.get('state')}"
@@ -322,14 +334,15 @@ class IntegrationAdapterEbay(models.AbstractModel):
         skus, sent = sorted(listings), []
         for start in range(0, len(skus), E.BULK_LIMIT):
             chunk = skus[start : start + E.BULK_LIMIT]
-            requests = []
+            requests, learned = [], {}
             for sku in chunk:
                 quantity = max(0, int(quantities[sku]))
                 request = {"sku": sku, "shipToLocationAvailability": {"quantity": quantity}}
-                offers = self._ebay_offers(client, channel, listings[sku])
+                offers = self._ebay_offers(client, channel, listings[sku], learned)
                 if offers:  # the listed quantity is the lower of the offer's and the item's
                     request["offers"] = [{"offerId": offer, "availableQuantity": quantity} for offer in offers]
                 requests.append(request)
+            self._ebay_remember_offers(learned)
             answer = client.json(
                 "POST", "/sell/inventory/v1/bulk_update_price_quantity", "bulk update", {"requests": requests}
             )
@@ -349,15 +362,25 @@ class IntegrationAdapterEbay(models.AbstractModel):
         return Delivered(_("%s quantities published", len(sent)), refused)
 
     @api.model
-    def _ebay_offers(self, client, channel, listing):
-        """The offer ids of an Inventory API SKU on the channel's marketplace (asked once, kept on the listing)."""
+    def _ebay_offers(self, client, channel, listing, learned):
+        """The offer ids (list of str) of an Inventory API SKU on the channel's marketplace: kept on the listing,
+        else asked once (``getOffers``) and added to ``learned`` ({listing: offer ids}) for
+        ``_ebay_remember_offers`` to keep."""
         data = listing.data or {}
-        if "ebay_offers" not in data:
-            params = {"sku": listing.sku, "marketplace_id": channel.ebay_marketplace or "EBAY_ES"}
-            answer = client.json("GET", "/sell/inventory/v1/offer", "offers", params=params, accept=(404,)) or {}
-            data = {**data, "ebay_offers": [o["offerId"] for o in answer.get("offers") or [] if o.get("offerId")]}
-            listing._hub_write({"data": data})
-        return data["ebay_offers"]
+        if "ebay_offers" in data:
+            return data["ebay_offers"]
+        params = {"sku": listing.sku, "marketplace_id": channel.ebay_marketplace or "EBAY_ES"}
+        answer = client.json("GET", "/sell/inventory/v1/offer", "offers", params=params, accept=(404,)) or {}
+        learned[listing] = [o["offerId"] for o in answer.get("offers") or [] if o.get("offerId")]
+        return learned[listing]
+
+    @api.model
+    def _ebay_remember_offers(self, learned):
+        """Keep the offer ids asked for a chunk ({listing: offer ids}) on their listings, before the chunk is
+        sent (eBay's offers do not change with the bulk call's outcome): written together, one UPDATE."""
+        for listing, offers in learned.items():  # values in the cache only; the flush writes them at once
+            listing._hub_write({"data": {**(listing.data or {}), "ebay_offers": offers}})
+        self.env["integration.external.id"].flush_model(["data"])
 
     @api.model
     def _ebay_push_trading(self, channel, quantities):

@@ -140,6 +140,14 @@ class TestEbay(EbayMixin, TransactionCase):
         self.run_jobs()
         self.assertEqual([len(call) for call in fake.bulk_calls], [25, 5])
         self.assertEqual(fake.inventory["SKU-29"], 29)
+        asked = [call for call in fake.calls if call[1] == "/sell/inventory/v1/offer"]
+        self.assertEqual(len(asked), 30, "each SKU's offers asked once")
+        listings = Listing.search([("channel_id", "=", self.ebay.id), ("sku", "in", ["SKU-00", "SKU-29"])])
+        self.assertEqual(listings.mapped("data"), [{"ebay_offers": []}] * 2, "kept for both chunks")
+        self.inventory_job({"SKU-00": 3, "SKU-29": 4}, key="inv-again")
+        self.run_jobs()
+        self.assertEqual(len([call for call in fake.calls if call[1] == "/sell/inventory/v1/offer"]), 30, "not again")
+        self.assertEqual(fake.inventory["SKU-29"], 4)
         # listings made outside the Inventory API: the item id (learned from the order lines) and a variation's SKU
         self.ebay.ebay_inventory_method = "trading"
         Listing.create(

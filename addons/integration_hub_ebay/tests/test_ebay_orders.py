@@ -214,6 +214,8 @@ class TestEbayOrders(EbayMixin, TransactionCase):
         self.poll_and_process("returns")
         search = [c for c in fake.calls if c[1] == "/post-order/v2/return/search"]
         self.assertTrue(search[0][2]["Authorization"].startswith("IAF "), "Post-Order takes the OAuth token as IAF")
+        read = {c[1] for c in fake.calls if c[1].startswith("/sell/fulfillment/v1/order/")}
+        self.assertEqual(read, {f"/sell/fulfillment/v1/order/{ORDER_ID}"}, "another warehouse's order is not read")
         ret = self.env["integration.return"].search([("channel_id", "=", self.ebay.id)])
         self.assertEqual(len(ret), 1, "a return of an order this warehouse never had is left out")
         self.assertEqual((ret.external_id, ret.reason), ("5000012345", "NO_LONGER_NEED_ITEM"))
