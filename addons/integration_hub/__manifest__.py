@@ -2,7 +2,7 @@
     "name": "Integration Hub",
     "summary": "Operational control point of a 3PL: channels, inbox, outbox, "
     "exceptions and audit for orders, inventory, shipments and returns",
-    "version": "18.0.1.3.0",
+    "version": "18.0.1.4.0",
     "category": "Inventory/Integrations",
     "website": "https://github.com/3pl-spain/integration-hub",
     "author": "3PL Spain",
@@ -40,6 +40,7 @@
         "views/integration_hub_menus.xml",
         "wizards/integration_personal_data_erasure_views.xml",
         "views/integration_privacy_request_views.xml",
+        "views/privacy_confirm_templates.xml",
         "views/integration_client_views.xml",
         "views/integration_inventory_correction_views.xml",
         "views/integration_catalog_views.xml",

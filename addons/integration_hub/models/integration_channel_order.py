@@ -7,7 +7,7 @@ from odoo.tools.translate import LazyTranslate
 
 from ..lib import order_states as S
 from ..lib.hub_privilege import MANAGER_RELEASE, granted, is_granted
-from .personal_data_fields import PersonalChar
+from .personal_data_fields import PersonalChar, PersonalText
 
 _lt = LazyTranslate(__name__)
 
@@ -93,7 +93,9 @@ class IntegrationChannelOrder(models.Model):
     service_level = fields.Char(
         string="Shipping method as sent", readonly=True, help="The channel's shipping method or service, as sent."
     )
-    special_handling = fields.Text(readonly=True, tracking=True)
+    # gift message, personalisation (an engraved name), buyer's note: personal data, never tracked in the chatter;
+    # copied into the sale order's and transfers' notes while the order is open (emptied with the order's data)
+    special_handling = PersonalText(readonly=True)
     cancel_reason = fields.Char(readonly=True)
 
     line_ids = fields.One2many("integration.channel.order.line", "order_id", readonly=True)
@@ -401,6 +403,7 @@ class IntegrationChannelOrderPrivacy(models.Model):
             "ship_zip",
             "ship_phone",
             "phone_e164",
+            "special_handling",
         }
     )
     _hub_fields = IntegrationChannelOrder._hub_fields | {"closed_at"}

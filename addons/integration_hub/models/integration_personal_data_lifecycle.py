@@ -182,6 +182,7 @@ class IntegrationPersonalDataLifecycle(models.AbstractModel):
             )
         )
         contacts = orders._order_contacts()
+        self._clear_special_handling_copies(orders)
         orders = orders._anonymize_personal_data()
         self.env["res.partner"]._integration_anonymize(contacts)
         return {
@@ -191,6 +192,19 @@ class IntegrationPersonalDataLifecycle(models.AbstractModel):
             "exceptions": len(exceptions._anonymize_personal_data()),
             "contacts": len(contacts),
         }
+
+    @api.model
+    def _clear_special_handling_copies(self, orders):
+        """Empty the notes that copy these orders' special handling (gift message, personalisation, buyer's
+        note): their sale order's note and every transfer's note (stock_move_special_handling.py), returns
+        included. Orders without special handling keep their documents' notes (someone else wrote them).
+        Returns the number of documents emptied."""
+        sale_orders = orders.sudo().filtered(lambda order: order.special_handling).sale_order_id
+        documents = [sale_orders.filtered("note"), sale_orders.picking_ids.filtered("note")]
+        with granted(HUB_WRITE):
+            for records in documents:
+                records.with_context(mail_notrack=True, tracking_disable=True).write({"note": False})
+        return sum(len(records) for records in documents)
 
     # --- erasure on request ---------------------------------------------------------------
     @api.model

@@ -330,6 +330,8 @@ class TestPersonalDataDumpOdoo(TestPersonalDataDump):
     def test_a_dump_holds_none_of_the_personal_data_an_order_sent(self):
         message = personal_order(f"DUMP-{self.marker}", self.marker)
         message["data"]["lines"] = [{"id": "l1", "sku": self.sku, "quantity": 2}]
+        # special handling is personal too (a gift message naming the buyer, an engraving)
+        message["data"]["special_handling"] = f"Gift message: para Zoraida, grabado {self.marker}"
         body, headers = self.signed_request(message)
         url = f"http://127.0.0.1:{config['http_port']}{ROUTE}{self.token}"
         self.assertEqual(requests.post(url, data=body, headers=headers, timeout=60).json()["message"], "accepted")
@@ -343,6 +345,7 @@ class TestPersonalDataDumpOdoo(TestPersonalDataDump):
             picking = order.sale_order_id.picking_ids
             self.assertEqual(picking.state, "assigned", "a reserved transfer")
             self.assertEqual(picking.partner_id.street, f"Calle Almirante {self.marker} 27", "Odoo's own record")
+            self.assertIn(f"grabado {self.marker}", str(picking.note), "the picker reads it while the order is open")
         self.assertFalse(self.personal_hits(self.pg_dump()), "the hub's tables and the chatter hold none of it")
         self.assertTrue(self.personal_hits(self.pg_dump(whole=True)), "Odoo's contact holds it while needed")
 

@@ -49,9 +49,11 @@ class TestPersonalDataLifecycle(OrderCase):
     # --- retention ----------------------------------------------------------------------
     def test_the_daily_cron_anonymises_closed_orders_after_the_period_and_keeps_the_facts(self):
         with freeze_time("2026-11-01 10:00:00"):
-            _event, delivered = self.ingest(self.order_data("R-1"))
+            gift = "Gift message: para Lucía, grabado LUCÍA"  # special handling is personal data too
+            _event, delivered = self.ingest(self.order_data("R-1", special_handling=gift))
             _event, cancelled = self.ingest(self.order_data("R-2"))
-            _event, still_open = self.ingest(self.order_data("R-3"))
+            _event, still_open = self.ingest(self.order_data("R-3", special_handling=gift))
+            self.assertIn("grabado", str(delivered.sale_order_id.picking_ids.note), "the picker reads it")
             self.close(delivered)
             self.close(cancelled, "cancelled")
             contacts = delivered._order_contacts()
@@ -78,7 +80,13 @@ class TestPersonalDataLifecycle(OrderCase):
         self.assertEqual(set(contacts.mapped("name")), {"Anonymised customer"})
         self.assertFalse(shipping.street or shipping.phone or shipping.zip or contacts.mapped("email")[0])
         self.assertEqual(shipping.city, "Valencia")
+        # its copies in the sale order's and the transfer's notes go with it
+        self.assertFalse(delivered.special_handling)
+        self.assertFalse(delivered.sale_order_id.note)
+        self.assertFalse(delivered.sale_order_id.picking_ids.mapped("note"))
         # the open order keeps everything
+        self.assertEqual(still_open.special_handling, gift)
+        self.assertIn("grabado", str(still_open.sale_order_id.picking_ids.note), "the picker still reads it")
         self.assertEqual(still_open.customer_email, "lucia@example.com")
         self.assertTrue(self.events_of(still_open).payload)
         self.assertFalse(still_open.personal_data_erased_at)
