@@ -199,7 +199,11 @@ class IntegrationPersonalDataLifecycle(models.AbstractModel):
         note): their sale order's note and every transfer's note (stock_move_special_handling.py), returns
         included. Orders without special handling keep their documents' notes (someone else wrote them).
         Returns the number of documents emptied."""
-        sale_orders = orders.sudo().filtered(lambda order: order.special_handling).sale_order_id
+        with_notes = orders.sudo().filtered(lambda order: order.special_handling)
+        # every sale order made for them (a cancelled order's allocation may have let go of its sale order)
+        sale_orders = with_notes.sale_order_id | self.env["sale.order"].sudo().with_context(active_test=False).search(
+            [("integration_order_id", "in", with_notes.ids)]
+        )
         documents = [sale_orders.filtered("note"), sale_orders.picking_ids.filtered("note")]
         with granted(HUB_WRITE):
             for records in documents:

@@ -159,7 +159,10 @@ class IntegrationPrivacyRequest(models.Model):
         if why:
             return request, why
         request.write({"confirmed_at": fields.Datetime.now()})
-        request.message_post(body=_("Confirmed by the sender through the link e-mailed to them."))
+        request.message_post(
+            body=_("Confirmed by the sender through the link e-mailed to them."),
+            author_id=self.env.ref("base.partner_root").id,
+        )
         request._carry_out(reply=True)
         return request, None
 

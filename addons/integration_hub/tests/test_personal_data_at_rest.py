@@ -6,6 +6,7 @@ dumps the database with ``pg_dump`` and removes the data afterwards.
 """
 
 import contextlib
+import importlib.util
 import os
 import subprocess
 import uuid
@@ -200,6 +201,31 @@ class TestPersonalDataKeys(OrderCase):
         order.invalidate_recordset()
         self.assertEqual(order.ship_street, "Calle de Colón 12")
         self.assertEqual(order.read(["ship_zip"])[0]["ship_zip"], "46004")
+
+    def test_special_handling_is_sealed_and_the_upgrade_seals_older_clear_values(self):
+        gift = "Gift message: para Lucía, grabado LUCÍA"
+        _event, order = self.ingest(self.order_data("K-4", special_handling=gift))
+        self.assertTrue(self.stored(order, "special_handling").startswith(crypto.SEALED_PREFIX))
+        self.assertNotIn("special_handling", order._track_get_fields(), "never copied into the chatter's tracking")
+        # as an older version stored it: in clear, tracked in the chatter
+        field = self.env["ir.model.fields"]._get("integration.channel.order", "special_handling")
+        self.env.cr.execute(
+            "UPDATE integration_channel_order SET special_handling = %s WHERE id = %s", [gift, order.id]
+        )
+        message = order.message_post(body="tracked")
+        self.env["mail.tracking.value"].create(
+            {"field_id": field.id, "mail_message_id": message.id, "old_value_char": "", "new_value_char": gift}
+        )
+        self.env.flush_all()
+        migration = os.path.join(os.path.dirname(__file__), "..", "migrations", "18.0.1.4.0", "post-migration.py")
+        spec = importlib.util.spec_from_file_location("integration_hub_migration_18_0_1_4_0", migration)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        module.migrate(self.env.cr, "18.0.1.3.0")
+        self.assertTrue(self.stored(order, "special_handling").startswith(crypto.SEALED_PREFIX))
+        order.invalidate_recordset()
+        self.assertEqual(order.special_handling, gift)
+        self.assertFalse(self.env["mail.tracking.value"].search([("field_id", "=", field.id)]))
 
     def test_an_encrypted_field_cannot_be_searched_by_value_only_by_being_set(self):
         _event, order = self.ingest(self.order_data("K-2"))

@@ -83,7 +83,7 @@ class TestPersonalDataLifecycle(OrderCase):
         # its copies in the sale order's and the transfer's notes go with it
         self.assertFalse(delivered.special_handling)
         self.assertFalse(delivered.sale_order_id.note)
-        self.assertFalse(delivered.sale_order_id.picking_ids.mapped("note"))
+        self.assertFalse(any(delivered.sale_order_id.picking_ids.mapped("note")))
         # the open order keeps everything
         self.assertEqual(still_open.special_handling, gift)
         self.assertIn("grabado", str(still_open.sale_order_id.picking_ids.note), "the picker still reads it")

@@ -2,6 +2,7 @@
 and old order contacts linked (README "Personal data")."""
 
 import hashlib
+import logging
 import re
 import uuid
 from datetime import datetime
@@ -12,6 +13,7 @@ from freezegun import freeze_time
 from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, tagged
 
+from ..controllers.privacy_confirm import _MaskConfirmTokens
 from .order_common import OrderCase
 
 CONFIRM = "/integration_hub/privacy/confirm"
@@ -117,6 +119,19 @@ class TestPrivacyRequests(OrderCase, HttpCase):
             self.assertEqual(refused.status_code, 404)
             self.assertIn("This link is not valid", refused.text)
         self.assertEqual(self.open_link("not-a-token").status_code, 404)
+        # the access log never shows the token (its holder could confirm)
+        line = logging.LogRecord(
+            "werkzeug",
+            logging.INFO,
+            "",
+            0,
+            '%s - - [x] "%s" %s',
+            ("127.0.0.1", f"GET {CONFIRM}/{token} HTTP/1.1", "200"),
+            None,
+        )
+        _MaskConfirmTokens().filter(line)
+        self.assertNotIn(token, line.getMessage())
+        self.assertIn(f"GET {CONFIRM}/…", line.getMessage())
         self.env["integration.privacy.request"]._cron_carry_out_waiting()  # the daily run does not confirm
         order.invalidate_recordset()
         self.assertEqual(request.state, "to_confirm")
