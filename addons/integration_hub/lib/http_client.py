@@ -16,16 +16,19 @@ Everything else is decided here, once:
 - cost-based throttling (a leaky bucket the remote reports, e.g. Shopify's query cost): the
   subclass records what the remote says (``record_cost``) and calls ``pace()`` before a call; the
   wait obeys the same ``max_wait`` rule;
-- every request and answer is logged at DEBUG (or given to ``log(what, text)``) with credentials,
-  tokens and their Basic-auth forms replaced by ``***``.
+- every attempt is logged at DEBUG (or given to ``log(what, text)``) as method, host, path, status
+  and sizes only: never a body, a header or a query (personal data, credentials), and any secret
+  in the path replaced by ``***``.
 """
 
 import base64
 import email.utils
+import json
 import logging
 import math
 import re
 import time
+from urllib.parse import urlsplit
 
 import requests
 
@@ -101,7 +104,7 @@ class HttpClient:
     max_wait = 2.0  # seconds a call may wait in-process before it hands over to the caller's backoff
     backoff_seconds = 1.0  # wait before try n+1 when the remote names none: backoff_seconds * n
     default_retry_after = 2.0  # a 429 without Retry-After
-    secret_headers = SECRET_HEADERS  # never logged: a platform adds its own credential headers
+    secret_headers = SECRET_HEADERS  # credential headers, for ``redact_headers`` (the log holds no header)
 
     def __init__(self, base_url="", secrets=(), log=None, session=None, sleep=None, **settings):
         for key, value in settings.items():
@@ -208,22 +211,21 @@ class HttpClient:
             raise error
 
     def _log(self, what, method, url, call, response, note):
+        """One line per attempt: method, host and path (never the query), the note, the request's size and the
+        answer's status and size. Bodies, headers and queries are never logged: answers hold buyers' names,
+        addresses, phones and e-mails (personal data) and requests credentials; a caller that needs part of an
+        answer reads it itself. Given to ``log(what, text)`` when set, else at DEBUG."""
+        parts = urlsplit(url)
         body = call.get("json") if call.get("json") is not None else call.get("data")
-        lines = [
-            f"{method} {url} ({note})",
-            f"params: {call.get('params') or ''}",
-            f"request headers: {redact_headers(call.get('headers'), self.secret_headers)}",
-            f"request body: {str(body)[:4000] if body is not None else ''}",
-        ]
+        sent = len(json.dumps(body, default=str) if isinstance(body, dict | list) else body or "")
+        text = f"{method} {parts.scheme}://{parts.netloc}{parts.path} ({note}): sent {sent} bytes"
         if response is not None:
-            lines.append(f"response: HTTP {response.status_code} {(response.text or '')[:4000]}")
-        text = redact("\n".join(lines), self.secrets)
-        if call.get("auth"):
-            text += "\nauth: " + REDACTED
+            text += f"; HTTP {response.status_code}, {len(response.content or b'')} bytes"
+        text = redact(text, self.secrets)
         if self.log:
             self.log(what, text)
         else:
-            _logger.debug("%s\n%s", what, text)
+            _logger.debug("%s: %s", what, text)
 
 
 def raise_for_status(response, what):

@@ -139,14 +139,6 @@ class AmazonClient(HttpClient):
         self.token = self.access_token(True)
         return True
 
-    def _log(self, what, method, url, call, response, note):
-        # an answer read with an RDT holds names, addresses, phones; the RDT itself is a credential: never logged
-        if self.restricted or what.endswith("createRestrictedDataToken"):
-            status = f"HTTP {response.status_code}, " if response is not None else ""
-            super()._log(what, method, url, call, None, f"{note}; {status}restricted data: answer not logged")
-            return
-        super()._log(what, method, url, call, response, note)
-
     def call(self, method, path, operation, body=None, params=None, restricted=None, accept=()):
         """One operation; the JSON answer ({} for 204). ``restricted``: an RDT used instead of the LWA token."""
         self.default_retry_after = math.ceil(1 / RATES.get(operation, 1.0))

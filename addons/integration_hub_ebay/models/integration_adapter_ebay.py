@@ -1,8 +1,10 @@
 import hashlib
 import json
 import logging
+import re
 import time
 from datetime import timedelta
+from urllib.parse import quote
 
 from odoo import _, api, fields, models
 
@@ -19,6 +21,10 @@ _logger = logging.getLogger(__name__)
 DELETION_TOPIC = "MARKETPLACE_ACCOUNT_DELETION"
 PUBLIC_KEY_SECONDS = 3600  # eBay's SDK caches a notification public key for an hour
 _PUBLIC_KEYS = {}  # (API base URL, kid) -> (PEM bytes, monotonic expiry): per process
+# a key id as eBay issues them (hex digits and dashes); the header naming it is not authenticated yet
+KEY_ID = re.compile(r"[0-9A-Fa-f-]{8,64}")
+FAILED_KEY_SECONDS = 60  # a kid eBay did not give a key for is not asked again for a minute
+_FAILED_KEYS = {}  # (API base URL, kid) -> monotonic expiry: per process
 VERIFICATION_TOKEN_LENGTH = (32, 80)
 CONSENT_DAYS = 547  # refresh_token_expires_in 47,304,000 s: about 18 months
 CONSENT_WARNING_DAYS = 30
@@ -124,11 +130,21 @@ class IntegrationAdapterEbay(models.AbstractModel):
 
     @api.model
     def _ebay_public_key(self, channel, kid):
-        """The Notification API's public key ``kid`` (PEM), cached an hour per process."""
+        """The Notification API's public key ``kid`` (PEM), cached an hour per process.
+
+        ``kid`` comes from a header nobody has authenticated yet: only a key id's shape (``KEY_ID``) is
+        asked for, URL-quoted, and an id eBay gave no key for is not asked again for ``FAILED_KEY_SECONDS``
+        (each ask costs an eBay call and may cost an app token). Raises ``SignatureError`` for those, the
+        client's ``HubError`` when eBay refuses or fails.
+        """
+        if not isinstance(kid, str) or not KEY_ID.fullmatch(kid):
+            raise SignatureError("X-EBAY-SIGNATURE names no key id eBay issues")
         base = self._ebay_base(channel)
         cached = _PUBLIC_KEYS.get((base, kid))
         if cached and cached[1] > time.monotonic():
             return cached[0]
+        if _FAILED_KEYS.get((base, kid), 0) > time.monotonic():
+            raise SignatureError(f"eBay gave no public key {kid} less than a minute ago")
         channel = channel.sudo()
         identity = self._ebay_identity(channel)
         client = E.EbayClient(
@@ -139,8 +155,12 @@ class IntegrationAdapterEbay(models.AbstractModel):
             channel.ebay_marketplace or "EBAY_ES",
             timeout=5,
         )
-        answer = client.json("GET", f"/commerce/notification/v1/public_key/{kid}", "getPublicKey")
-        key = E.pem(answer.get("key"))
+        try:
+            answer = client.json("GET", f"/commerce/notification/v1/public_key/{quote(kid, safe='')}", "getPublicKey")
+            key = E.pem(answer.get("key"))
+        except HubError:
+            _FAILED_KEYS[(base, kid)] = time.monotonic() + FAILED_KEY_SECONDS
+            raise
         _PUBLIC_KEYS[(base, kid)] = (key, time.monotonic() + PUBLIC_KEY_SECONDS)
         return key
 
@@ -153,6 +173,8 @@ class IntegrationAdapterEbay(models.AbstractModel):
             raise SignatureError("missing or unreadable X-EBAY-SIGNATURE")
         try:
             key = self._ebay_public_key(channel, kid)
+        except SignatureError:
+            raise
         except HubError as error:  # not verified: eBay delivers it again later
             raise SignatureError(f"eBay public key {kid} could not be read: {error}") from None
         if not E.signature_matches(key, signature, body):
@@ -414,7 +436,10 @@ class IntegrationAdapterEbay(models.AbstractModel):
     # --- out: shipments ------------------------------------------------------------------------
     @api.model
     def _push_fulfillment(self, job):
-        """One ``shipping_fulfillment`` per package: its line items, the carrier code and the tracking number."""
+        """One ``shipping_fulfillment`` per package: its line items, the carrier code and the tracking number.
+
+        The order's fulfillments are read first (getShippingFulfillments): one with this tracking number is an
+        earlier post whose answer was lost, remembered instead of posted again."""
         channel, payload = job.channel_id, job._payload()
         Shipment = self.env["integration.external.id"]
         if Shipment._of(channel, "shipment", hub_reference=payload["shipment_key"]):
@@ -433,10 +458,16 @@ class IntegrationAdapterEbay(models.AbstractModel):
         }
         order_id = payload["order_external_id"]
         client = self._client(channel)
-        response = client.request(
-            "POST", f"/sell/fulfillment/v1/order/{order_id}/shipping_fulfillment", "shipping_fulfillment", json=body
-        )
-        fulfillment_id = (response.headers.get("Location") or "").rstrip("/").rsplit("/", 1)[-1]
+        path = f"/sell/fulfillment/v1/order/{order_id}/shipping_fulfillment"
+        # a post whose answer was lost (timeout) may have created it: the order's fulfillments say so
+        earlier = client.json("GET", path, "getShippingFulfillments").get("fulfillments") or []
+        number = _tracking_key(tracking["number"])
+        found = [f for f in earlier if _tracking_key(f.get("shipmentTrackingNumber")) == number]
+        if found:
+            fulfillment_id = found[0].get("fulfillmentId") or ""
+        else:
+            response = client.request("POST", path, "shipping_fulfillment", json=body)
+            fulfillment_id = (response.headers.get("Location") or "").rstrip("/").rsplit("/", 1)[-1]
         Shipment._remember(
             channel,
             "shipment",
@@ -456,3 +487,8 @@ class IntegrationAdapterEbay(models.AbstractModel):
     def _test_connection(self, channel):
         answer = self._client(channel).json("GET", "/sell/fulfillment/v1/order", "getOrders", params={"limit": 1})
         return _("eBay answers: %s orders in the last 90 days.", answer.get("total", 0))
+
+
+def _tracking_key(number):
+    """A tracking number as compared: no spaces, upper case ("pq 123" is "PQ123")."""
+    return "".join(str(number or "").split()).upper()

@@ -5,7 +5,8 @@
   Every REST call checks its token (``401`` errorId 1001 once it expired); Post-Order wants ``IAF <token>``,
   Trading ``X-EBAY-API-IAF-TOKEN``.
 - getOrders: ``lastmodifieddate`` filter, ``limit`` (max 200, else 400 errorId 31100) / ``offset``, ``next``.
-- shipping_fulfillment: line items checked (32200), carrier and tracking together (32300), 201 + Location.
+- shipping_fulfillment: line items checked (32200), carrier and tracking together (32300), 201 + Location; GET
+  lists the order's fulfillments (``fulfillmentId``, ``shipmentTrackingNumber``...).
 - bulk_update_price_quantity: at most 25 requests (else 400), one answer per SKU and offer; an unknown SKU
   is answered 404 errorId 25702 inside a 207.
 - ReviseInventoryStatus: at most 4 InventoryStatus; an unknown ItemID fails that item (PartialFailure).
@@ -123,13 +124,19 @@ class FakeEbay:
         self.tokens.clear()
 
     def fail_next(self, *failures):
-        """Each next call answers one of: an HTTP status (429 with ``Retry-After`` when a tuple), or ``"timeout"``."""
+        """Each next call answers one of: an HTTP status (429 with ``Retry-After`` when a tuple), or ``"timeout"``;
+        ``"lost"``: the next POST is done, then its answer times out."""
         self.failures.extend(failures)
 
-    def sign(self, body):
-        """``X-EBAY-SIGNATURE`` for ``body`` (bytes), made with the fake's key pair."""
+    def sign(self, body, kid=None):
+        """``X-EBAY-SIGNATURE`` for ``body`` (bytes), made with the fake's key pair (naming ``kid``: a forger's)."""
         der = self.private_key.sign(body, ec.ECDSA(hashes.SHA1()))  # noqa: S303 - eBay's documented digest
-        details = {"alg": "ecdsa", "kid": self.kid, "signature": base64.b64encode(der).decode(), "digest": "SHA1"}
+        details = {
+            "alg": "ecdsa",
+            "kid": kid or self.kid,
+            "signature": base64.b64encode(der).decode(),
+            "digest": "SHA1",
+        }
         return base64.b64encode(json.dumps(details).encode()).decode()
 
     def public_key_one_line(self):
@@ -146,6 +153,7 @@ class FakeEbay:
             ("GET", r"/sell/fulfillment/v1/order$", self._get_orders),
             ("GET", r"/sell/fulfillment/v1/order/([^/]+)$", self._get_order),
             ("POST", r"/sell/fulfillment/v1/order/([^/]+)/shipping_fulfillment$", self._ship),
+            ("GET", r"/sell/fulfillment/v1/order/([^/]+)/shipping_fulfillment$", self._shipped),
             ("POST", r"/sell/inventory/v1/bulk_update_price_quantity$", self._bulk),
             ("GET", r"/sell/inventory/v1/offer$", self._get_offers),
             ("GET", r"/sell/inventory/v1/inventory_item$", self._inventory_items),
@@ -161,14 +169,18 @@ class FakeEbay:
         def callback(request):
             url = urlparse(request.url)
             self.calls.append((request.method, url.path, dict(request.headers), request.url))
-            if self.failures:
+            match = re.search(r"/([^/]+)(?:/shipping_fulfillment|)$", url.path)
+            if self.failures and self.failures[0] == "lost" and request.method == "POST":
+                self.failures.pop(0)  # eBay does the work; its answer never arrives
+                handler(request, {k: v[0] for k, v in parse_qs(url.query).items()}, match and match.group(1))
+                raise requests.ReadTimeout("fake eBay timed out after doing it")
+            if self.failures and self.failures[0] != "lost":
                 failure = self.failures.pop(0)
                 if failure == "timeout":
                     raise requests.ReadTimeout("fake eBay timed out")
                 status, retry = failure if isinstance(failure, tuple) else (failure, None)
                 headers = {"Retry-After": str(retry)} if retry else {}
                 return status, headers, json.dumps({"errors": [{"errorId": 30500, "message": "System error"}]})
-            match = re.search(r"/([^/]+)(?:/shipping_fulfillment|)$", url.path)
             return handler(request, {k: v[0] for k, v in parse_qs(url.query).items()}, match and match.group(1))
 
         return callback
@@ -249,6 +261,24 @@ class FakeEbay:
         order["orderFulfillmentStatus"] = "FULFILLED" if done else "IN_PROGRESS"
         location = f"{BASE}/sell/fulfillment/v1/order/{order_id}/shipping_fulfillment/F-{len(self.fulfillments)}"
         return 201, {"Location": location}, "{}"
+
+    def _shipped(self, request, _query, order_id):
+        if not self._authorized(request):
+            return _error(401, 1001, "Invalid access token")
+        if order_id not in self.orders:
+            return _error(404, 32100, "Invalid Order Id")
+        fulfillments = [
+            {
+                "fulfillmentId": f"F-{number}",
+                "lineItems": body["lineItems"],
+                "shippedDate": body.get("shippedDate"),
+                "shippingCarrierCode": body.get("shippingCarrierCode"),
+                "shipmentTrackingNumber": body.get("trackingNumber"),
+            }
+            for number, (shipped_order, body) in enumerate(self.fulfillments, 1)
+            if shipped_order == order_id
+        ]
+        return 200, {}, json.dumps({"fulfillments": fulfillments, "total": len(fulfillments)})
 
     # --- inventory -------------------------------------------------------------------------
     def _bulk(self, request, _query, _match):

@@ -121,3 +121,18 @@ class TestEbayAccountDeletion(EbayMixin, HttpCase):
         self.assertEqual(self.post(forged, fake.sign(body)).status_code, 401)
         self.assertEqual(self.post(forged, "bm90LWpzb24=").status_code, 401)
         self.assertFalse(Event.search([("idempotency_key", "=", "deletion:d2ba4f5e-0004")]))
+
+        # the kid is read before anything is authenticated: one that is no key id makes no call to eBay, an
+        # unknown one is asked once, then not again for a minute
+        def key_calls():
+            return [c[1] for c in fake.calls if c[1].startswith("/commerce/notification/v1/public_key/")]
+
+        before = len(key_calls())
+        for kid in ("../../../sell/account/v1/privilege", "abc", "0f1e2d3c?limit=1", "0f1e2d3c/..", 12345678):
+            self.assertEqual(self.post(forged, fake.sign(forged, kid=kid)).status_code, 401, kid)
+        self.assertEqual(len(key_calls()), before, "a forged kid makes no call to eBay")
+        unknown = "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"
+        for _attempt in range(3):
+            self.assertEqual(self.post(forged, fake.sign(forged, kid=unknown)).status_code, 401)
+        self.assertEqual(key_calls()[before:], [f"/commerce/notification/v1/public_key/{unknown}"], "asked once")
+        self.assertFalse(Event.search([("idempotency_key", "=", "deletion:d2ba4f5e-0004")]))

@@ -6,6 +6,7 @@ from freezegun import freeze_time
 
 from odoo import fields
 from odoo.tests import Form, TransactionCase, tagged
+from odoo.tools import mute_logger
 
 from .common import EbayMixin
 
@@ -70,15 +71,21 @@ class TestEbayOrders(EbayMixin, TransactionCase):
         self.pick_and_pack(order)
         self.assertEqual(order.state, "packed")
         self.assertFalse(fake.fulfillments, "nothing is told before the carrier has the goods")
+        fake.fail_next("lost")  # eBay creates the fulfillment; its answer times out
         order._record_carrier_pickup("PICKUP-1", "PQ123456789ES", fields.Datetime.now(), "carrier scan")
+        with mute_logger("odoo.addons.integration_hub.models.integration_job"):
+            self.run_jobs()
+        job = self.env["integration.job"].search([("channel_id", "=", self.ebay.id), ("job_type", "=", "fulfillment")])
+        self.assertEqual(job.state, "pending", "the timeout is retried by the outbox")
+        job.next_attempt_at = fields.Datetime.now()
         self.run_jobs()
-        ((order_id, body),) = fake.fulfillments
+        self.assertEqual((job.state, job.response_summary), ("done", "fulfillment F-1: Correos PQ123456789ES"))
+        ((order_id, body),) = fake.fulfillments  # the order's fulfillments were read: no second post
         self.assertEqual(order_id, ORDER_ID)
         self.assertEqual(body["lineItems"], [{"lineItemId": "10012345678901", "quantity": 2}])
         self.assertEqual((body["shippingCarrierCode"], body["trackingNumber"]), ("Correos", "PQ123456789ES"))
         self.assertRegex(body["shippedDate"], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000Z$")
         self.assertEqual(fake.orders[ORDER_ID]["orderFulfillmentStatus"], "FULFILLED")
-        job = self.env["integration.job"].search([("channel_id", "=", self.ebay.id), ("job_type", "=", "fulfillment")])
         job.sudo().write({"state": "pending", "next_attempt_at": fields.Datetime.now()})  # sent again by a manager
         self.run_jobs()
         self.assertEqual(len(fake.fulfillments), 1, "a package is never sent twice")

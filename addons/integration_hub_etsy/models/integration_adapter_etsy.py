@@ -117,8 +117,13 @@ class IntegrationAdapterEtsy(models.AbstractModel):
     def _poll(self, channel, stream, cursor):
         """One page of the shop's receipts modified since the cursor (``min_last_modified``, offset).
 
-        The window's start stays fixed while its pages are read (``sort_on=updated`` ascending); the next
-        window starts at the newest ``updated_timestamp`` seen, re-read with the hub's overlap. Shipped
+        getShopReceipts pages by ``limit`` / ``offset`` only, so the window is read newest first
+        (``sort_on=updated``, ``sort_order=desc``) with no upper bound, its start fixed while its pages are
+        read. A receipt changed meanwhile moves to the head of the list: the rows behind it shift one place
+        further, so a later page reads one of them again (one message in the inbox), and none is skipped;
+        the changed receipt itself, if it slid before the offset unread, is newer than every row read after
+        the change, so the next window (from the newest ``updated_timestamp`` read, with the hub's overlap)
+        reads it. In ascending order the rows would shift back instead and one would be lost. Shipped
         receipts are read too (a cancellation after our tracking, our own shipments collapse as duplicates);
         one the hub never saw is nothing for the warehouse (``_normalize_event``).
         """
@@ -127,7 +132,7 @@ class IntegrationAdapterEtsy(models.AbstractModel):
         params = {
             "min_last_modified": E.epoch(start),
             "sort_on": "updated",
-            "sort_order": "asc",
+            "sort_order": "desc",
         }
         path = f"/application/shops/{channel.etsy_shop_id}/receipts"
         client = self._client(channel)
@@ -213,7 +218,9 @@ class IntegrationAdapterEtsy(models.AbstractModel):
 
         Etsy has no per-line shipments: the first shipment of a receipt sends its tracking (saying more
         parcels follow when some are left); a later shipment is not sent again, its tracking is noted on
-        the order and in the job's summary.
+        the order and in the job's summary. The receipt's ``shipments`` are read first (getShopReceipt): one
+        with this tracking code means an earlier post whose answer was lost went through, and each post
+        e-mails the buyer, so it is not posted again.
         """
         channel, payload = job.channel_id, job._payload()
         Shipment = self.env["integration.external.id"]
@@ -245,8 +252,17 @@ class IntegrationAdapterEtsy(models.AbstractModel):
             notes.append(_("The rest of your order follows in another parcel."))
         if notes:
             form["note_to_buyer"] = " ".join(notes)
-        path = RECEIPT_URL.format(shop=channel.etsy_shop_id, receipt=payload["order_external_id"]) + "/tracking"
-        self._client(channel).call("POST", path, "createReceiptShipment", data=form)
+        path = RECEIPT_URL.format(shop=channel.etsy_shop_id, receipt=payload["order_external_id"])
+        client = self._client(channel)
+        # a post whose answer was lost (timeout) may have been made: its shipment is on the receipt, and posting
+        # again would e-mail the buyer twice
+        receipt = client.call("GET", path, "getShopReceipt")
+        done = any(
+            (shipment.get("tracking_code") or "") == form["tracking_code"]
+            for shipment in receipt.get("shipments") or []
+        )
+        if not done:
+            client.call("POST", path + "/tracking", "createReceiptShipment", data=form)
         Shipment._remember(
             channel,
             "shipment",
@@ -255,6 +271,8 @@ class IntegrationAdapterEtsy(models.AbstractModel):
             hub_reference=payload["shipment_key"],
             order_id=order.id,
         )
+        if done:
+            return _("tracking %s was already on the Etsy receipt: not sent again", tracking.get("number"))
         return _("tracking %(number)s sent as %(carrier)s", number=tracking.get("number"), carrier=carrier)
 
     # --- administration -------------------------------------------------------------------------

@@ -6,13 +6,14 @@ small and scrubbed. It enforces what Etsy does and the hub must cope with:
   <user id>.<token>`` on shop data (401 ``invalid_token`` when unknown or expired);
 - the token endpoint: ``authorization_code`` with the PKCE ``code_verifier`` checked against the S256
   ``code_challenge`` of the consent, and ``refresh_token``, which **rotates** (the old one is refused after use);
-- receipts: ``min_last_modified`` (epoch s), ``was_shipped``, ``sort_on=updated`` ascending, ``limit`` (max 100)
-  and ``offset`` with ``count``; no phone field anywhere;
+- receipts: ``min_last_modified`` (epoch s), ``was_shipped``, ``sort_on=updated`` and ``sort_order``,
+  ``limit`` (max 100) and ``offset`` with ``count``; no phone field anywhere;
 - listing inventory: GET gives Money prices; PUT replaces the whole inventory (products not sent are gone),
   takes float prices and checks them against ``price_on_property`` / ``quantity_on_property``; a scripted 409
   while another writer changes the listing;
 - ``createReceiptShipment`` (form-encoded, receipt level: a second call on a shipped receipt is a 409);
-- scripted failures (``fail_next``): 429 with Etsy's rate-limit headers, 500/503, timeouts.
+- scripted failures (``fail_next``): 429 with Etsy's rate-limit headers, 500/503, timeouts, and ``"lost"``: the
+  next POST is done but its answer never arrives.
 """
 
 import base64
@@ -188,7 +189,12 @@ class FakeEtsy:
         url = urlparse(request.url)
         path, query = url.path[len("/v3") :], {k: v[0] for k, v in parse_qs(url.query).items()}
         self.calls.append((request.method, path))
-        if self.failures:
+        if self.failures and self.failures[0] == "lost" and request.method == "POST":
+            self.failures.pop(0)  # Etsy does the work; its answer never arrives
+            self.calls.pop()  # counted by the call below
+            self._callback(request)
+            return (0, {}, requests.ReadTimeout("read timed out"))
+        if self.failures and self.failures[0] != "lost":
             failure = self.failures.pop(0)
             if failure == "timeout":
                 return (0, {}, requests.ReadTimeout("read timed out"))
@@ -251,8 +257,10 @@ class FakeEtsy:
             if r["updated_timestamp"] >= int(query.get("min_last_modified", 0))
             and (query.get("was_shipped") != "false" or not r["is_shipped"])
         ]
-        assert query.get("sort_on") == "updated" and query.get("sort_order") == "asc"
-        return self._page(sorted(found, key=lambda r: (r["updated_timestamp"], r["receipt_id"])), query)
+        assert query.get("sort_on") == "updated" and query.get("sort_order") in ("asc", "desc")
+        newest_first = query["sort_order"] == "desc"
+        found.sort(key=lambda r: (r["updated_timestamp"], r["receipt_id"]), reverse=newest_first)
+        return self._page(found, query)
 
     def _tracking(self, receipt, request):
         form = {k: v[0] for k, v in parse_qs(request.body).items()}

@@ -125,12 +125,22 @@ class TestEtsy(EtsyMixin, HttpCase):
         self.assertIn("Personalisation of TSHIRT-S: ANA", order._first_step_pickings().note, "shown to the picker")
         self.assertEqual(order.ship_by, fields.Datetime.to_datetime("2026-11-25 09:02:01"), "expected_ship_date")
         self.assertEqual(order.sudo().phone_e164, "+34960123456", "the shop's number, never an empty phone")
-        self.ship(order, "PQ123456789ES")
+        etsy.fail_next("lost")  # Etsy records the shipment and e-mails the buyer; its answer times out
+        with mute_logger(*QUIET):
+            self.ship(order, "PQ123456789ES")
         ((receipt_id, form),) = etsy.trackings
         self.assertEqual((receipt_id, form["tracking_code"], form["carrier_name"]), (2001, "PQ123456789ES", "correos"))
         self.assertNotIn("note_to_buyer", form)
         job = self.env["integration.job"].search([("channel_id", "=", self.etsy.id), ("job_type", "=", "fulfillment")])
+        self.assertEqual(job.state, "pending", "the timeout is retried by the outbox")
+        job.next_attempt_at = fields.Datetime.now()
+        self.run_jobs()
         self.assertEqual(job.state, "done", job.last_error)
+        self.assertIn("already on the Etsy receipt", job.response_summary or "")
+        posts = [
+            call for call in etsy.calls if call == ("POST", f"/application/shops/{SHOP_ID}/receipts/2001/tracking")
+        ]
+        self.assertEqual((len(posts), len(etsy.trackings)), (1, 1), "the receipt's shipments are read: no second post")
         job.sudo().write({"state": "pending", "next_attempt_at": fields.Datetime.now()})  # sent again by a manager
         self.run_jobs()
         self.assertEqual(len(etsy.trackings), 1, "the buyer is e-mailed once per shipment")
@@ -251,6 +261,29 @@ class TestEtsy(EtsyMixin, HttpCase):
         self.assertEqual(self.etsy_order(2303).state, "cancelled")
         self.poll()  # the overlap re-reads the newest: it collapses in the inbox
         self.assertEqual(len(self.etsy_events()), 9)
+
+    def test_a_receipt_edited_between_two_page_reads_is_never_lost(self):
+        etsy = self.fake_etsy("102574536.at-valid")
+        for n in range(5):  # 2404 the newest, an hour apart
+            etsy.add_receipt(2400 + n, self.recent(600 - 60 * n))
+        adapter, cursor, read = self.etsy._adapter(), None, []
+        with patch.object(E, "PAGE_SIZE", 2):
+            for window in range(2):
+                while True:
+                    page = adapter._poll(self.etsy, "orders", cursor)
+                    read += [(r["receipt_id"], r["updated_timestamp"]) for _key, _type, r in page.messages]
+                    if len(read) == 2 and not window:  # one receipt already read and one not yet are edited
+                        etsy.receipts[2404]["updated_timestamp"] = self.recent(2)
+                        etsy.receipts[2401]["updated_timestamp"] = self.recent(1)
+                    cursor = page.cursor
+                    if not page.more:
+                        break
+        reads = [call for call in etsy.calls if call[1].endswith("/receipts")]
+        self.assertEqual(len(reads), 4, "three pages in the first window, one in the next")
+        self.assertEqual({receipt_id for receipt_id, _updated in read}, set(range(2400, 2405)), "none skipped")
+        for receipt_id in (2401, 2404):
+            self.assertIn((receipt_id, etsy.receipts[receipt_id]["updated_timestamp"]), read, "its new version")
+        self.assertEqual(len(read), 7, "2403 read twice (the rows shifted), then 2401 and 2404 in the next window")
 
     @mute_logger(*QUIET)
     def test_order_paid_webhook_is_a_signed_ping_that_fetches_the_receipt(self):

@@ -24,7 +24,6 @@ from odoo.addons.integration_hub.lib.errors import PermanentError, RetryableErro
 from odoo.addons.integration_hub.lib.http_client import RATE_LIMITED, SERVER_ERROR, HttpClient, redact
 
 PAGE_SIZE = 100  # SuiteQL rows per page (limit 1..1000; the offset must be a multiple of it)
-SUITEQL_MAX_ROWS = 100000  # NetSuite stops a query's paging there: the cursor moves on before it
 SUITEQL_TIME = "%Y-%m-%d %H:%M:%S"
 CONCURRENCY_CODES = {"CONCURRENCY_LIMIT_EXCEEDED", "SSS_REQUEST_LIMIT_EXCEEDED"}
 # sales order status (SalesOrd:<x>): A pending approval, B pending fulfillment, C cancelled, D partially fulfilled,
@@ -92,7 +91,6 @@ class NetSuiteClient(HttpClient):
     name = "NetSuite"
     retry_on = (RATE_LIMITED, SERVER_ERROR)
     default_retry_after = 5.0  # NetSuite sends no Retry-After with its 429
-    secret_headers = HttpClient.secret_headers
 
     def __init__(self, account_id, credentials, gate=None, **settings):
         self.consumer_key, self.consumer_secret, self.token, self.token_secret = credentials
@@ -111,13 +109,6 @@ class NetSuiteClient(HttpClient):
             realm=self.realm,
         )
 
-    def _log(self, what, method, url, call, response, note):
-        # a sales order holds the customer's name, address, phone and e-mail: its answer is never logged
-        if response is not None and "/record/v1/salesOrder/" in url and method == "GET":
-            note = f"{note}; HTTP {response.status_code}, personal data: answer not logged"
-            response = None
-        super()._log(what, method, url, call, response, note)
-
     def request(self, method, path, what, accept=(), **kwargs):
         with self.gate():
             response = super().request(method, path, what, accept=(*accept, 400), **kwargs)
@@ -125,7 +116,8 @@ class NetSuiteClient(HttpClient):
             return response
         answer = _json(response)
         if error_codes(answer) & CONCURRENCY_CODES:
-            raise RetryableError(f"NetSuite {what}: {error_text(answer)}", seconds=self.default_retry_after)
+            text = redact(error_text(answer), self.secrets)
+            raise RetryableError(f"NetSuite {what}: {text}", seconds=self.default_retry_after)
         raise PermanentError(f"NetSuite {what}: {redact(error_text(answer), self.secrets) or 'HTTP 400'}")
 
     def json(self, method, path, what, body=None, **kwargs):

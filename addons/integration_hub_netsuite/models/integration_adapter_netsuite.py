@@ -16,15 +16,15 @@ from ..lib import netsuite as N
 SECRETS = ("netsuite_consumer_key", "netsuite_consumer_secret", "netsuite_token_id", "netsuite_token_secret")
 LOCK_CLASS = 0x4E53  # "NS": the advisory locks of NetSuite channels' concurrency slots
 SLOT_WAIT = 2.0  # seconds a call waits for a free slot before it is retried later
-# what the orders stream reads, in turn: record type, SuiteQL of its changes, hub event type
+# what the orders stream reads, in turn: record type, SuiteQL of its changes (keyset paging, see ``_poll``)
+CHANGED = "SELECT id, TO_CHAR(lastmodifieddate, 'YYYY-MM-DD HH24:MI:SS') AS modified FROM {table} WHERE {kind} "
 PHASES = {
-    "salesOrder": "SELECT id FROM transaction WHERE type = 'SalesOrd' AND lastmodifieddate >= {since} "
-    "ORDER BY lastmodifieddate, id",
-    "purchaseOrder": "SELECT id FROM transaction WHERE type = 'PurchOrd' AND lastmodifieddate >= {since} "
-    "ORDER BY lastmodifieddate, id",
-    "inventoryItem": "SELECT id FROM item WHERE itemtype = 'InvtPart' AND lastmodifieddate >= {since} "
-    "ORDER BY lastmodifieddate, id",
+    "salesOrder": CHANGED.format(table="transaction", kind="type = 'SalesOrd'"),
+    "purchaseOrder": CHANGED.format(table="transaction", kind="type = 'PurchOrd'"),
+    "inventoryItem": CHANGED.format(table="item", kind="itemtype = 'InvtPart'"),
 }
+SINCE = "AND lastmodifieddate >= {since} ORDER BY lastmodifieddate, id"
+AFTER = "AND (lastmodifieddate > {moment} OR (lastmodifieddate = {moment} AND id > {id})) ORDER BY lastmodifieddate, id"
 
 
 class IntegrationAdapterNetSuite(models.AbstractModel):
@@ -110,25 +110,39 @@ class IntegrationAdapterNetSuite(models.AbstractModel):
     def _netsuite_since(self, channel, moment):
         """The cursor (naive UTC) as a SuiteQL timestamp in the time zone of the token's user."""
         local = pytz.utc.localize(moment).astimezone(pytz.timezone(channel.netsuite_timezone or "UTC"))
-        return f"TO_TIMESTAMP({N.quoted(N.suiteql_time(local))}, 'YYYY-MM-DD HH24:MI:SS')"
+        return self._netsuite_timestamp(N.suiteql_time(local))
+
+    @api.model
+    def _netsuite_timestamp(self, local_text):
+        """A SuiteQL timestamp of a ``YYYY-MM-DD HH:MM:SS`` text in the token user's time zone."""
+        return f"TO_TIMESTAMP({N.quoted(local_text)}, 'YYYY-MM-DD HH24:MI:SS')"
 
     @api.model
     def _poll(self, channel, stream, cursor):
         """Changed items, then purchase orders, then sales orders (each its own time cursor), a SuiteQL page per call.
 
-        The cursor is ``{"<record type>": newest lastModifiedDate seen (UTC), "phase", "offset", "newest"}``: a
-        window's start stays fixed while its pages are read (``limit`` / ``offset``, ``hasMore``); then that record
-        type's cursor moves to the newest record read and the next type is read. Each changed record is then read
-        whole (``expandSubResources=true``) into the inbox, keyed by id and ``lastModifiedDate``.
+        The cursor is ``{"<record type>": newest lastModifiedDate seen (UTC), "phase", "after", "newest"}``. A
+        window's first page reads from the record type's cursor; the next ones page by keyset in
+        ``lastmodifieddate, id`` order from the last row read (``"after": [its lastmodifieddate in the token
+        user's time zone, its id]``), never by offset: a record changed while the window is read moves to a
+        later page instead of shifting the others back past the reader, and no window meets SuiteQL's
+        100,000-row paging limit. ``TO_CHAR`` keeps whole seconds: a row in the same second as the last one
+        is read again (one message in the inbox), never skipped. Then that record type's cursor moves to the
+        newest record read and the next type is read. Each changed record is then read whole
+        (``expandSubResources=true``) into the inbox, keyed by id and ``lastModifiedDate``.
         """
         state = json.loads(cursor) if (cursor or "").startswith("{") else {}
         phases = self._netsuite_phases(channel)
         phase = state.get("phase") if state.get("phase") in phases else phases[0]
-        offset = int(state.get("offset") or 0)
+        after = state.get("after")
         start = since(state.get(phase), fields.Datetime.now())
         client = self._client(channel)
-        query = PHASES[phase].format(since=self._netsuite_since(channel, start))
-        rows, more = client.suiteql(query, f"{phase} changes", offset=offset)
+        if after:
+            moment = self._netsuite_timestamp(after[0])
+            query = PHASES[phase] + AFTER.format(moment=moment, id=int(after[1]))
+        else:
+            query = PHASES[phase] + SINCE.format(since=self._netsuite_since(channel, start))
+        rows, more = client.suiteql(query, f"{phase} changes")
         newest = state.get("newest") or time_cursor(start)
         page = PollPage()
         for row in rows:
@@ -136,14 +150,15 @@ class IntegrationAdapterNetSuite(models.AbstractModel):
             moment = N.stamp(record.get("lastModifiedDate"))
             newest = max(newest, moment or newest)
             page.messages.append((f"{phase}:{record.get('id') or row['id']}:{moment}", phase, record))
-        if more and offset + N.PAGE_SIZE < N.SUITEQL_MAX_ROWS:
-            state.update(phase=phase, offset=offset + N.PAGE_SIZE, newest=newest)
+        if more and rows:
+            state.update(phase=phase, after=[rows[-1]["modified"], int(rows[-1]["id"])], newest=newest)
             page.more = True
         else:
-            state.update({phase: newest, "offset": 0, "newest": ""})
+            state.update({phase: newest, "after": None, "newest": ""})
+            state.pop("offset", None)  # the former offset paging's
             following = phases[phases.index(phase) + 1 :]
             state["phase"] = following[0] if following else phases[0]
-            page.more = bool(following) or more  # past 100,000 rows: the next window starts at the newest read
+            page.more = bool(following)
         page.cursor = json.dumps(state, sort_keys=True)
         return page
 

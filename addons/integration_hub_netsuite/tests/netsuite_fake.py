@@ -7,7 +7,8 @@ what a real account does and the hub must cope with:
   ``consumer_secret&token_secret``), the realm must be the account id (``1234567_SB1``), a nonce is accepted once;
   otherwise 401 ``INVALID_LOGIN``;
 - SuiteQL (``POST /query/v1/suiteql``): ``Prefer: transient`` required, ``limit`` at most 1000 and an ``offset`` that
-  is a multiple of it, ``hasMore`` / ``totalResults``; ``lastmodifieddate`` compared in the account user's time zone;
+  is a multiple of it, ``hasMore`` / ``totalResults``; ``lastmodifieddate`` compared in the account user's time zone
+  (``>=``, or the keyset ``> t OR (= t AND id > i)``), ``TO_CHAR`` of it in that zone to whole seconds;
 - records with select fields as ``{"id", "refName"}`` and sublists as ``{"items": [...]}``, ``eid:<externalId>``;
 - transforms of a sales order into an item fulfillment and of a purchase order into an item receipt (lines by
   ``orderLine``, ``itemReceive: false`` left open, over-fulfilment refused), inventory adjustments by
@@ -203,23 +204,31 @@ class FakeNetSuite:
         return moment.astimezone(self.tz).replace(tzinfo=None)
 
     def _select(self, q):
-        since = re.search(r"lastmodifieddate >= TO_TIMESTAMP\('([^']+)', 'YYYY-MM-DD HH24:MI:SS'\)", q)
+        stamp = r"TO_TIMESTAMP\('([^']+)', 'YYYY-MM-DD HH24:MI:SS'\)"
+        since = re.search(r"lastmodifieddate >= " + stamp, q)
         since = datetime.strptime(since.group(1), "%Y-%m-%d %H:%M:%S") if since else None
+        after = re.search(rf"\(lastmodifieddate > {stamp} OR \(lastmodifieddate = {stamp} AND id > (\d+)\)\)", q)
+        if after:  # the keyset of the next page: (lastmodifieddate, id) after the last row read
+            after = (datetime.strptime(after.group(1), "%Y-%m-%d %H:%M:%S"), int(after.group(3)))
 
         def changed(records):
-            rows = [r for r in records.values() if since is None or self._local(r["lastModifiedDate"]) >= since]
-            return sorted(rows, key=lambda r: (r["lastModifiedDate"], int(r["id"])))
+            def key(r):
+                return (self._local(r["lastModifiedDate"]), int(r["id"]))
+
+            rows = [r for r in records.values() if since is None or key(r)[0] >= since]
+            rows = [r for r in rows if after is None or key(r) > after]
+            return [{"id": r["id"], "modified": key(r)[0].strftime("%Y-%m-%d %H:%M:%S")} for r in sorted(rows, key=key)]
 
         if "FROM transaction WHERE type = 'SalesOrd'" in q:
-            return [{"id": r["id"]} for r in changed(self.records["salesOrder"])]
+            return changed(self.records["salesOrder"])
         if (found := re.search(r"type = 'PurchOrd' AND tranid = '([^']*)'", q)) is not None:
             return [{"id": r["id"]} for r in self.records["purchaseOrder"].values() if r["tranId"] == found.group(1)]
         if "FROM transaction WHERE type = 'PurchOrd'" in q:
-            return [{"id": r["id"]} for r in changed(self.records["purchaseOrder"])]
+            return changed(self.records["purchaseOrder"])
         if (found := re.search(r"FROM item WHERE itemid = '([^']*)'", q)) is not None:
             return [{"id": r["id"]} for r in self.records["inventoryItem"].values() if r["itemId"] == found.group(1)]
         if "FROM item WHERE itemtype = 'InvtPart'" in q:
-            return [{"id": r["id"]} for r in changed(self.records["inventoryItem"])]
+            return changed(self.records["inventoryItem"])
         if (found := re.search(r"FROM location WHERE id = '(\w+)'", q)) is not None:
             name = self.locations.get(found.group(1))
             return [{"id": found.group(1), "name": name}] if name else []

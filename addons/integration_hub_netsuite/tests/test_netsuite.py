@@ -75,9 +75,13 @@ class TestNetSuite(NetSuiteMixin, TransactionCase):
             client.record("salesOrder", "510", "Sales order")["shippingAddress"]["addressee"], "Lucía Ferrer"
         )
         client.suiteql("SELECT id, name FROM location WHERE id = '6'", "Location")
-        self.assertIn("personal data: answer not logged", lines[0])
+        self.assertIn(
+            "GET https://1234567-sb1.suitetalk.api.netsuite.com/services/rest/record/v1/salesOrder/510 (", lines[0]
+        )
+        self.assertRegex(lines[0], r"HTTP 200, \d+ bytes$", "the status and size only")
         self.assertNotIn("Lucía", "".join(lines))
-        self.assertIn("3PL Valencia", lines[1], "other answers are logged (redacted)")
+        self.assertNotIn("3PL Valencia", lines[1], "no answer is logged")
+        self.assertNotIn("expandSubResources", lines[0], "nor a query")
         self.assertNotIn(CREDENTIALS[1], "".join(lines))
         account.fail_next("request_limit")  # the account's limit, answered as a 400: retried, never dead
         with self.assertRaises(A.RetryableError):
@@ -89,7 +93,7 @@ class TestNetSuite(NetSuiteMixin, TransactionCase):
     # --- polling --------------------------------------------------------------------------------
     @mute_logger(*QUIET)
     @freeze_time("2026-11-30 12:00:00")
-    def test_suiteql_pages_with_limit_offset_in_the_users_time_zone_then_purchase_orders(self):
+    def test_suiteql_pages_by_keyset_in_the_users_time_zone_then_purchase_orders(self):
         account = self.fake_netsuite()
         for n in range(5):
             account.add_sales_order(600 + n, self.stamp(-100 + n), [(1, 20, "MUG-001", 1)])
@@ -102,7 +106,14 @@ class TestNetSuite(NetSuiteMixin, TransactionCase):
         self.assertTrue(all("TO_TIMESTAMP(" in q for q in account.queries))
         # the window starts in the token user's time zone (Los Angeles, UTC-8), 3 days back: UTC would miss 8 hours
         self.assertIn("TO_TIMESTAMP('2026-11-27 04:00:00', 'YYYY-MM-DD HH24:MI:SS')", account.queries[0])
-        self.assertEqual(account.offsets, [0, 0, 2, 4], "offsets are multiples of the limit")
+        self.assertEqual(account.offsets, [0, 0, 0, 0], "pages by keyset, never by offset")
+        local = account._local(account.records["salesOrder"]["601"]["lastModifiedDate"]).strftime("%Y-%m-%d %H:%M:%S")
+        self.assertIn(
+            f"(lastmodifieddate > TO_TIMESTAMP('{local}', 'YYYY-MM-DD HH24:MI:SS') OR (lastmodifieddate = "
+            f"TO_TIMESTAMP('{local}', 'YYYY-MM-DD HH24:MI:SS') AND id > 601)) ORDER BY lastmodifieddate, id",
+            account.queries[2],
+            "the second page of sales orders starts after the last row of the first, in the user's time zone",
+        )
         events = self.env["integration.event"].search([("channel_id", "=", self.netsuite.id)])
         self.assertEqual(sorted(events.mapped("event_type")), ["purchaseOrder"] + ["salesOrder"] * 5)
         self.assertEqual(self.ns_order("602").state, "accepted", self.ns_order("602").validation_problems)
@@ -154,6 +165,25 @@ class TestNetSuite(NetSuiteMixin, TransactionCase):
         self.assertFalse(self.netsuite._takes("inventory_position"))
 
     # --- fulfillment ----------------------------------------------------------------------------
+
+    @freeze_time("2026-11-30 12:00:00")
+    def test_a_sales_order_edited_between_two_pages_is_never_lost(self):
+        account = self.fake_netsuite()
+        for n in range(5):
+            account.add_sales_order(600 + n, self.stamp(-100 + n), [(1, 20, "MUG-001", 1)])
+        adapter, cursor, read = self.netsuite._adapter(), None, []
+        with patch.object(N, "PAGE_SIZE", 2):
+            while True:
+                page = adapter._poll(self.netsuite, "orders", cursor)
+                read += [key.split(":")[1] for key, event_type, _record in page.messages if event_type == "salesOrder"]
+                if read == ["600", "601"]:  # edited once read: with offsets 602 and 603 would slide past the reader
+                    account.touch("salesOrder", 600, self.stamp(-10))
+                cursor = page.cursor
+                if not page.more:
+                    break
+        self.assertEqual(read, ["600", "601", "602", "603", "604", "600"], "every order read, the edited one again")
+        self.assertEqual(json.loads(cursor)["salesOrder"], self.stamp(-10)[:19], "the cursor moves to the newest")
+
     @mute_logger(*QUIET)
     def test_order_ships_back_in_two_item_fulfillments_with_tracking_never_twice_after_a_timeout(self):
         account = self.fake_netsuite()

@@ -149,25 +149,35 @@ class IntegrationAdapterOdooErp(models.AbstractModel):
         """One page of sale orders, purchase orders or products changed since the cursor (``write_date``).
 
         ``write_date`` has second precision: each window re-reads from the cursor minus the overlap, and the
-        inbox key (id, ``write_date``) makes a record read twice one message. Pages by ``limit`` / ``offset``
-        in ``write_date, id`` order; the window's start stays fixed while its pages are read.
+        inbox key (id, ``write_date``) makes a record read twice one message. Pages by keyset in
+        ``write_date, id`` order: the next page starts after the last row read (``write_date > w`` or
+        ``write_date = w and id > i``), so a record the client edits while the window is read moves to a
+        later page instead of shifting the others back (an offset would then skip one row for good).
+        Cursor while paging: JSON ``{"start", "after": [write_date, id]}``; at the end: the newest
+        ``write_date`` read (``YYYY-MM-DDTHH:MM:SS``, UTC).
         """
         if stream == "catalog" and channel.catalog_owner != "channel":
             return PollPage()  # only the channel that owns the catalog sends its product master
         state = json.loads(cursor) if (cursor or "").startswith("{") else {"since": cursor}
-        start = state.get("start") or since(state["since"], fields.Datetime.now()).strftime(O.ODOO_TIME)
-        offset = state.get("offset") or 0
-        records = self._odoo_erp_records(channel, stream, [("write_date", ">=", start)], offset=offset)
+        start = state.get("start") or since(state.get("since"), fields.Datetime.now()).strftime(O.ODOO_TIME)
+        after = state.get("after")  # a cursor of the former offset paging re-reads its window: no loss
+        if after:
+            domain = ["|", ("write_date", ">", after[0]), "&", ("write_date", "=", after[0]), ("id", ">", after[1])]
+        else:
+            domain = [("write_date", ">=", start)]
+        records = self._odoo_erp_records(channel, stream, domain)
         model = STREAMS[stream][0]
-        newest = max([state.get("newest") or start] + [r["write_date"] for r in records])
+        newest = max([after[0] if after else start] + [r["write_date"] for r in records])
         page = PollPage(more=len(records) == O.PAGE_SIZE)
         page.messages = [(f"{model}:{r['id']}:{r['write_date']}", model, r) for r in records]
-        more_state = {"start": start, "offset": offset + len(records), "newest": newest}
-        page.cursor = json.dumps(more_state) if page.more else newest.replace(" ", "T")
+        if page.more:
+            page.cursor = json.dumps({"start": start, "after": [records[-1]["write_date"], records[-1]["id"]]})
+        else:
+            page.cursor = newest.replace(" ", "T")
         return page
 
     @api.model
-    def _odoo_erp_records(self, channel, stream, domain, offset=0):
+    def _odoo_erp_records(self, channel, stream, domain):
         """One page of the stream's records matching ``domain`` (confirmed, of the channel's warehouse), each
         with what its mapping needs (lines, SKUs, address)."""
         model, states, warehouse_path = STREAMS[stream]
@@ -187,7 +197,6 @@ class IntegrationAdapterOdooErp(models.AbstractModel):
             domain,
             fields_read,
             limit=O.PAGE_SIZE,
-            offset=offset,
             order="write_date asc, id asc",
             optional=OPTIONAL_FIELDS,
         )

@@ -266,7 +266,7 @@ class FakeOdoo:
 
     def m_search_read(self, model, ids, context, domain=(), fields=None, offset=0, limit=None, order=None, **kw):
         self._check_fields(model, fields)
-        rows = [r for r in self.db.get(model, {}).values() if all(self._match(model, r, term) for term in domain)]
+        rows = [r for r in self.db.get(model, {}).values() if self._matches(model, r, domain)]
         for key in reversed([part.strip() for part in (order or "id asc").split(",")]):
             name, _space, direction = key.partition(" ")
             rows.sort(key=lambda r, n=name: (r.get(n) is False, r.get(n)), reverse=direction.strip() == "desc")
@@ -360,9 +360,20 @@ class FakeOdoo:
             picking.update(state="done", write_date=self.clock)
         return True
 
+    def _matches(self, model, record, domain):
+        """Odoo's prefix-notation domain: "&" / "|" / "!" take the next terms, the others are joined by "&"."""
+        stack = []
+        for term in reversed(list(domain)):
+            if term == "!":
+                stack.append(not stack.pop())
+            elif term in ("&", "|"):
+                first, second = stack.pop(), stack.pop()
+                stack.append(first and second if term == "&" else first or second)
+            else:
+                stack.append(self._match(model, record, term))
+        return all(stack)
+
     def _match(self, model, record, term):
-        if isinstance(term, str):
-            return True  # "&" / "|": the hub sends plain conjunctions
         name, operator, value = term
         if name == "picking_type_id.warehouse_id":
             actual = self.db["stock.picking.type"].get(record.get("picking_type_id"), {}).get("warehouse_id")

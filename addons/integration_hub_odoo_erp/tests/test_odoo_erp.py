@@ -229,19 +229,27 @@ class TestOdooErp(OdooErpMixin, TransactionCase):
 
     # --- the fake's errors ---------------------------------------------------------------------------
     @freeze_time(NOW)
-    def test_paging_by_offset_with_the_window_start_kept(self):
+    def test_paging_by_keyset_loses_no_record_edited_between_two_pages(self):
         odoo = self.fake_odoo()
-        for number in range(O.PAGE_SIZE + 5):
+        orders = [
             odoo.sale_order(
                 f"S1{number:04d}", [("MUG-001", 1)], write_date=f"2026-11-20 08:{number // 60:02d}:{number % 60:02d}"
             )
+            for number in range(O.PAGE_SIZE + 5)
+        ]
         adapter = self.clo._adapter()
         first = adapter._poll(self.clo, "orders", None)
         self.assertEqual((len(first.messages), first.more), (O.PAGE_SIZE, True))
         state = json.loads(first.cursor)
-        self.assertEqual((state["start"], state["offset"]), ("2026-11-17 10:00:00", O.PAGE_SIZE))
+        last = orders[O.PAGE_SIZE - 1]
+        self.assertEqual((state["start"], state["after"]), ("2026-11-17 10:00:00", [last["write_date"], last["id"]]))
+        # the client edits an order already read: with offsets every later row would shift back one and the
+        # first order of the next page (S10100) would never be read
+        odoo.touch("sale.order", orders[3]["id"], "2026-11-20 09:00:00")
         second = adapter._poll(self.clo, "orders", first.cursor)
-        self.assertEqual((len(second.messages), second.more, second.cursor), (5, False, "2026-11-20T08:01:44"))
+        self.assertEqual((len(second.messages), second.more, second.cursor), (6, False, "2026-11-20T09:00:00"))
+        read = {key.split(":")[1] for key, _type, _data in first.messages + second.messages}
+        self.assertEqual(read, {str(order["id"]) for order in orders}, "every order is read, the edited one twice")
         third = adapter._poll(self.clo, "orders", second.cursor)  # the overlap re-reads the newest: one message each
         self.assertEqual(
             {key for key, _type, _data in third.messages} - {key for key, _t, _d in first.messages + second.messages},

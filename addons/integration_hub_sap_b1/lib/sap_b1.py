@@ -119,11 +119,6 @@ class SapB1Login(HttpClient):
         minutes = int(answer.get("SessionTimeout") or 30)
         return cookies, now + timedelta(minutes=minutes)
 
-    def _log(self, what, method, url, call, response, note):
-        # the answer of a login is the session itself: never logged
-        status = f"; HTTP {response.status_code}" if response is not None else ""
-        super()._log(what, method, url, call, None, f"{note}{status}; answer not logged")
-
     def logout(self, cookies):
         """Free the licence of a session we replace; a session already gone is fine."""
         cookie = "; ".join(f"{name}={value}" for name, value in cookies.items() if value)

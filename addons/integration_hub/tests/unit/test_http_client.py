@@ -1,3 +1,5 @@
+import logging
+
 import pytest
 import requests
 import responses
@@ -127,8 +129,10 @@ def test_accepted_statuses_are_returned_for_the_caller_to_read():
 @responses.activate
 def test_logs_never_carry_a_credential():
     responses.post(BASE + "/token", json={"access_token": "eyJ-secret-token", "ok": "s3cr3t-key"})
+    responses.get(BASE + "/keys/s3cr3t-key", json={})
     client = Partner()
     client.request("POST", "token", "token", json={"password": "pa55"}, headers={"X-Api-Key": "s3cr3t-key"})
+    client.request("GET", "keys/s3cr3t-key", "key")  # a secret in the path itself
     text = "\n".join(client.lines)
     for secret in ("s3cr3t-key", "eyJ-secret-token", "old-token", "pa55"):
         assert secret not in text, secret
@@ -144,3 +148,17 @@ def test_cost_bucket_pacing_waits_only_what_fits():
     with pytest.raises(RetryableError) as info:
         client.pace("query")
     assert info.value.seconds == 50
+
+
+@responses.activate
+def test_debug_log_holds_no_personal_data_of_an_answer_nor_a_query(caplog):
+    address = {"name": "Lucía Ferrer", "street": "Carrer de Colón 14", "phone": "+34600111222"}
+    responses.get(BASE + "/orders/7", json={"id": 7, "shipping_address": address})
+    client = http_client.HttpClient(BASE, secrets=["s3cr3t-key"])  # no log callback: Python's logging at DEBUG
+    with caplog.at_level(logging.DEBUG, logger="odoo.addons.integration_hub.lib.http_client"):
+        answer = client.request("GET", "orders/7", "order", params={"email": "lucia@correo.test"})
+        client.request("GET", "orders/7", "order", json={"note": "for Lucía Ferrer"})
+    assert answer.json()["shipping_address"] == address, "the caller still reads the whole answer"
+    assert f"order: GET {BASE}/orders/7 (attempt 1): sent 0 bytes; HTTP 200, {len(answer.content)} bytes" in caplog.text
+    for personal in ("Lucía", "Colón", "600111222", "lucia", "correo.test", "email"):
+        assert personal not in caplog.text, personal
