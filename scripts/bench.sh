@@ -133,17 +133,24 @@ if [ "${BENCH_PEER:-1}" = 1 ] && [ -n "$shop_json" ]; then
     --setup "$hub_target" --out "$RESULTS/peer_hub.json" -n "${BENCH_PEER_N:-1000}"
   set -e
   cleanup
-  if ! "$VENV/bin/python" -c "import odoo.addons.shopify_connector" 2>/dev/null; then
-    say "Installing the peer, OCA shopify_connector 18.0, into the venv (pip; bench only)"
-    "$VENV/bin/pip" install -q --disable-pip-version-check "odoo-addon-shopify_connector>=18.0,<18.1"
+  # The peer goes into its own folder, never into the venv: OCA's wheels ship an "odoo/addons" folder that,
+  # in site-packages, would hide the editable Odoo from pytest (import odoo finds a namespace, not Odoo).
+  PEER_DIR=$ROOT/.bench-peer
+  if [ ! -f "$PEER_DIR/odoo/addons/shopify_connector/__manifest__.py" ]; then
+    say "Installing the peer, OCA shopify_connector 18.0 and queue_job, into .bench-peer/ (pip --target; bench only)"
+    "$VENV/bin/pip" install -q --disable-pip-version-check --no-deps --target "$PEER_DIR" \
+      "odoo-addon-shopify_connector>=18.0,<18.1" "odoo-addon-queue_job>=18.0,<18.1"
   fi
+  HUB_ADDONS_PATH=$BENCH_ADDONS_PATH
+  BENCH_ADDONS_PATH="$BENCH_ADDONS_PATH,$PEER_DIR/odoo/addons"
   if [ "$("${PG[@]}" -d "$PEER_DB" -c "SELECT state FROM ir_module_module WHERE name = 'shopify_connector'" 2>/dev/null)" != installed ]; then
     say "Creating $PEER_DB with shopify_connector (its dependencies include website_sale: a few minutes)"
     dropdb -h 127.0.0.1 --if-exists "$PEER_DB"
     "${ODOO_BIN[@]}" -c "$CONF" -d "$PEER_DB" --addons-path="$BENCH_ADDONS_PATH" -i shopify_connector \
       --without-demo=all --stop-after-init --no-http --log-level=warn
   fi
-  peer_target=$("${ODOO_BIN[@]}" shell -c "$CONF" -d "$PEER_DB" --no-http --log-level=warn < "$ROOT/bench/setup_peer.py" \
+  peer_target=$("${ODOO_BIN[@]}" shell -c "$CONF" -d "$PEER_DB" --addons-path="$BENCH_ADDONS_PATH" --no-http \
+    --log-level=warn < "$ROOT/bench/setup_peer.py" \
     | sed -n 's/^BENCH_PEER=//p' | tail -n 1)
   start_server "$PEER_DB" "$RESULTS/server_peer.log"
   set +e
@@ -153,6 +160,7 @@ if [ "${BENCH_PEER:-1}" = 1 ] && [ -n "$shop_json" ]; then
     | tee "$RESULTS/peer_intake.txt"
   [ "${PIPESTATUS[0]}" = 0 ] || status=1
   set -e
+  BENCH_ADDONS_PATH=$HUB_ADDONS_PATH
 fi
 cleanup  # the HTTP server is not needed for the in-process order benchmark
 

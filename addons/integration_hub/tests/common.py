@@ -12,6 +12,28 @@ from odoo.addons.integration_hub.lib import standard_webhooks
 TEST_SECRET = "whsec_" + "dGVzdC1zZWNyZXQtZm9yLXRoZS1odWItMzItYnl0ZXM="
 
 
+def committed_generic_channel(registry, name, code):
+    """A live generic channel created and committed in its own transaction (for tests that drive real
+    commits: crashes, dumps). Returns ``(channel id, webhook token)``; the caller deletes it afterwards."""
+    from odoo import SUPERUSER_ID, api
+
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        warehouse = env["stock.warehouse"].search([("company_id", "=", env.company.id)], limit=1)
+        channel = env["integration.channel"].create(
+            {
+                "name": name,
+                "code": code,
+                "platform": "generic",
+                "state": "live",
+                "warehouse_id": warehouse.id,
+                "api_base_url": "https://partner.example.com/hub",
+            }
+        )
+        channel.webhook_secret = TEST_SECRET
+        return channel.id, channel.webhook_token
+
+
 _UNPATCHED_ADAPTER_SEND = requests.adapters.HTTPAdapter.send
 
 

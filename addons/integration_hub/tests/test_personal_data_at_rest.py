@@ -24,7 +24,7 @@ from odoo.tools import config
 
 from odoo.addons.integration_hub.lib import crypto
 
-from .common import TEST_SECRET, HubFactoryMixin
+from .common import HubFactoryMixin, committed_generic_channel
 from .order_common import OrderCase
 
 ROUTE = "/integration_hub/v1/webhooks/"
@@ -78,21 +78,8 @@ class TestPersonalDataDump(HubFactoryMixin, TransactionCase):
         super().setUp()
         self.registry_ = Registry(self.env.cr.dbname)
         self.marker = uuid.uuid4().hex[:10]
-        with self.registry_.cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {})
-            warehouse = env["stock.warehouse"].search([("company_id", "=", env.company.id)], limit=1)
-            channel = env["integration.channel"].create(
-                {
-                    "name": "Dump test",
-                    "code": f"PD-{uuid.uuid4().hex[:8]}",  # not the marker: a channel code is not personal
-                    "platform": "generic",
-                    "state": "live",
-                    "warehouse_id": warehouse.id,
-                    "api_base_url": "https://partner.example.com/hub",
-                }
-            )
-            channel.webhook_secret = TEST_SECRET
-            self.channel_id, self.token = channel.id, channel.webhook_token
+        code = f"PD-{uuid.uuid4().hex[:8]}"  # not the marker: a channel code is not personal
+        self.channel_id, self.token = committed_generic_channel(self.registry_, "Dump test", code)
         self.addCleanup(self._cleanup)
 
     def _cleanup(self):

@@ -25,7 +25,7 @@ from odoo.addons.integration_hub.models import integration_queue
 from odoo.addons.integration_hub.models.integration_adapter_generic import IntegrationAdapterGeneric
 from odoo.addons.integration_hub.models.integration_event import IntegrationEvent
 
-from .common import TEST_SECRET, HubFactoryMixin
+from .common import HubFactoryMixin, committed_generic_channel
 
 ROUTE = "/integration_hub/v1/webhooks/"
 
@@ -54,21 +54,7 @@ class TestQueueResilience(HubFactoryMixin, TransactionCase):
         super().setUp()
         self.registry_ = Registry(self.env.cr.dbname)
         self.suffix = uuid.uuid4().hex[:8]
-        with self.registry_.cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {})
-            warehouse = env["stock.warehouse"].search([("company_id", "=", env.company.id)], limit=1)
-            channel = env["integration.channel"].create(
-                {
-                    "name": "Resilience",
-                    "code": f"RES-{self.suffix}",
-                    "platform": "generic",
-                    "state": "live",
-                    "warehouse_id": warehouse.id,
-                    "api_base_url": "https://partner.example.com/hub",
-                }
-            )
-            channel.webhook_secret = TEST_SECRET
-            self.channel_id, self.token = channel.id, channel.webhook_token
+        self.channel_id, self.token = committed_generic_channel(self.registry_, "Resilience", f"RES-{self.suffix}")
         self.addCleanup(self._cleanup)
 
     def _cleanup(self):
