@@ -14,6 +14,11 @@ class IntegrationChannelOrderFiles(models.Model):
     requested_date = fields.Date(
         string="Requested delivery date", readonly=True, tracking=True, help="The delivery date of the purchase order."
     )
+    # indexed: removing settled inbox messages (the archive job) looks up the orders that name each one
     source_event_id = fields.Many2one(
-        "integration.event", string="Source file / email", readonly=True, help="The inbox message the order came from."
+        "integration.event",
+        string="Source file / email",
+        readonly=True,
+        index="btree_not_null",
+        help="The inbox message the order came from.",
     )

@@ -34,7 +34,9 @@ class IntegrationRoutingGuide(models.Model):
     name = fields.Char(compute="_compute_name", store=True)
     cutover_date = fields.Date(string="In force from", required=True, readonly=True)
     attachment_id = fields.Many2one("ir.attachment", string="Document", readonly=True)
-    source_event_id = fields.Many2one("integration.event", string="Received in", readonly=True)
+    source_event_id = fields.Many2one(
+        "integration.event", string="Received in", readonly=True, index="btree_not_null"
+    )  # indexed for the inbox archive job
     sender = fields.Char(readonly=True)
     confirmed_by_id = fields.Many2one("res.users", string="Read and loaded by", readonly=True)
     confirmed_at = fields.Datetime(string="Read and loaded at", readonly=True)
