@@ -7,7 +7,8 @@ the endpoints from the webhook route and the channels' folder fields. Its last p
 "first reading of which object lacks an owner and which dependency to close".
 """
 
-from odoo import _, fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError
 
 from ..lib import catalog_states, order_states, receipt_states, return_states
 from ..lib import order_validation as V
@@ -50,11 +51,16 @@ class ResPartnerIntegrationMap(models.Model):
 
     def _integration_map(self):
         """The map's content for one client, as plain data for the QWeb template (dict of lists of
-        strings / tuples). Read as superuser: the report is bound to managers and administrators."""
+        strings / tuples): the client's channels in the user's companies. Raises AccessError for anyone
+        but warehouse managers and administrators."""
         self.ensure_one()
         env = self.env
+        if not env.su and not env.user.has_group("integration_hub.group_hub_manager"):
+            raise AccessError(_("Only warehouse managers and administrators can print a client's integration map."))
         Channel = env["integration.channel"]
-        channels = Channel.sudo().search([("client_id", "=", self.id)], order="sequence, name")
+        channels = Channel.search(
+            [("client_id", "=", self.id), ("company_id", "in", env.companies.ids)], order="sequence, name"
+        )
         owner_labels = dict(Channel._fields["order_owner"]._description_selection(env))
 
         def label(channel, name):
@@ -122,7 +128,7 @@ class ResPartnerIntegrationMap(models.Model):
             "mandatory": mandatory,
             "endpoints": endpoints,
             "methods": methods,
-            "answers": (self.sudo().hub_onboarding_answers or "").splitlines(),
+            "answers": (self.hub_onboarding_answers or "").splitlines(),
             "reading": self._integration_first_reading(channels),
         }
 
@@ -168,3 +174,21 @@ class ResPartnerIntegrationMap(models.Model):
             if not channel.default_service_level_id and not channel.shipping_method_ids:
                 dependencies.append(_("%s: no shipping method mapped to a service level.", channel.name))
         return lacking or [_("Every object has exactly one owner.")], dependencies
+
+
+class ReportIntegrationMap(models.AbstractModel):
+    """The report's values: each client's map computed before rendering, so that a refusal reaches the
+    user as a plain AccessError (not wrapped in a template error)."""
+
+    _name = "report.integration_hub.report_integration_map"
+    _description = "Integration map report"
+
+    @api.model
+    def _get_report_values(self, docids, data=None):
+        clients = self.env["res.partner"].browse(docids)
+        return {
+            "doc_ids": docids,
+            "doc_model": "res.partner",
+            "docs": clients,
+            "maps": {client.id: client._integration_map() for client in clients},
+        }

@@ -63,6 +63,12 @@ ONBOARDING_MATRIX = [
             [("code", "=", "MX-SHOP"), ("state", "=", "draft"), ("company_id", "=", t.company.id)]
         ),
     ),
+    Row(
+        "Onboarding: print a client's integration map",
+        MANAGERS,
+        lambda t, env: t.print_map(env),
+        lambda t: "MAP-SHOP" in t.printed,
+    ),
 ]
 
 
@@ -77,7 +83,16 @@ class TestOnboarding(RoleMatrixMixin, HubFactoryMixin, HttpCase):
         cls.express = cls.env["integration.service.level"].create({"name": "Express 24h", "code": "express_sol"})
         cls.spain = cls.env.ref("base.es")
 
+    def print_map(self, env):
+        """The print menu's 'Integration map' on the client (its HTML: the PDF is wkhtmltopdf's print of it)."""
+        self.printed = ""
+        html, _kind = env["ir.actions.report"]._render_qweb_html(
+            "integration_hub.action_report_integration_map", self.client.ids
+        )
+        self.printed = html.decode()
+
     def test_role_matrix(self):
+        self.make_channel("Sol map shop", "MAP-SHOP", client_id=self.client.id, state="draft")
         self.check_matrix(ONBOARDING_MATRIX)
 
     @freeze_time("2026-11-30 09:00:00")

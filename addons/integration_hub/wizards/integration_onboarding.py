@@ -217,6 +217,8 @@ class IntegrationOnboarding(models.TransientModel):
             raise UserError(
                 _("Close these ownership questions first:\n%s", "\n".join(f"- {problem}" for problem in problems))
             )
+        if self.company_id not in self.env.companies:
+            raise AccessError(_("You can onboard a client only in the companies you work in."))
         self.env["stock.warehouse"].browse(self.warehouse_id.id).check_access("read")
         # channels are an administrator's records: a manager creates them here, in Draft only (sudo),
         # for the company and warehouse they work in; going live stays an administrator's action
