@@ -116,12 +116,14 @@ class TestOnboarding(RoleMatrixMixin, HubFactoryMixin, HttpCase):
             [
                 ("Sol shop", "SHOP", "shop", {"catalog_owner": "channel", "return_owner": False}),
                 ("Sol ERP", "ERP", "erp", {}),
+                ("Sol shop again", "SHOP", "shop", {}),
             ],
             steps=steps,
         )
         self.assertEqual(wizard.step, "review")
         self.assertIn("Catalog has 2 owners: Sol shop, Sol ERP", wizard.findings)
         self.assertIn("Return of 'Sol shop' has no owner.", wizard.findings)
+        self.assertIn("Code 'SOL-SHOP' is used by two rows", wizard.findings)
         with self.assertRaisesRegex(UserError, "Close these ownership questions first"):
             wizard.action_create_channels()
         self.assertFalse(self.env["integration.channel"].search([("client_id", "=", self.client.id)]))
@@ -130,8 +132,10 @@ class TestOnboarding(RoleMatrixMixin, HubFactoryMixin, HttpCase):
         for _step in range(5):
             wizard.action_back()
         self.assertEqual(wizard.step, "stack")
-        with Form(wizard) as form, form.line_ids.edit(0) as shop:
-            shop.catalog_owner, shop.return_owner = "warehouse", "channel"
+        with Form(wizard) as form:
+            form.line_ids.remove(2)
+            with form.line_ids.edit(0) as shop:
+                shop.catalog_owner, shop.return_owner = "warehouse", "channel"
         for _step in range(6):
             wizard.action_next()
         self.assertEqual(wizard.findings, "Every object has exactly one owner.")

@@ -136,6 +136,7 @@ class IntegrationOnboarding(models.TransientModel):
     # --- findings -----------------------------------------------------------------------
     @api.depends(
         "line_ids.name",
+        "line_ids.code",
         *(f"line_ids.{spec[0]}" for spec in OWNED_OBJECTS.values()),
         "warehouse_id",
         "company_id",
@@ -145,10 +146,10 @@ class IntegrationOnboarding(models.TransientModel):
             wizard.findings = "\n".join(wizard._ownership_findings()) or _("Every object has exactly one owner.")
 
     def _ownership_findings(self):
-        """Every object without an owner or with two, as sentences: the scopes of OWNED_OBJECTS (an order
-        or a return is each channel's own; one catalog per company, one inventory per warehouse), counting
-        the company's existing active channels too (the rule ``integration.channel._check_single_owner``
-        enforces)."""
+        """Every object without an owner or with two (and every channel code used twice), as sentences.
+        The scopes of OWNED_OBJECTS (an order or a return is each channel's own; one catalog per company,
+        one inventory per warehouse), counting the company's existing active channels too (the rule
+        ``integration.channel._check_single_owner`` enforces)."""
         self.ensure_one()
         problems = []
         lines = self.line_ids
@@ -176,6 +177,19 @@ class IntegrationOnboarding(models.TransientModel):
                         owners=", ".join(claims),
                     )
                 )
+        return problems + self._code_findings()
+
+    def _code_findings(self):
+        """Channel codes used twice (rows, or an existing channel of the company): unique per company."""
+        problems = []
+        codes = self.line_ids.mapped("code")
+        existing = self.env["integration.channel"].sudo().with_context(active_test=False)
+        for code in sorted({code for code in codes if code}):
+            if codes.count(code) > 1:
+                problems.append(_("Code '%s' is used by two rows: a channel code is unique.", code))
+            rival = existing.search([("code", "=", code), ("company_id", "=", self.company_id.id)], limit=1)
+            if rival:
+                problems.append(_("Code '%(code)s' is already channel '%(channel)s'.", code=code, channel=rival.name))
         return problems
 
     # --- navigation ---------------------------------------------------------------------
