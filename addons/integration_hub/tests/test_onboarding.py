@@ -8,7 +8,7 @@ from unittest.mock import patch
 
 from freezegun import freeze_time
 
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, HttpCase, tagged
 
 from ..lib import order_states, return_states
@@ -94,6 +94,24 @@ class TestOnboarding(RoleMatrixMixin, HubFactoryMixin, HttpCase):
     def test_role_matrix(self):
         self.make_channel("Sol map shop", "MAP-SHOP", client_id=self.client.id, state="draft")
         self.check_matrix(ONBOARDING_MATRIX)
+        # an RPC client naming another company's warehouse gets no channel there
+        other_warehouse = self.env["stock.warehouse"].search([("company_id", "=", self.other_company.id)], limit=1)
+        self.assertTrue(other_warehouse)
+        wizard = (
+            self.env["integration.onboarding"]
+            .with_user(self.user_manager)
+            .create(
+                {
+                    "client_id": self.client.id,
+                    "company_id": self.other_company.id,
+                    "warehouse_id": other_warehouse.id,
+                    "line_ids": [(0, 0, {"name": "Sneaky", "code": "SNEAKY", "role": "shop"})],
+                }
+            )
+        )
+        with self.assertRaisesRegex(AccessError, "only in the companies you work in"):
+            wizard.action_create_channels()
+        self.assertFalse(self.env["integration.channel"].search([("code", "=", "SNEAKY")]))
 
     @freeze_time("2026-11-30 09:00:00")
     def test_manager_maps_the_flow_then_prints_the_map(self):
