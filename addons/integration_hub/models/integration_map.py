@@ -134,7 +134,7 @@ class ResPartnerIntegrationMap(models.Model):
 
     def _integration_first_reading(self, channels):
         """(objects without an owner or with two, dependencies to close per channel): sentences."""
-        lacking = []
+        lacking, two_owners = [], False
         if not channels:
             lacking.append(_("This client has no channel: nothing owns its orders yet. Run the onboarding."))
         for obj, (field, scope, _default) in OWNED_OBJECTS.items():
@@ -142,6 +142,7 @@ class ResPartnerIntegrationMap(models.Model):
                 continue
             claims = channels.filtered(lambda channel, field=field: channel[field] == "channel")
             if len(claims.mapped("warehouse_id" if scope == "warehouse" else "company_id")) < len(claims):
+                two_owners = True
                 lacking.append(
                     _(
                         "%(object)s has two owners: %(owners)s.",
@@ -149,12 +150,17 @@ class ResPartnerIntegrationMap(models.Model):
                         owners=", ".join(claims.mapped("name")),
                     )
                 )
+        for obj, (field, scope, _default) in OWNED_OBJECTS.items():
+            if scope != "channel" and channels:
+                claims = channels.filtered(lambda channel, field=field: channel[field] == "channel")
+                owners = ", ".join(claims.mapped("name")) or _("the warehouse (this Odoo)")
+                lacking.append(_("%(object)s: owned by %(owners)s.", object=obj.capitalize(), owners=owners))
         inventory_with_channel = channels.filtered(lambda channel: channel.inventory_owner == "channel")
         if inventory_with_channel:
             lacking.append(
                 _(
-                    "Inventory truth lives outside the warehouse (%s): the warehouse publishes nothing until the "
-                    "counts are reconciled.",
+                    "Inventory truth lives outside the warehouse (%s): the warehouse never publishes its stock to "
+                    "that channel; agree how counts are reconciled.",
                     ", ".join(inventory_with_channel.mapped("name")),
                 )
             )
@@ -173,7 +179,23 @@ class ResPartnerIntegrationMap(models.Model):
                 dependencies.append(_("%s: no API base URL for outbound messages.", channel.name))
             if not channel.default_service_level_id and not channel.shipping_method_ids:
                 dependencies.append(_("%s: no shipping method mapped to a service level.", channel.name))
-        return lacking or [_("Every object has exactly one owner.")], dependencies
+            if channel.catalog_owner == "channel":
+                waiting = self.env["integration.catalog.item"].search_count(
+                    [("channel_id", "=", channel.id), ("state", "!=", catalog_states.READY)]
+                )
+                if waiting:
+                    dependencies.append(
+                        _(
+                            "%(channel)s: %(count)s catalog product(s) not yet ready for receiving.",
+                            channel=channel.name,
+                            count=waiting,
+                        )
+                    )
+                elif not self.env["integration.catalog.item"].search_count([("channel_id", "=", channel.id)]):
+                    dependencies.append(_("%s: owns the catalog but has sent no product master yet.", channel.name))
+        if channels and not two_owners:
+            lacking.insert(0, _("Every object has exactly one owner."))
+        return lacking, dependencies
 
 
 class ReportIntegrationMap(models.AbstractModel):
