@@ -50,6 +50,8 @@
         "data/ir_cron_monitoring_sample_data.xml",
         "security/integration_overview_security.xml",
         "views/integration_overview_views.xml",
+        "wizards/integration_onboarding_views.xml",
+        "report/integration_map_report.xml",
     ],
     "post_init_hook": "post_init_hook",
     "demo": ["demo/integration_hub_demo.xml"],

@@ -111,3 +111,6 @@ from . import (
     integration_sync_exception_actions,
     integration_durations_display,
 )
+
+# Onboarding (issue 21): the client's integration map.
+from . import integration_map

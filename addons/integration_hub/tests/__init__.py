@@ -26,3 +26,6 @@ from . import (
     test_webhook,
     test_webhook_odd_inputs,
 )
+
+# Onboarding (issue 21)
+from . import test_onboarding
