@@ -50,6 +50,7 @@
         "data/ir_cron_monitoring_sample_data.xml",
         "security/integration_overview_security.xml",
         "views/integration_overview_views.xml",
+        "views/integration_golive_views.xml",
     ],
     "post_init_hook": "post_init_hook",
     "demo": ["demo/integration_hub_demo.xml"],

@@ -111,3 +111,6 @@ from . import (
     integration_sync_exception_actions,
     integration_durations_display,
 )
+
+# The go-live check (issue 21): the seed's acceptance tests per channel, rolled back; the go-live guard.
+from . import integration_golive_check
