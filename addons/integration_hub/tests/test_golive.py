@@ -5,6 +5,7 @@ import base64
 import os
 import unittest
 from pathlib import Path
+from unittest.mock import patch
 
 from freezegun import freeze_time
 
@@ -110,6 +111,15 @@ class TestGoliveCheck(RoleMatrixMixin, HubFactoryMixin, TransactionCase):
         self.channel.write({"partial_policy": "backorder"})
         with self.assertRaisesRegex(UserError, "before the last configuration change"):
             self.channel.with_user(self.user_admin).action_go_live()
+
+    @freeze_time("2026-11-27 09:00:00")
+    def test_the_core_generic_platform_says_it_sends_no_shipment(self):
+        generic = type(self.env["integration.adapter.generic"])
+        with patch.object(generic, "_capabilities", generic._capabilities - {C.FULFILLMENT}):
+            check = run_check(self.channel, self.env(user=self.user_manager))
+        failed = check.line_ids.filtered(lambda line: not line.passed)
+        self.assertEqual(failed.mapped("test"), ["order_flow"])
+        self.assertIn("Platform 'generic' does not declare fulfillment with tracking", failed.evidence)
 
     def test_override_needs_a_reason_and_is_audited(self):
         with self.assertRaisesRegex(UserError, "never run"):
