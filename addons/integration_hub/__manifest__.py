@@ -52,6 +52,7 @@
         "views/integration_overview_views.xml",
         "wizards/integration_onboarding_views.xml",
         "report/integration_map_report.xml",
+        "views/integration_golive_views.xml",
     ],
     "post_init_hook": "post_init_hook",
     "demo": ["demo/integration_hub_demo.xml"],

@@ -4,7 +4,7 @@ import uuid
 
 import requests
 
-from odoo.tests import new_test_user
+from odoo.tests import Form, new_test_user
 from odoo.tests.common import _super_send
 
 from odoo.addons.integration_hub.lib import standard_webhooks
@@ -169,3 +169,11 @@ class CatalogMixin:
     @classmethod
     def stock(cls, product, quantity, location=None):
         cls.env["stock.quant"]._update_available_quantity(product, location or cls.warehouse.lot_stock_id, quantity)
+
+
+def clear_for_golive(channel, manager, reason="Covered by this addon's own acceptance tests"):
+    """A manager's override of the go-live check, through its wizard (the guard itself is tested in
+    test_golive.py). Call it right before ``action_go_live``: a later configuration change makes it stale."""
+    form = Form(channel.env(user=manager)["integration.golive.override"].with_context(default_channel_id=channel.id))
+    form.reason = reason
+    form.save().action_confirm()

@@ -12,6 +12,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
 from ..lib.errors import PermanentError
+from .common import clear_for_golive
 from .order_common import OrderCase
 
 PARTNER = "https://partner.example.com/test"
@@ -51,6 +52,7 @@ class TestSeam(OrderCase):
         with self.assertRaisesRegex(UserError, "Order status: no API base URL"):
             channel.with_user(self.user_admin).action_go_live()
         channel.write({"send_inventory": False, "send_order_status": False, "send_return_status": False})
+        clear_for_golive(channel, self.user_manager)
         channel.with_user(self.user_admin).action_go_live()  # a shop that only sends orders
         self.assertEqual(channel.state, "live")
 

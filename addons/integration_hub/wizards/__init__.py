@@ -11,3 +11,4 @@ from . import (
 from . import integration_shipping_method_map
 from . import integration_inbound_imports
 from . import integration_onboarding
+from . import integration_golive_override

@@ -10,6 +10,7 @@ from odoo.tests import Form, TransactionCase, tagged
 from odoo.tools import mute_logger
 
 from odoo.addons.integration_hub.lib.errors import RetryableError
+from odoo.addons.integration_hub.tests.common import clear_for_golive
 
 from ..lib import amazon as A
 from .common import AmazonMixin
@@ -298,6 +299,7 @@ class TestAmazon(AmazonMixin, TransactionCase):
                 "poll_notifications": False,  # no queue: the poll alone
             }
         )
+        clear_for_golive(channel, self.user_manager)
         admin.action_go_live()
         self.assertEqual(channel.state, "live")
         self.assertNotIn("notifications", channel._poll_streams())

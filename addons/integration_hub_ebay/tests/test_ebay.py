@@ -7,6 +7,8 @@ from odoo.exceptions import UserError
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import mute_logger
 
+from odoo.addons.integration_hub.tests.common import clear_for_golive
+
 from .common import CERT_ID, REFRESH, EbayMixin
 
 QUIET = (
@@ -188,6 +190,7 @@ class TestEbay(EbayMixin, TransactionCase):
         with self.assertRaises(UserError):
             admin.action_go_live()
         admin.write({"ebay_verification_token": "x" * 32})
+        clear_for_golive(channel, self.user_manager)
         admin.action_go_live()
         self.assertEqual(channel.state, "live")
         self.assertEqual(channel.ebay_consent_date, fields.Date.context_today(channel), "the consent's 18 months")

@@ -10,6 +10,7 @@ from odoo.tests import Form, TransactionCase, tagged
 from odoo.tools import mute_logger
 
 from odoo.addons.integration_hub.lib.errors import AuthError, PermanentError, RetryableError
+from odoo.addons.integration_hub.tests.common import clear_for_golive
 
 from ..lib import odoo_erp as O
 from .common import OdooErpMixin
@@ -333,6 +334,7 @@ class TestOdooErp(OdooErpMixin, TransactionCase):
             self.assertIn(missing, str(refused.exception))
         channel.write({"odoo_erp_database": "other", "odoo_erp_login": "bot", "odoo_erp_warehouse_id": 1})
         channel.with_user(self.user_admin).odoo_erp_api_key = "k-123"
+        clear_for_golive(channel, self.user_manager)
         channel.with_user(self.user_admin).action_go_live()
         self.assertEqual(channel.state, "live")
 
