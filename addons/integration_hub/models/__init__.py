@@ -114,5 +114,6 @@ from . import (
 
 # Onboarding (issue 21): the client's integration map.
 from . import integration_map
+
 # The go-live check (issue 21): the seed's acceptance tests per channel, rolled back; the go-live guard.
 from . import integration_golive_check
