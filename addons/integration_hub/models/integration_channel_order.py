@@ -313,6 +313,7 @@ class IntegrationChannelOrder(models.Model):
             )
             order._transition(S.DISPATCHED, source_note)
             order._queue_fulfillment()
+            order._queue_dispatched_status(receipt_ref, tracking_number, picked_up_at)
 
     def _record_later_shipment(self, pickings, receipt_ref, tracking_number, picked_up_at):
         """A backorder left with the carrier after the order was dispatched: tell the channel (once per shipment).

@@ -119,6 +119,28 @@ class IntegrationChannelOrderOutbound(models.Model):
             },
         )
 
+    def _queue_dispatched_status(self, receipt_ref, tracking_number, at):
+        """The channel learns the order left with the carrier (``order.status_changed`` *dispatched*, README "The
+        generic webhook format"), whoever recorded the pickup: the carriers addon's hand-over, a manager's manual
+        pickup, the go-live check. Queued only for channels that take order status; the carriers addon queues the
+        same message under the same key, so it is queued once."""
+        self.ensure_one()
+        pickings, _shipped = self._shipment()
+        picking = pickings.filtered(lambda p: p.carrier_tracking_ref == tracking_number)[:1] or pickings[:1]
+        return self._queue(
+            "order_status",
+            f"shipment:{self.channel_id.code}:{self.external_id}:dispatched",
+            {
+                "order_id": self.external_id,
+                "status": "dispatched",
+                "at": fields.Datetime.to_string(at),
+                "carrier": picking.carrier_id.name,
+                "tracking_number": tracking_number,
+                "tracking_url": picking.carrier_tracking_url or None,
+                "carrier_receipt_ref": receipt_ref,
+            },
+        )
+
     def _queue_order_status(self, status, key, **extra):
         return self._queue("order_status", key, {"order_id": self.external_id, "status": status, **extra})
 

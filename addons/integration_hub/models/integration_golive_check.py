@@ -404,8 +404,7 @@ class GoliveRun:
                     "would tell the channel it shipped: no fulfillment or order status message carrying the "
                     "tracking was queued. Check the channel's Outbound tab ('Send fulfillments and tracking', "
                     "'Send order status', API base URL). Platform '%(platform)s' %(declares)s fulfillment with "
-                    "tracking; without it the dispatched status is sent from the carrier's hand-over "
-                    "(Integration Hub Carriers).",
+                    "tracking; the dispatched order status with the tracking goes to channels that take order status.",
                     order=order.external_id,
                     tracking=tracking,
                     platform=self.channel.platform,

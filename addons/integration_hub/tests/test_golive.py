@@ -5,7 +5,6 @@ import base64
 import os
 import unittest
 from pathlib import Path
-from unittest.mock import patch
 
 from freezegun import freeze_time
 
@@ -13,7 +12,6 @@ from odoo.exceptions import UserError
 from odoo.tests import Form, HttpCase, TransactionCase, tagged
 from odoo.tests.common import ChromeBrowser
 
-from ..lib import capabilities as C
 from .common import HubFactoryMixin
 from .role_matrix import MANAGERS, NOBODY, RoleMatrixMixin, Row
 
@@ -42,13 +40,6 @@ def run_check(channel, env):
     return env["integration.golive.check"].browse(action["res_id"])
 
 
-def declare_fulfillment(case):
-    """The channel's platform declares fulfillment with tracking, as Shopify, WooCommerce, Mirakl... do (the
-    core's generic platform does not: its dispatched status comes from the carriers addon's hand-over)."""
-    generic = type(case.env["integration.adapter.generic"])
-    case.patch(generic, "_capabilities", generic._capabilities | {C.FULFILLMENT})
-
-
 def override(channel, env, reason):
     """The 'Override go-live check' wizard filled in through its form."""
     form = Form(env["integration.golive.override"].with_context(default_channel_id=channel.id))
@@ -65,10 +56,6 @@ class TestGoliveCheck(RoleMatrixMixin, HubFactoryMixin, TransactionCase):
         cls.setup_roles()
         cls.channel.state = "draft"
 
-    def setUp(self):
-        super().setUp()
-        declare_fulfillment(self)
-
     @freeze_time("2026-11-27 09:00:00")
     def test_all_six_pass_and_nothing_stays(self):
         before = counts(self.env)
@@ -81,7 +68,9 @@ class TestGoliveCheck(RoleMatrixMixin, HubFactoryMixin, TransactionCase):
         )
         self.assertTrue(check.passed, "\n".join(f"{k}: {v}" for k, v in evidence.items()))
         self.assertEqual((check.user_id, check.summary), (self.user_manager, "6 of 6 tests passed"))
-        self.assertIn("fulfillment job (not sent)", evidence["order_flow"])
+        # the generic platform has no fulfillment message: the dispatched order status carries the tracking
+        self.assertIn("order_status job (not sent)", evidence["order_flow"])
+        self.assertIn('"status": "dispatched"', evidence["order_flow"])
         self.assertRegex(evidence["order_flow"], r"tracking GOLIVE\w+")
         self.assertRegex(evidence["inventory_sync"], r'10 -> 17: inventory job \(not sent\): .*"GL\w+-PLAIN": 17')
         self.assertIn("interval 30 min, within the 60 min window", evidence["inventory_sync"])
@@ -94,32 +83,24 @@ class TestGoliveCheck(RoleMatrixMixin, HubFactoryMixin, TransactionCase):
 
     @freeze_time("2026-11-27 09:00:00")
     def test_a_misconfigured_channel_fails_with_evidence_and_cannot_go_live(self):
-        self.channel.write({"send_fulfillment": False})
+        self.channel.write({"send_order_status": False})
         check = run_check(self.channel, self.env(user=self.user_manager))
         failed = check.line_ids.filtered(lambda line: not line.passed)
         self.assertFalse(check.passed)
         self.assertEqual(failed.mapped("test"), ["order_flow"])
         self.assertIn("nothing would tell the channel it shipped", failed.evidence)
-        self.assertIn("'Send fulfillments and tracking'", failed.evidence)
+        self.assertIn("'Send order status'", failed.evidence)
+        self.assertIn("Platform 'generic' does not declare fulfillment with tracking", failed.evidence)
         with self.assertRaisesRegex(UserError, "latest go-live check did not pass"):
             self.channel.with_user(self.user_admin).action_go_live()
         self.assertEqual(self.channel.state, "draft")
 
         # fixed: passes; a configuration change afterwards makes the check stale again
-        self.channel.write({"send_fulfillment": True})
+        self.channel.write({"send_order_status": True})
         self.assertTrue(run_check(self.channel, self.env(user=self.user_manager)).passed)
         self.channel.write({"partial_policy": "backorder"})
         with self.assertRaisesRegex(UserError, "before the last configuration change"):
             self.channel.with_user(self.user_admin).action_go_live()
-
-    @freeze_time("2026-11-27 09:00:00")
-    def test_the_core_generic_platform_says_it_sends_no_shipment(self):
-        generic = type(self.env["integration.adapter.generic"])
-        with patch.object(generic, "_capabilities", generic._capabilities - {C.FULFILLMENT}):
-            check = run_check(self.channel, self.env(user=self.user_manager))
-        failed = check.line_ids.filtered(lambda line: not line.passed)
-        self.assertEqual(failed.mapped("test"), ["order_flow"])
-        self.assertIn("Platform 'generic' does not declare fulfillment with tracking", failed.evidence)
 
     def test_override_needs_a_reason_and_is_audited(self):
         with self.assertRaisesRegex(UserError, "never run"):
@@ -173,10 +154,6 @@ class TestGoliveTour(HubFactoryMixin, HttpCase):
         super().setUpClass()
         cls.setup_hub()
         cls.channel.state = "draft"
-
-    def setUp(self):
-        super().setUp()
-        declare_fulfillment(self)
 
     def test_manager_runs_the_check_and_reads_the_result(self):
         self.start_tour(
