@@ -66,13 +66,18 @@ class IntegrationChannelInventory(models.Model):
             result[product_id] = A.publishable(shared)
         return result
 
-    def _free_stock(self, products, include_reserved=True, held_demand=False):
+    def _free_stock(self, products, include_reserved=True, held_demand=False, per_kit=None):
         """{product id: free units} in the warehouse's stock location (quarantine never counts).
 
         A kit has no stock of its own: it is the MIN over its components. ``held_demand`` also keeps
         back what validated or held orders will need. Also used by order allocation (stock check).
+        ``per_kit``: ``_kit_components`` already read for a set of products that includes ``products``.
         """
-        per_kit = self._kit_components(products)
+        if per_kit is None:
+            per_kit = self._kit_components(products)
+        else:
+            wanted = set(products.ids)
+            per_kit = {kit: components for kit, components in per_kit.items() if kit in wanted}
         component_ids = {component for lines in per_kit.values() for component in lines}
         all_ids = list(set(products.ids) | component_ids)
         on_hand, reserved = self._stock_totals(all_ids)

@@ -83,12 +83,17 @@ class IntegrationChannelOrderAllocation(models.Model):
         ``figures``: (kit components, free stock) from _stock_figures, when already read for many orders.
         """
         per_kit, free = figures or (None, None)
+        line_products = self._warehouse_lines().filtered("product_id").product_id
+        if per_kit is None:
+            per_kit = self.channel_id.sudo()._kit_components(line_products)
         demand = self._component_demand(per_kit)
         if not demand:
             return {}
         products = self.env["product.product"].browse(list(demand))
         if free is None:
-            free = self._free_quantities(products)
+            # every product in demand was among the lines' products: which of them are kits is known
+            known = per_kit if set(demand) <= set(line_products.ids) else None
+            free = self.channel_id.sudo()._free_stock(products, per_kit=known)
         short = {}
         for product in products:
             needed = sum(units for _line, units in demand[product.id])
@@ -205,9 +210,11 @@ class IntegrationChannelOrderAllocation(models.Model):
         after release reuses the order's customer and adds a delivery contact only for a new address.
         Personal data: the contacts' own chatter keeps no tracked copy of old and new phones or addresses.
         """
-        Partner = self.env["res.partner"].sudo().with_context(mail_notrack=True)
+        # tracking_disable: a contact made for one order gets no creation log, followers or tracking
+        Partner = self.env["res.partner"].sudo().with_context(mail_notrack=True, tracking_disable=True)
         customer = self.sale_order_id.sudo().partner_id.with_context(mail_notrack=True)
-        if not customer:
+        created = not customer
+        if created:
             customer = Partner.create(
                 {
                     "name": self.customer_name or self.ship_name or self.customer_email or self.name,
@@ -232,7 +239,8 @@ class IntegrationChannelOrderAllocation(models.Model):
             current = partner.read(list(address), load=None)[0]
             return partner.type == "delivery" and all((current[k] or False) == (v or False) for k, v in address.items())
 
-        shipping = customer.child_ids.filtered(same_address)[:1]
+        # a customer contact created just now has no delivery contact yet: nothing to look up
+        shipping = Partner.browse() if created else customer.child_ids.filtered(same_address)[:1]
         if not shipping:
             company_name = address.pop("company_name")
             shipping = Partner.create(

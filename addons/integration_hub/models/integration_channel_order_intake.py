@@ -59,6 +59,9 @@ class IntegrationChannelOrderIntake(models.Model):
 
     def _create_once(self, channel, document, manual=False):
         """Create, relying on the unique (channel, external id) constraint; None if it already exists."""
+        values = self._values_from_document(document)
+        # the service level is created with the order, not written after it (one tracked change less)
+        resolved = channel._service_level_for(values["service_level"])
         try:
             with self.env.cr.savepoint():
                 # one explicit "received" note below instead of Odoo's generic creation log
@@ -67,13 +70,14 @@ class IntegrationChannelOrderIntake(models.Model):
                         "channel_id": channel.id,
                         "external_id": document.external_id,
                         "manual_entry": manual,
-                        **self._values_from_document(document),
+                        **values,
+                        "service_level_id": resolved[0].id,
                         "line_ids": [(0, 0, values) for values in self._line_values(channel, document)],
                     }
                 )
         except IntegrityError:
             return None
-        order._resolve_service_level()
+        order._resolve_service_level(resolved)
         order._resolve_territory()
         return order
 
@@ -217,7 +221,8 @@ class IntegrationChannelOrderIntake(models.Model):
             finally:
                 PIPELINE_NOTES.reset(token)
             if notes:
-                order.message_post(body=Markup("<br/>").join(notes), subtype_xmlid="mail.mt_note")
+                # an internal note that notifies nobody: logged, not posted (no recipients, alias or thread look-ups)
+                order._hub_note(Markup("<br/>").join(notes))
 
     def _run_pipeline_steps(self):
         for order in self:

@@ -14,10 +14,14 @@ class IntegrationChannelOrderServiceLevel(models.Model):
         help="What the shipping method sent means for the warehouse, from the channel's table of shipping methods.",
     )
 
-    def _resolve_service_level(self):
-        """Set the order's service level from its shipping method; an unmapped method opens one exception."""
+    def _resolve_service_level(self, resolved=None):
+        """Set the order's service level from its shipping method; an unmapped method opens one exception.
+
+        ``resolved``: ``(level, unmapped)`` from ``channel._service_level_for`` when the caller already
+        looked the method up (a new order, created with its level: no tracked change to log).
+        """
         for order in self:
-            level, unmapped = order.channel_id._service_level_for(order.service_level)
+            level, unmapped = resolved or order.channel_id._service_level_for(order.service_level)
             if level != order.service_level_id:
                 order.sudo().service_level_id = level
             if unmapped:
