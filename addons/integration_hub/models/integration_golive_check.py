@@ -97,6 +97,7 @@ class IntegrationGoliveCheckLine(models.Model):
     _order = "sequence, id"
 
     check_id = fields.Many2one("integration.golive.check", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one(related="check_id.company_id", store=True)  # kept apart per company
     sequence = fields.Integer()
     test = fields.Selection(GOLIVE_TESTS, required=True, readonly=True)
     passed = fields.Boolean(readonly=True)
