@@ -7,7 +7,9 @@ from datetime import timedelta
 from freezegun import freeze_time
 
 from odoo import fields
-from odoo.tests import Form, TransactionCase, tagged
+from odoo.tests import TransactionCase, tagged
+
+from odoo.addons.integration_hub.tests.order_common import validate_picking
 
 from .amazon_fake import ORDER
 from .common import AmazonMixin
@@ -35,13 +37,7 @@ class TestAmazonOrders(AmazonMixin, TransactionCase):
     def pick_and_pack(self, order, quantities=None, carrier=None):
         picking = order._first_step_pickings()
         picking.carrier_id = carrier or self.correos
-        for move in picking.move_ids:
-            if quantities and move.product_id in quantities:
-                move.quantity = quantities[move.product_id]
-            move.picked = True
-        result = picking.button_validate()
-        if isinstance(result, dict) and result.get("res_model") == "stock.backorder.confirmation":
-            Form(self.env["stock.backorder.confirmation"].with_context(result["context"])).save().process()
+        validate_picking(picking, quantities)
         return picking
 
     # --- the acceptance scenarios ------------------------------------------------------------

@@ -12,6 +12,8 @@ from odoo import fields
 from odoo.tests import Form, HttpCase, tagged
 from odoo.tools import mute_logger
 
+from odoo.addons.integration_hub.tests.order_common import validate_picking
+
 from .bc_fake import COMPANY, LOCATION_MAIN
 from .common import ROUTE, Dynamics365Mixin
 
@@ -39,13 +41,7 @@ class TestDynamics365(Dynamics365Mixin, HttpCase):
         """Pick and pack (``quantities`` by product: a backorder for the rest), then the carrier's scan."""
         picking = picking or order._first_step_pickings()
         picking.carrier_id = self.correos
-        for move in picking.move_ids:
-            if quantities and move.product_id in quantities:
-                move.quantity = quantities[move.product_id]
-            move.picked = True
-        result = picking.button_validate()
-        if isinstance(result, dict) and result.get("res_model") == "stock.backorder.confirmation":
-            Form(self.env["stock.backorder.confirmation"].with_context(result["context"])).save().process()
+        validate_picking(picking, quantities)
         order._record_carrier_pickup(pickup, tracking, fields.Datetime.now(), "carrier scan")
         return picking
 

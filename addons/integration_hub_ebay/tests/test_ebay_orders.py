@@ -8,6 +8,8 @@ from odoo import fields
 from odoo.tests import Form, TransactionCase, tagged
 from odoo.tools import mute_logger
 
+from odoo.addons.integration_hub.tests.order_common import validate_picking
+
 from .common import EbayMixin
 
 ORDER_ID = "05-12345-67890"
@@ -45,13 +47,7 @@ class TestEbayOrders(EbayMixin, TransactionCase):
     def pick_and_pack(self, order, quantities=None):
         picking = order._first_step_pickings()
         picking.carrier_id = self.correos
-        for move in picking.move_ids:
-            if quantities and move.product_id in quantities:
-                move.quantity = quantities[move.product_id]
-            move.picked = True
-        result = picking.button_validate()
-        if isinstance(result, dict) and result.get("res_model") == "stock.backorder.confirmation":
-            Form(self.env["stock.backorder.confirmation"].with_context(result["context"])).save().process()
+        validate_picking(picking, quantities)
         return picking
 
     def free(self, product):

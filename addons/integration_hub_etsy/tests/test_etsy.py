@@ -6,10 +6,11 @@ from unittest.mock import patch
 from urllib.parse import urlencode
 
 from odoo import fields
-from odoo.tests import Form, HttpCase, tagged
+from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
 
 from odoo.addons.integration_hub.tests.common import TEST_SECRET
+from odoo.addons.integration_hub.tests.order_common import validate_picking
 
 from ..lib import etsy as E
 from .common import REFRESH, EtsyMixin
@@ -42,13 +43,7 @@ class TestEtsy(EtsyMixin, HttpCase):
     def ship(self, order, tracking, quantities=None, carrier=None):
         picking = order._first_step_pickings()
         picking.carrier_id = carrier or self.correos
-        for move in picking.move_ids:
-            if quantities and move.product_id in quantities:
-                move.quantity = quantities[move.product_id]
-            move.picked = True
-        result = picking.button_validate()
-        if isinstance(result, dict) and result.get("res_model") == "stock.backorder.confirmation":
-            Form(self.env["stock.backorder.confirmation"].with_context(result["context"])).save().process()
+        validate_picking(picking, quantities)
         order._record_carrier_pickup(f"PICKUP-{tracking}", tracking, fields.Datetime.now(), "carrier scan")
         self.run_jobs()
         return picking
