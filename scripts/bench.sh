@@ -164,41 +164,35 @@ if [ "${BENCH_PEER:-1}" = 1 ] && [ -n "$shop_json" ]; then
 fi
 cleanup  # the HTTP server is not needed for the in-process order benchmark
 
+# in_process NAME: bench/NAME.py piped into odoo-bin shell, printed and kept in bench/results/NAME.txt
+in_process() {
+  "${ODOO_BIN[@]}" shell "${ODOO_OPTS[@]}" --no-http --log-level=warn < "$ROOT/bench/$1.py" | tee "$RESULTS/$1.txt"
+  if grep -q "\[FAIL\]" "$RESULTS/$1.txt"; then status=1; fi
+}
+
 # --- 6. orders through the whole hub path vs bare sale.order create+confirm -------
 say "Order throughput: hub path vs bare sale.order (in-process, ${BENCH_ORDERS:-200} orders per round)"
-"${ODOO_BIN[@]}" shell "${ODOO_OPTS[@]}" --no-http --log-level=warn < "$ROOT/bench/order_throughput.py" \
-  | tee "$RESULTS/order_throughput.txt"
-grep -q "\[FAIL\]" "$RESULTS/order_throughput.txt" && status=1
+in_process order_throughput
 
 # --- 6b. the cost of encrypting personal data at rest (intake and processing, encrypted vs clear) --
 say "Personal data encryption cost: intake and processing, encrypted vs clear (in-process, ${BENCH_PD_ORDERS:-100} orders per round)"
-"${ODOO_BIN[@]}" shell "${ODOO_OPTS[@]}" --no-http --log-level=warn < "$ROOT/bench/personal_data_cost.py" \
-  | tee "$RESULTS/personal_data_cost.txt"
-grep -q "\[FAIL\]" "$RESULTS/personal_data_cost.txt" && status=1
+in_process personal_data_cost
 
 # --- 6b2. one order of 1,500 lines (variants, kits) from the webhook to its reserved delivery ------------
 say "Large order: ${BENCH_ORDER_LINES:-1500} lines, webhook to reserved delivery vs bare sale.order (in-process)"
-"${ODOO_BIN[@]}" shell "${ODOO_OPTS[@]}" --no-http --log-level=warn < "$ROOT/bench/large_order.py" \
-  | tee "$RESULTS/large_order.txt"
-grep -q "\[FAIL\]" "$RESULTS/large_order.txt" && status=1
+in_process large_order
 
 # --- 6c. intake and processing with years of inbox history, and the archive job that trims it ----------
 say "Inbox history: ${BENCH_HISTORY_EVENTS:-200000} settled messages, before / with / after the archive job (in-process)"
-"${ODOO_BIN[@]}" shell "${ODOO_OPTS[@]}" --no-http --log-level=warn < "$ROOT/bench/inbox_history.py" \
-  | tee "$RESULTS/inbox_history.txt"
-grep -q "\[FAIL\]" "$RESULTS/inbox_history.txt" && status=1
+in_process inbox_history
 
 # --- 6d. one publication cycle at warehouse scale: SKUs x 5 channels of 2 clients -----------------------
 say "Publication at scale: ${BENCH_PUB_SKUS:-20000} SKUs x 5 channels of 2 clients, first cycle and a 1 %-changed one"
-"${ODOO_BIN[@]}" shell "${ODOO_OPTS[@]}" --no-http --log-level=warn < "$ROOT/bench/publication_scale.py" \
-  | tee "$RESULTS/publication_scale.txt"
-grep -q "\[FAIL\]" "$RESULTS/publication_scale.txt" && status=1
+in_process publication_scale
 
 # --- 7. inventory availability for 10,000 SKUs (500 kits) vs a naive per-product loop --
 say "Inventory availability: ${BENCH_SKUS:-10000} SKUs, batched vs naive (in-process)"
-"${ODOO_BIN[@]}" shell "${ODOO_OPTS[@]}" --no-http --log-level=warn < "$ROOT/bench/inventory_availability.py" \
-  | tee "$RESULTS/inventory_availability.txt"
-grep -q "\[FAIL\]" "$RESULTS/inventory_availability.txt" && status=1
+in_process inventory_availability
 # --- 8. scale-out: one Odoo server, then two, draining the same inbox (bench/scale_out.py) --
 if [ "${BENCH_SCALE:-1}" = 1 ]; then
   scale_json=$("${ODOO_BIN[@]}" shell "${ODOO_OPTS[@]}" --no-http --log-level=warn < "$ROOT/bench/setup_scale_out.py" \
