@@ -1,7 +1,8 @@
 """The hub's Shopify intake against the OCA `shopify_connector` (18.0) webhook: same deliveries, same run.
 
-Run by scripts/bench.sh, once per target against the same server build (the hub's bench database, then
-a second database with the peer installed), then once with ``--compare`` to print the side-by-side table:
+Run by scripts/bench.sh against two servers of the same build, up at the same time: one serves the hub's
+bench database, the other a second database with the peer installed. Hub and peer alternate in rounds
+(each idle while the other is measured), then ``--compare`` prints the side-by-side table:
 
   deliveries  N signed Shopify ``orders/create`` deliveries (the project's fixture order, a new id each)
               from 8 clients; 30 % of the orders are delivered twice (the same X-Shopify-Webhook-Id and
@@ -137,22 +138,25 @@ def stored(db, target, run):
         connection.close()
 
 
-def measure(args):
-    setup = json.loads(args.setup)
-    run = f"peer{int(time.time())}"
-    tasks = deliveries(args.requests, run)
-    unique = args.requests
-    sent = sum(len(task) for task in tasks)
-    # warm-up: both HTTP workers load the registry (not counted)
-    send_all(args.url, setup["path"], setup["secret"], deliveries(40, run + "w", seed=1), args.concurrency)
-    results, wall = send_all(args.url, setup["path"], setup["secret"], tasks, args.concurrency)
-    rows, distinct = stored(args.db, args.target, run)
+def one_round(target, run, n, concurrency):
+    """The same deliveries (seeded) to one target: (results, wall seconds, rows stored, distinct ids)."""
+    results, wall = send_all(target["url"], target["path"], target["secret"], deliveries(n, run), concurrency)
+    rows, distinct = stored(target["db"], target["name"], run)
+    return results, wall, rows, distinct
+
+
+def figures_for(name, rounds, n):
+    results = [result for round_ in rounds for result in round_[0]]
     latencies = sorted(seconds * 1000 for seconds, _status in results)
-    figures = {
-        "target": args.target,
-        "deliveries": sent,
+    rows = sum(round_[2] for round_ in rounds)
+    distinct = sum(round_[3] for round_ in rounds)
+    unique = n * len(rounds)
+    return {
+        "target": name,
+        "deliveries": len(results),
         "unique": unique,
-        "throughput": sent / wall,
+        "throughput": len(results) / sum(round_[1] for round_ in rounds),
+        "per_round": [len(round_[0]) / round_[1] for round_ in rounds],
         "p50": statistics.median(latencies),
         "p99": latencies[min(len(latencies) - 1, round(0.99 * len(latencies)) - 1)],
         "not_200": sum(1 for _seconds, status in results if status != 200),
@@ -160,13 +164,36 @@ def measure(args):
         "lost": unique - distinct,
         "doubled": rows - distinct,
     }
-    Path(args.out).write_text(json.dumps(figures))
-    print(
-        f"  {args.target:<5} {sent} deliveries ({unique} unique) in {wall:.1f} s: {figures['throughput']:.1f}/s, "
-        f"p50 {figures['p50']:.0f} ms, p99 {figures['p99']:.0f} ms, not 200: {figures['not_200']}, "
-        f"rows {rows} (lost {figures['lost']}, doubled {figures['doubled']})",
-        flush=True,
-    )
+
+
+def measure(args):
+    """Both servers up (each idle while the other is measured): hub and peer alternate in rounds, so that a
+    drift or a neighbour's load hits both alike; each round sends both the same seeded deliveries."""
+    targets = []
+    for name, url, db, setup in (
+        ("hub", args.hub_url, args.hub_db, args.hub_setup),
+        ("peer", args.peer_url, args.peer_db, args.peer_setup),
+    ):
+        targets.append({"name": name, "url": url, "db": db, **json.loads(setup)})
+    stamp = int(time.time())
+    for target in targets:  # warm-up: every HTTP worker loads its registry (not counted)
+        send_all(target["url"], target["path"], target["secret"], deliveries(40, f"w{stamp}", seed=1), 8)
+    per_round = max(1, args.requests // args.rounds)
+    rounds = {target["name"]: [] for target in targets}
+    for number in range(args.rounds):
+        order = targets if number % 2 == 0 else list(reversed(targets))  # neither always goes first
+        for target in order:
+            rounds[target["name"]].append(one_round(target, f"peer{stamp}r{number}", per_round, args.concurrency))
+    for target in targets:
+        figures = figures_for(target["name"], rounds[target["name"]], per_round)
+        Path(args.out_dir, f"peer_{target['name']}.json").write_text(json.dumps(figures))
+        print(
+            f"  {target['name']:<5} {figures['deliveries']} deliveries ({figures['unique']} unique) in {args.rounds}"
+            f" rounds: {figures['throughput']:.1f}/s, p50 {figures['p50']:.0f} ms, p99 {figures['p99']:.0f} ms,"
+            f" not 200: {figures['not_200']}, rows {figures['rows']} (lost {figures['lost']},"
+            f" doubled {figures['doubled']})",
+            flush=True,
+        )
 
 
 def compare(hub_file, peer_file):
@@ -175,7 +202,8 @@ def compare(hub_file, peer_file):
     lines = [
         f"Shopify intake: the hub vs OCA shopify_connector 18.0 - {time.strftime('%Y-%m-%d %H:%M:%S %Z')}",
         f"  same {hub['deliveries']} deliveries ({hub['unique']} unique orders, 30 % redelivered, half of them at"
-        " the same instant), 8 clients, same server build (prefork, 2 HTTP workers, no cron)",
+        " the same instant), 8 clients, same server build (prefork, 2 HTTP workers, no cron), both servers up,"
+        " hub and peer alternating in rounds",
         "",
         "| | hub | OCA shopify_connector |",
         "| --- | --- | --- |",
@@ -192,7 +220,8 @@ def compare(hub_file, peer_file):
         lines.append(f"| {label} | {fmt.format(hub[key])} | {fmt.format(peer[key])} |")
     lines += [
         "",
-        f"  throughput hub / peer = {ratio:.2f} (aim: >= 1.5)",
+        f"  throughput hub / peer = {ratio:.2f} (aim: >= 1.5); per round: "
+        + " ".join(f"{h / p:.2f}" for h, p in zip(hub.get("per_round", []), peer.get("per_round", []), strict=False)),
         f"SUMMARY\tShopify intake: hub / OCA shopify_connector throughput (aim >= 1.5)\t{ratio:.2f}",
         f"SUMMARY\tShopify intake: lost / doubled / not 200, hub vs peer\t"
         f"{hub['lost']}/{hub['doubled']}/{hub['not_200']} vs {peer['lost']}/{peer['doubled']}/{peer['not_200']}",
@@ -203,12 +232,13 @@ def compare(hub_file, peer_file):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--target", choices=["hub", "peer"])
-    parser.add_argument("--url")
-    parser.add_argument("--db")
-    parser.add_argument("--setup", help='JSON: {"path": route, "secret": Shopify app secret}')
-    parser.add_argument("--out")
-    parser.add_argument("--requests", "-n", type=int, default=1000)
+    for name in ("hub", "peer"):
+        parser.add_argument(f"--{name}-url")
+        parser.add_argument(f"--{name}-db")
+        parser.add_argument(f"--{name}-setup", help='JSON: {"path": route, "secret": Shopify app secret}')
+    parser.add_argument("--out-dir", help="where peer_hub.json and peer_peer.json are written")
+    parser.add_argument("--requests", "-n", type=int, default=1000, help="unique orders per target, in all")
+    parser.add_argument("--rounds", type=int, default=4)
     parser.add_argument("--concurrency", "-c", type=int, default=8)
     parser.add_argument("--compare", nargs=2, metavar=("HUB_JSON", "PEER_JSON"))
     args = parser.parse_args()

@@ -8,7 +8,12 @@
 #   BENCH_WORKERS=0 make bench                # threaded server instead of prefork workers
 #   BENCH_DB_FILTER=0 make bench              # serve the database by -d only, without --db-filter
 #                                             # (no per-request database listing: a much cheaper baseline)
+#   BENCH_FULL=1 make bench                   # issue 23's full sizes: 100,000 SKUs published, 1,000,000
+#                                             # events of inbox history (defaults: 20,000 and 200,000)
 set -euo pipefail
+if [ "${BENCH_FULL:-0}" = 1 ]; then  # a size set explicitly still wins
+  export BENCH_PUB_SKUS=${BENCH_PUB_SKUS:-100000} BENCH_HISTORY_EVENTS=${BENCH_HISTORY_EVENTS:-1000000}
+fi
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 ODOO_SRC=${ODOO_SRC:-/opt/odoo}
 VENV=${VENV:-$ROOT/.venv}
@@ -67,31 +72,37 @@ if [ "$SERVER_WITHOUT_GEVENT" = 1 ]; then
   say "server without its websocket process (bench/odoo_without_gevent.py) - HTTP workers unchanged"
 fi
 server_pid=
-start_server() {  # start_server DB LOGFILE: serve DB on $PORT (no cron) and wait until it answers
-  local db=$1
+server_pids=()
+start_server() {  # start_server DB LOGFILE [PORT GEVENT_PORT]: serve DB (no cron) and wait until it answers
+  local db=$1 port=${3:-$PORT} gevent_port=${4:-$GEVENT_PORT}
   server_log=$2
   local args=(-c "$CONF" -d "$db" --addons-path="$BENCH_ADDONS_PATH" --http-interface=127.0.0.1
-    --http-port="$PORT" --gevent-port="$GEVENT_PORT" --max-cron-threads=0 --log-level="$LOG_LEVEL"
+    --http-port="$port" --gevent-port="$gevent_port" --max-cron-threads=0 --log-level="$LOG_LEVEL"
     --logfile="$server_log" --workers="$WORKERS")
   [ "${BENCH_DB_FILTER:-1}" = 1 ] && args+=(--db-filter="^${db}\$")
   : > "$server_log"
-  say "Starting Odoo on 127.0.0.1:$PORT for $db ($mode, no cron) - log: ${server_log#"$ROOT"/}"
+  say "Starting Odoo on 127.0.0.1:$port for $db ($mode, no cron) - log: ${server_log#"$ROOT"/}"
   "${SERVER_BIN[@]}" "${args[@]}" &
   server_pid=$!
+  server_pids+=("$server_pid")
   for i in $(seq 120); do
-    if curl -fsS -o /dev/null "http://127.0.0.1:$PORT/web/health" 2>/dev/null; then return 0; fi
+    if curl -fsS -o /dev/null "http://127.0.0.1:$port/web/health" 2>/dev/null; then return 0; fi
     kill -0 "$server_pid" 2>/dev/null || { say "Odoo exited during start-up:"; tail -n 30 "$server_log" >&2; exit 1; }
     [ "$i" = 120 ] && { say "Odoo did not answer /web/health within 60 s"; tail -n 30 "$server_log" >&2; exit 1; }
     sleep 0.5
   done
 }
-cleanup() {
-  if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
-    kill -TERM "$server_pid" 2>/dev/null || true   # the prefork master stops its workers
-    for _ in $(seq 50); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$server_pid" 2>/dev/null || true
-  fi
+cleanup() {  # stop every server started so far
+  local pid
+  for pid in "${server_pids[@]}"; do
+    if kill -0 "$pid" 2>/dev/null; then
+      kill -TERM "$pid" 2>/dev/null || true   # the prefork master stops its workers
+      for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+      kill -KILL "$pid" 2>/dev/null || true
+    fi
+  done
   server_pid=
+  server_pids=()
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -125,14 +136,10 @@ if grep -qE ' (ERROR|CRITICAL) ' "$server_log"; then
 fi
 
 # --- 5b. the peer: the same Shopify deliveries to OCA shopify_connector 18.0, same server build -------
+# Both servers are up at once (each idle while the other is measured) and hub and peer alternate in rounds.
 if [ "${BENCH_PEER:-1}" = 1 ] && [ -n "$shop_json" ]; then
   PEER_DB=${DB}_peer
   hub_target=$("$VENV/bin/python" -c 'import json, os, sys; c = json.loads(sys.argv[1]); print(json.dumps({"path": "/integration_hub/v1/webhooks/" + c["token"], "secret": os.environ["BENCH_SHOPIFY_SECRET"]}))' "$shop_json")
-  set +e
-  "$VENV/bin/python" "$ROOT/bench/peer_intake.py" --target hub --url "http://127.0.0.1:$PORT" --db "$DB" \
-    --setup "$hub_target" --out "$RESULTS/peer_hub.json" -n "${BENCH_PEER_N:-1000}"
-  set -e
-  cleanup
   # The peer goes into its own folder, never into the venv: OCA's wheels ship an "odoo/addons" folder that,
   # in site-packages, would hide the editable Odoo from pytest (import odoo finds a namespace, not Odoo).
   PEER_DIR=$ROOT/.bench-peer
@@ -152,10 +159,12 @@ if [ "${BENCH_PEER:-1}" = 1 ] && [ -n "$shop_json" ]; then
   peer_target=$("${ODOO_BIN[@]}" shell -c "$CONF" -d "$PEER_DB" --addons-path="$BENCH_ADDONS_PATH" --no-http \
     --log-level=warn < "$ROOT/bench/setup_peer.py" \
     | sed -n 's/^BENCH_PEER=//p' | tail -n 1)
-  start_server "$PEER_DB" "$RESULTS/server_peer.log"
+  PEER_PORT=$(free_port $((PORT + 10)))
+  start_server "$PEER_DB" "$RESULTS/server_peer.log" "$PEER_PORT" "$(free_port $((PORT + 11)))"
   set +e
-  "$VENV/bin/python" "$ROOT/bench/peer_intake.py" --target peer --url "http://127.0.0.1:$PORT" --db "$PEER_DB" \
-    --setup "$peer_target" --out "$RESULTS/peer_peer.json" -n "${BENCH_PEER_N:-1000}"
+  "$VENV/bin/python" "$ROOT/bench/peer_intake.py" --hub-url "http://127.0.0.1:$PORT" --hub-db "$DB" \
+    --hub-setup "$hub_target" --peer-url "http://127.0.0.1:$PEER_PORT" --peer-db "$PEER_DB" \
+    --peer-setup "$peer_target" --out-dir "$RESULTS" -n "${BENCH_PEER_N:-1000}"
   "$VENV/bin/python" "$ROOT/bench/peer_intake.py" --compare "$RESULTS/peer_hub.json" "$RESULTS/peer_peer.json" \
     | tee "$RESULTS/peer_intake.txt"
   [ "${PIPESTATUS[0]}" = 0 ] || status=1

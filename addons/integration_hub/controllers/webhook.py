@@ -4,6 +4,8 @@ import re
 import time
 import urllib.parse
 
+from psycopg2.extensions import ISOLATION_LEVEL_READ_COMMITTED, ISOLATION_LEVEL_REPEATABLE_READ
+
 from odoo import SUPERUSER_ID, http
 from odoo.http import request
 
@@ -53,19 +55,26 @@ def store_in_own_transaction(env, write):
     again). Inside a test transaction the level cannot change and stays.
     A deadlock is redone up to STORE_TRIES times; then the error is raised.
     """
-    for attempt in range(1, STORE_TRIES + 1):
-        if hub_may_commit(env):
-            env.cr.rollback()
-            env.cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
-        try:
-            result = write()
-            env.cr.commit()
-            return result
-        except CONCURRENCY_ERRORS:
-            env.cr.rollback()
-            if attempt == STORE_TRIES:
-                raise
-            time.sleep(random.uniform(0, 0.01 * attempt))  # let the other transaction finish
+    own_transaction = hub_may_commit(env)
+    if own_transaction:
+        env.cr.rollback()
+        # psycopg2 opens the next transactions with BEGIN ISOLATION LEVEL READ COMMITTED (no extra statement)
+        env.cr.connection.set_isolation_level(ISOLATION_LEVEL_READ_COMMITTED)
+    try:
+        for attempt in range(1, STORE_TRIES + 1):
+            try:
+                result = write()
+                env.cr.commit()
+                return result
+            except CONCURRENCY_ERRORS:
+                env.cr.rollback()
+                if attempt == STORE_TRIES:
+                    raise
+                time.sleep(random.uniform(0, 0.01 * attempt))  # let the other transaction finish
+    finally:
+        if own_transaction:
+            env.cr.rollback()  # nothing is pending after a commit: ends nothing, but the level can change
+            env.cr.connection.set_isolation_level(ISOLATION_LEVEL_REPEATABLE_READ)  # Odoo's level, as it was
 
 
 def _rejected(env, channel, status, message):
@@ -97,10 +106,12 @@ class IntegrationWebhookController(http.Controller):
         readonly=False,  # auth="none" routes default to a read-only cursor in Odoo 18
     )
     def receive(self, token, **_params):
-        env = request.env(user=SUPERUSER_ID)
+        # hub_webhook_intake: the channel's signing secret is read from the worker's copy of its ciphertext
+        env = request.env(user=SUPERUSER_ID, context=dict(request.env.context, hub_webhook_intake=True))
         channel = env["integration.channel"]._find_by_webhook_token(token)
-        # the channel has a column per setting of every platform: read only what the intake needs (one narrow query)
-        channel.fetch(channel._webhook_intake_fields())
+        if channel:
+            # the channel has a column per setting of every platform: only what the intake needs, kept per worker
+            channel._load_webhook_intake_fields()
         if not channel or channel.state != "live":
             retry_after = channel.state == "paused" and channel._adapter()._webhook_paused_retry_after
             if retry_after:
@@ -158,7 +169,7 @@ class IntegrationWebhookController(http.Controller):
         Event = env["integration.event"]
 
         def store():
-            channel.fetch(["company_id"])  # the fresh transaction starts with an empty cache: one narrow read
+            channel._load_webhook_intake_fields()  # the fresh transaction starts with an empty cache
             _event_id, created, failed = Event._intake(
                 channel,
                 envelope.idempotency_key,

@@ -192,14 +192,36 @@ class IntegrationChannel(models.Model):
         # one lookup per token and worker; cleared whenever a channel is written (see write)
         return self.sudo().search([("webhook_token", "=", token)], limit=1).id or None
 
+    def _load_webhook_intake_fields(self):
+        """Put this channel's ``_webhook_intake_fields`` in the record cache, read once per worker.
+
+        A webhook is answered on every request of a busy shop: its channel's state, company, allowed
+        addresses and limits are kept per worker (``_webhook_intake_snapshot``) instead of read again,
+        and cleared in every worker when one of them is written (``write``, Odoo's cache signaling at the
+        end of the writing request). Fills the cache again after a rollback emptied it; no query on a hit.
+        """
+        self.ensure_one()
+        cache = self.env.cache
+        for name, value in self._webhook_intake_snapshot(self.id):
+            cache.set(self, self._fields[name], value)
+
+    @api.model
+    @tools.ormcache("channel_id")
+    def _webhook_intake_snapshot(self, channel_id):
+        # cache values (a many2one as its id), never a secret: those stay in integration.secret
+        channel = self.browse(channel_id).sudo()
+        names = self._webhook_intake_fields()
+        channel.fetch(names)
+        return tuple((name, self.env.cache.get(channel, self._fields[name])) for name in names)
+
     @api.model_create_multi
     def create(self, vals_list):
         self.env.registry.clear_cache()
         return super().create(vals_list)
 
     def write(self, vals):
-        if {"webhook_token", "active"} & set(vals):
-            self.env.registry.clear_cache()
+        if {"webhook_token", "active", *self._webhook_intake_fields()} & set(vals):
+            self.env.registry.clear_cache()  # the webhook intake's per-worker reads (see _webhook_intake_snapshot)
         return super().write(vals)
 
     def unlink(self):

@@ -1,5 +1,6 @@
 import functools
 import logging
+import os
 import threading
 import time
 from contextlib import closing
@@ -9,7 +10,7 @@ import psycopg2
 from psycopg2 import errors as pg_errors
 
 from odoo import _, api, fields, models, tools
-from odoo.sql_db import connection_info_for, db_connect
+from odoo.sql_db import connection_info_for
 from odoo.tools import SQL, config
 
 from odoo.addons.base.models.ir_cron import ODOO_NOTIFY_FUNCTION
@@ -39,10 +40,36 @@ def hub_may_commit(env):
     return not (env.registry.in_test_mode() or getattr(threading.current_thread(), "testing", False))
 
 
+# process id -> the connection to 'postgres' that this process sends its wake-ups on. Keyed by process: a
+# forked worker must neither use nor let go of its parent's connection (freeing it would close the socket).
+_notify_connections = {}
+
+
 def _notify_cron_workers(dbname):
-    # Odoo's cron workers LISTEN on the 'postgres' database (see ir.cron._notifydb)
-    with db_connect("postgres").cursor() as cr:
-        cr.execute(SQL("SELECT %s('cron_trigger', %s)", SQL.identifier(ODOO_NOTIFY_FUNCTION), dbname))
+    """NOTIFY the cron workers, which LISTEN on the 'postgres' database (see ir.cron._notifydb).
+
+    On a connection kept by this process (only the notifier's thread sends): Odoo closes its pooled
+    connections to 'postgres' after listing the databases, which ``--db-filter`` does on every request, so
+    a pooled one meant a new PostgreSQL backend per wake-up: the costliest part of taking in a webhook.
+    A broken connection is opened again once.
+    """
+    notify = SQL("SELECT %s('cron_trigger', %s)", SQL.identifier(ODOO_NOTIFY_FUNCTION), dbname)
+    for attempt in (1, 2):
+        connection = _notify_connections.get(os.getpid())
+        try:
+            if connection is None or connection.closed:
+                connection = psycopg2.connect(**connection_info_for("postgres")[1])
+                connection.autocommit = True
+                _notify_connections[os.getpid()] = connection
+            with connection.cursor() as cr:
+                cr.execute(notify.code, notify.params)
+            return
+        except psycopg2.Error:
+            _notify_connections.pop(os.getpid(), None)
+            if connection is not None and not connection.closed:
+                connection.close()
+            if attempt == 2:
+                raise
 
 
 _cron_waker = CoalescingNotifier(_notify_cron_workers)

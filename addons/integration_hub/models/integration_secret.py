@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import _, api, fields, models, tools
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import config
 
@@ -40,6 +40,7 @@ class IntegrationSecret(models.Model):
     def unlink(self):
         if not is_granted(HUB_WRITE):
             raise AccessError(_("A secret is cleared or replaced on its channel (audited), never deleted by hand."))
+        self.env.registry.clear_cache()
         return super().unlink()
 
     @api.model
@@ -79,21 +80,49 @@ class IntegrationSecret(models.Model):
                 }
             )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.env.registry.clear_cache()  # the webhook intake's per-worker ciphertexts (see _reveal)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self.env.registry.clear_cache()
+        return super().write(vals)
+
     @api.model
     def _reveal(self, owner, name, valid_at=None):
-        """The plaintext, server side only (signing, API calls); False when absent or expired at ``valid_at``."""
-        # one query on every webhook: the row and the two fields read together
-        record = self.sudo().search_fetch(
-            [("res_model", "=", owner._name), ("res_id", "=", owner.id), ("name", "=", name)],
+        """The plaintext, server side only (signing, API calls); False when absent or expired at ``valid_at``.
+
+        With ``hub_webhook_intake`` in the context (the webhook controller, which never writes a secret) a
+        secret without expiry comes from the worker's copy of its *ciphertext* (``_sealed_row``: no query
+        per webhook); it is decrypted on every use, so no plaintext is kept, and the copy is dropped in
+        every worker when any secret is written.
+        """
+        if valid_at is None and self.env.context.get("hub_webhook_intake"):
+            ciphertext, expires_at = self._sealed_row(owner._name, owner.id, name)
+        else:
+            record = self.sudo().search_fetch(
+                [("res_model", "=", owner._name), ("res_id", "=", owner.id), ("name", "=", name)],
+                ["ciphertext", "expires_at"],
+                limit=1,
+            )
+            ciphertext, expires_at = record.ciphertext, record.expires_at
+        if not ciphertext or (valid_at and expires_at and expires_at <= valid_at):
+            return False
+        try:
+            return crypto.decrypt(self._cipher(), ciphertext)
+        except ConfigurationError as error:
+            raise UserError(str(error)) from None
+
+    @api.model
+    @tools.ormcache("res_model", "res_id", "name")
+    def _sealed_row(self, res_model, res_id, name):
+        row = self.sudo().search_fetch(
+            [("res_model", "=", res_model), ("res_id", "=", res_id), ("name", "=", name)],
             ["ciphertext", "expires_at"],
             limit=1,
         )
-        if not record or (valid_at and record.expires_at and record.expires_at <= valid_at):
-            return False
-        try:
-            return crypto.decrypt(self._cipher(), record.ciphertext)
-        except ConfigurationError as error:
-            raise UserError(str(error)) from None
+        return row.ciphertext or False, row.expires_at or False
 
     @api.model
     def _rotate_all(self):

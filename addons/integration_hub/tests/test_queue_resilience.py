@@ -4,6 +4,7 @@ These tests commit their data (each worker and each HTTP request has its own
 connection, as in production) and remove it afterwards.
 """
 
+import os
 import select
 import threading
 import time
@@ -171,6 +172,8 @@ class TestQueueResilience(HubFactoryMixin, TransactionCase):
                 )
                 thread.start()
                 thread.join(30)
+            cr_late.execute("SHOW transaction_isolation")
+            self.assertEqual(cr_late.fetchone()[0], "repeatable read", "the request's later work is at Odoo's level")
         event_id, created, failed = result[0]
         self.assertEqual((created, failed), (False, False), "the late one is a duplicate, answered 200")
         self.assertFalse(retry_pause.called, "READ COMMITTED: stored at the first try, no serialization failure")
@@ -317,6 +320,28 @@ class TestQueueResilience(HubFactoryMixin, TransactionCase):
         left = self.query("SELECT count(*) FROM ir_cron_trigger WHERE cron_id = %s", [cron.id])[0][0]
         self.assertEqual(left, 1, "the message that came during the run still has its wake-up")
         self.query("DELETE FROM ir_cron_trigger WHERE cron_id = %s RETURNING id", [cron.id])
+
+    def test_wake_ups_reach_the_listening_workers_on_one_kept_connection(self):
+        dbname = self.env.cr.dbname
+        time.sleep(10 * integration_queue._cron_waker.window)  # an earlier commit's wake-up is sent by now
+        listener = psycopg2.connect(**sql_db.connection_info_for("postgres")[1])
+        self.addCleanup(listener.close)
+        listener.autocommit = True
+        listener.cursor().execute("LISTEN cron_trigger")  # what Odoo's cron workers do
+        integration_queue._notify_cron_workers(dbname)
+        kept = integration_queue._notify_connections[os.getpid()]
+        integration_queue._notify_cron_workers(dbname)
+        self.assertIs(integration_queue._notify_connections[os.getpid()], kept, "no new connection per wake-up")
+        kept.close()  # e.g. PostgreSQL restarted, or the connection was cut
+        integration_queue._notify_cron_workers(dbname)
+        self.assertFalse(integration_queue._notify_connections[os.getpid()].closed, "a new one replaces it")
+        received, deadline = [], time.monotonic() + 10
+        while len(received) < 3 and time.monotonic() < deadline:
+            select.select([listener], [], [], 1)
+            listener.poll()
+            received += [n.payload for n in listener.notifies if n.payload == dbname]
+            listener.notifies.clear()
+        self.assertEqual(len(received), 3, "every wake-up reached the listener")
 
     def test_after_a_restart_the_workers_are_woken_for_what_is_due(self):
         self.receive(1)

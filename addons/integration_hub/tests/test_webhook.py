@@ -1,13 +1,15 @@
 import json
 import logging
 import time
+from unittest.mock import patch
 
+from odoo import sql_db
 from odoo.tests import HttpCase, tagged
-from odoo.tools import mute_logger
+from odoo.tools import SQL, mute_logger
 
 from odoo.addons.integration_hub.controllers import webhook as webhook_controller
 
-from .common import HubFactoryMixin
+from .common import TEST_SECRET, HubFactoryMixin
 
 ROUTE = "/integration_hub/v1/webhooks/"
 
@@ -116,6 +118,48 @@ class TestWebhookEndpoint(HubFactoryMixin, HttpCase):
         body, headers = self.signed_request(self.order_payload("A8"))
         self.assertEqual(self.post(body, headers, token=old).status_code, 404)
         self.assertEqual(self.post(body, headers).status_code, 200)
+
+    def queries_during(self, work):
+        """The SQL statements run while ``work()`` runs (the request's thread shares the test cursor)."""
+        seen, execute = [], sql_db.Cursor.execute
+
+        def spy(cr, query, params=None, log_exceptions=True):
+            seen.append(str(query.code if isinstance(query, SQL) else query))
+            return execute(cr, query, params, log_exceptions)
+
+        with patch.object(sql_db.Cursor, "execute", spy):
+            work()
+        return seen
+
+    def test_a_webhook_reads_its_channel_and_secret_once_per_worker(self):
+        body, headers = self.signed_request(self.order_payload("C1"))
+        self.assertEqual(self.post(body, headers).status_code, 200)
+        body, headers = self.signed_request(self.order_payload("C2"))
+        token = self.channel.webhook_token  # read here, not while the request is watched
+        statements = self.queries_during(lambda: self.assertEqual(self.post(body, headers, token).status_code, 200))
+        self.assertTrue(any("INSERT INTO integration_event" in q for q in statements), statements)
+        read = [q for q in statements if '"integration_channel"' in q or '"integration_secret"' in q]
+        self.assertEqual(read, [], "the channel and its signing secret come from the worker's copy")
+
+    @mute_logger("odoo.addons.integration_hub.controllers.webhook")
+    def test_every_change_to_a_channel_reaches_the_next_webhook(self):
+        def answer(payload, secret=TEST_SECRET):
+            body, headers = self.signed_request(self.order_payload(payload, special_handling="x" * 1500), secret=secret)
+            return self.post(body, headers).status_code
+
+        self.assertEqual(answer("D1"), 200)  # the worker now holds its copy
+        new_secret = "whsec_" + "bmV3LXNlY3JldC1mb3ItdGhlLWh1Yi0zMi1ieXRlcy0h"
+        self.channel.webhook_secret = new_secret
+        self.assertEqual(answer("D2"), 401, "the replaced secret no longer signs")
+        self.assertEqual(answer("D3", secret=new_secret), 200)
+        self.channel.action_pause()
+        self.assertEqual(answer("D4", secret=new_secret), 404)
+        self.channel.write({"state": "live"})
+        self.channel.webhook_max_bytes = 1024  # the smallest limit; the body is larger
+        self.assertEqual(answer("D5", secret=new_secret), 413)
+        self.channel.webhook_max_bytes = 2 * 1024 * 1024
+        self.channel.allowed_ips = "10.0.0.0/8"
+        self.assertEqual(answer("D6", secret=new_secret), 403)
 
     def test_oversized_body_is_413(self):
         self.channel.webhook_max_bytes = 2048

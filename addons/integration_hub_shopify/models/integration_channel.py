@@ -53,3 +53,8 @@ class IntegrationChannel(models.Model):
                         DEFAULT_API_VERSION,
                     )
                 )
+
+    @api.model
+    def _webhook_intake_fields(self):
+        # X-Shopify-Shop-Domain is checked against it on every webhook: kept with the other intake fields
+        return [*super()._webhook_intake_fields(), "shopify_shop_domain"]

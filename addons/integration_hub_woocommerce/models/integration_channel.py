@@ -30,3 +30,8 @@ class IntegrationChannel(models.Model):
                 raise ValidationError(
                     _("The store URL must start with https:// (the consumer secret travels with every call).")
                 )
+
+    @api.model
+    def _webhook_intake_fields(self):
+        # X-WC-Webhook-Source is checked against it on every webhook: kept with the other intake fields
+        return [*super()._webhook_intake_fields(), "woocommerce_store_url"]
