@@ -181,9 +181,8 @@ class IntegrationWebhookController(http.Controller):
                 source_timestamp=envelope.source_timestamp,
                 error=error,
                 compare_body=True,  # the sender's own message id: one id, one body
+                wake=True,  # processing starts right after the commit, in the cron
             )
-            if created and not failed:
-                Event._queue_wake()  # processing starts right after the commit, in the cron
             return created, failed
 
         try:

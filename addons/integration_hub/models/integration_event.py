@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 from odoo.tools.translate import LazyTranslate
 
 from ..lib import json_document
@@ -171,8 +172,11 @@ class IntegrationEvent(models.Model):
         source_timestamp=None,
         error=None,
         compare_body=False,
+        wake=False,
     ):
         """Store one inbound message; return (event id, True if new, True if stored as failed).
+
+        With ``wake``, a new message ready to process makes the inbox worker due, in the same statement.
 
         Never waits for a worker and never updates an existing event, so a
         redelivery arriving while its original is being processed answers at
@@ -199,7 +203,7 @@ class IntegrationEvent(models.Model):
             error=error,
             compare_body=compare_body,
         )
-        event_id = self._insert_new(values)
+        event_id = self._insert_new(values, wake=wake)
         if event_id:
             if error:
                 self.browse(event_id)._open_failure_exception(error)
@@ -278,17 +282,19 @@ class IntegrationEvent(models.Model):
             )
         return results
 
-    def _insert_new(self, values):
+    def _insert_new(self, values, wake=False):
         """INSERT the event unless its key is known; the new id, or None. The body is never logged."""
-        return self._insert_rows([values]).get((values["channel"], values["key"]))
+        return self._insert_rows([values], wake=wake).get((values["channel"], values["key"]))
 
-    def _insert_rows(self, rows):
+    def _insert_rows(self, rows, wake=False):
         """One INSERT of these ``_intake_values`` rows, each unless its (channel, key) is known.
 
         Returns ``{(channel id, key): new event id}`` for the rows written. A key twice among the rows is
-        written once (PostgreSQL skips the later one). The bodies are never logged.
+        written once (PostgreSQL skips the later one). The bodies are never logged. With ``wake``, the same
+        statement makes the inbox worker due when a row ready to process was written (``_queue_wake``):
+        one round trip for the webhook's whole write.
         """
-        self.env.cr.execute(
+        insert = (
             """
             INSERT INTO integration_event (
                 channel_id, company_id, idempotency_key, event_type, source, payload, payload_encoding,
@@ -298,11 +304,23 @@ class IntegrationEvent(models.Model):
             + ", ".join(self.env.cr.mogrify(EVENT_ROW, values).decode() for values in rows)
             + """
             ON CONFLICT (channel_id, idempotency_key) DO NOTHING
-            RETURNING channel_id, idempotency_key, id
-            """,
-            log_exceptions=False,
+            RETURNING channel_id, idempotency_key, id, state
+            """
         )
-        return {(channel_id, key): event_id for channel_id, key, event_id in self.env.cr.fetchall()}
+        if wake:
+            ready = SQL("EXISTS (SELECT 1 FROM new WHERE state = %s)", RECEIVED)
+            query = SQL(
+                "WITH new AS (%s), wake AS (%s) SELECT channel_id, idempotency_key, id, state FROM new",
+                SQL(insert.replace("%", "%%")),  # the rows are already bound: any % in them is text
+                self._queue_wake_rows(when=ready),
+            )
+            self.env.cr.execute(query, log_exceptions=False)
+        else:
+            self.env.cr.execute(insert, log_exceptions=False)
+        written = self.env.cr.fetchall()
+        if wake and any(state == RECEIVED for *_key, state in written):
+            self._queue_wake_after_commit()
+        return {(channel_id, key): event_id for channel_id, key, event_id, _state in written}
 
     def _intake_reused_key(self, values, original_id):
         """The sender reused a message id for another body: keep that body too, for a manager to judge."""

@@ -339,14 +339,29 @@ class IntegrationQueue(models.AbstractModel):
         Later (a retry in a few seconds): a trigger row at that time and a NOTIFY from this process
         then; Odoo's workers would otherwise only look at their next one-minute poll.
         """
-        # one row per parallel run: every run is due at once
-        self.env.cr.execute(
+        self.env.cr.execute(self._queue_wake_rows(at))
+        self._queue_wake_after_commit(at)
+
+    @api.model
+    def _queue_wake_rows(self, at=None, when=None):
+        """The INSERT of ``_queue_wake``'s trigger rows (one per parallel run: every run is due at once), as
+        an SQL object that a caller may put in its own statement; ``when``: an SQL condition for writing them."""
+        return SQL(
             """INSERT INTO ir_cron_trigger (cron_id, call_at, create_uid, write_uid, create_date, write_date)
                SELECT cron_id, COALESCE(%s, clock_timestamp() AT TIME ZONE 'UTC'), %s, %s,
                       now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
-                 FROM unnest(%s) AS cron_id""",
-            [at, self.env.uid, self.env.uid, list(self._queue_cron_ids())],
+                 FROM unnest(%s::int[]) AS cron_id
+                WHERE %s""",
+            at,
+            self.env.uid,
+            self.env.uid,
+            list(self._queue_cron_ids()),
+            when or SQL("TRUE"),
         )
+
+    @api.model
+    def _queue_wake_after_commit(self, at=None):
+        """The NOTIFY half of ``_queue_wake``, once this transaction commits (its trigger rows are written)."""
         if at is None:
             self.env.cr.postcommit.add(functools.partial(_cron_waker.poke, self.env.cr.dbname))
             return

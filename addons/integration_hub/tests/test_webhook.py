@@ -45,6 +45,13 @@ class TestWebhookEndpoint(HubFactoryMixin, HttpCase):
         self.assertEqual(event.remote_ip, "127.0.0.1")
         self.assertIn("webhook-id", {k.lower() for k in json.loads(event.headers)})
 
+    def test_percent_signs_in_a_body_are_stored_as_sent(self):
+        # the event and its wake-up are one statement, its rows bound before: a % is text, never a placeholder
+        payload = self.order_payload("A1p", special_handling="100% cotton; %s %(x)s %% 50%% off")
+        body, headers = self.signed_request(payload)
+        self.assertEqual(self.post(body, headers).json()["message"], "accepted")
+        self.assertEqual(json.loads(self.events().payload), payload)
+
     def test_credentials_sent_along_are_not_stored_with_the_event(self):
         body, headers = self.signed_request(self.order_payload("A1b"))
         headers.update({"Authorization": "Bearer partner-api-key-123", "X-Api-Key": "k-456"})
