@@ -36,9 +36,10 @@ source "$ROOT/scripts/odoo_server.sh"
 ODOO=("${ODOO_BIN[@]}" "${ODOO_OPTS[@]}")
 
 # --- 1. database: reuse it when the project's addons are installed --------------------
-prepare_database "$DB" "${BENCH_FRESH:-0}"
 # the bench's own addon (bench/addons/hub_bench_floor: the one-insert floor route), never in the project's list
 BENCH_ADDONS_PATH="$(awk -F'= *' '/^addons_path/{print $2}' "$CONF"),$ROOT/bench/addons"
+PREPARE_OPTS=(--addons-path="$BENCH_ADDONS_PATH")  # an update then finds the floor addon it installed
+prepare_database "$DB" "${BENCH_FRESH:-0}"
 ODOO_OPTS+=(--addons-path="$BENCH_ADDONS_PATH")
 ODOO=("${ODOO_BIN[@]}" "${ODOO_OPTS[@]}")
 if [ "$("${PG[@]}" -d "$DB" -c "SELECT state FROM ir_module_module WHERE name = 'hub_bench_floor'")" != installed ]; then

@@ -18,7 +18,8 @@ addons_stamp() {
 # addons may be edited while this runs).
 prepare_database() {
   local db=$1 fresh=${2:-0} stamp_file="$RESULTS/.addons-stamp-$1" installed stamp
-  local odoo=("${ODOO_BIN[@]}" -c "$CONF" -d "$db")
+  # PREPARE_OPTS: more odoo-bin options for the install/update (e.g. a bench's own addons path)
+  local odoo=("${ODOO_BIN[@]}" -c "$CONF" -d "$db" ${PREPARE_OPTS[@]+"${PREPARE_OPTS[@]}"})
   if [ "$fresh" = 1 ]; then
     say "Fresh run: dropping $db"
     dropdb -h 127.0.0.1 --if-exists "$db"

@@ -40,10 +40,13 @@ class IntegrationEventArchive(models.Model):
                 DELETE FROM integration_event WHERE id IN (
                     SELECT e.id FROM integration_event e
                      WHERE e.state IN %s AND COALESCE(e.processed_at, e.received_at) < %s
+                       -- two anti-joins, not one with an OR: PostgreSQL hashes each once (an OR made
+                       -- it scan every open exception again for each message: 2.8 s per batch, not 15 ms)
                        AND NOT EXISTS (SELECT 1 FROM integration_sync_exception x
-                                        WHERE x.state = 'open'
-                                          AND (x.event_id = e.id
-                                               OR (x.res_model = 'integration.event' AND x.res_id = e.id)))
+                                        WHERE x.state = 'open' AND x.event_id = e.id)
+                       AND NOT EXISTS (SELECT 1 FROM integration_sync_exception x
+                                        WHERE x.state = 'open' AND x.res_model = 'integration.event'
+                                          AND x.res_id = e.id)
                      ORDER BY e.id LIMIT %s)
                 """,
                 [SETTLED_STATES, cutoff, ARCHIVE_BATCH],

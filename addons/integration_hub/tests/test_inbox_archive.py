@@ -45,11 +45,15 @@ class TestInboxArchive(HubFactoryMixin, TransactionCase):
         self.env["integration.sync.exception"]._open(
             "other", "Look at this message", "kept while the exception is open", record=named, channel=self.channel
         )
+        source = self.message("old-source", "done", 150)  # the source of an exception about something else
+        self.env["integration.sync.exception"]._open(
+            "other", "About the channel", "raised by that message", record=self.channel, event_id=source.id
+        )
         self.run_archive_job()
         gone = (old_done | old_duplicate | old_set_aside).exists()
         self.assertFalse(gone, "settled and older than 90 days")
-        kept = (old_failed | old_received | recent_done | named).exists()
-        self.assertEqual(kept, old_failed | old_received | recent_done | named)
+        kept = (old_failed | old_received | recent_done | named | source).exists()
+        self.assertEqual(kept, old_failed | old_received | recent_done | named | source)
         entry = self.env["integration.audit.log"].search([("action", "=", "inbox_archive")])
         self.assertEqual(len(entry), 1)
         self.assertIn("3 settled inbox messages older than 90 days removed", entry.reason)
