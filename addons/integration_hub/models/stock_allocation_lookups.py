@@ -9,7 +9,7 @@ one Odoo's own search would give (see each override). Outside ``_allocate`` (and
 through a record that kept the context) nothing changes: the object is closed.
 """
 
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 
 from odoo import api, models
 
@@ -23,7 +23,7 @@ class AllocationLookups:
         self.open = True
         self.without_bom = set()  # product ids with no active BoM of any type (variant or template level)
         self.checked = set()  # product ids whose BoM existence was read
-        self.boms = {}  # (lookup key, product id) -> mrp.bom id or False
+        self.boms = {}  # lookup key -> mrp.bom id or False (kits), rules by location and route (procurement)
 
     def close(self):
         self.open = False
@@ -70,9 +70,9 @@ class HubQuantsCache(defaultdict):
         self.location_path = {}
         self.update(quants._get_quants_by_products_locations(products, locations))
         # what _gather orders and filters on, read once for every quant
-        quants.browse(list({qid for found in self.values() for qid in found.ids})).fetch(
-            ["in_date", "lot_id", "package_id", "owner_id", "location_id", "quantity", "reserved_quantity"]
-        )
+        read = quants.browse(list({qid for found in self.values() for qid in found.ids}))
+        read.fetch(["in_date", "lot_id", "package_id", "owner_id", "location_id", "quantity", "reserved_quantity"])
+        read.mapped("product_uom_id.rounding")  # related, not stored: computed once for all
         Location = quants.env["stock.location"]
         for location in Location.browse({key[1] for key in self}):
             self.location_path[location.id] = location.parent_path
@@ -166,6 +166,20 @@ class StockMove(models.Model):
         finally:
             cache.open = pending.open = False
 
+    def _trigger_scheduler(self):
+        # Odoo searches an automatic reordering rule per move (one search per move of a large order): during the
+        # hub's allocation, only the moves whose product has any (one search, a superset of Odoo's per-move
+        # domain) go through it; the others would find none and do nothing.
+        if not open_lookups(self.env) or len(self) < 2:
+            return super()._trigger_scheduler()
+        with_rule = set(
+            self.env["stock.warehouse.orderpoint"]
+            .sudo()
+            .search([("product_id", "in", self.product_id.ids), ("trigger", "=", "auto")])
+            .product_id.ids
+        )
+        return super(StockMove, self.filtered(lambda move: move.product_id.id in with_rule))._trigger_scheduler()
+
     def _update_reserved_quantity(self, need, location_id, lot_id=None, package_id=None, owner_id=None, strict=True):
         pending = self.env.context.get("hub_pending_move_lines")
         if not isinstance(pending, PendingMoveLines) or not pending.open:
@@ -258,3 +272,38 @@ class MrpBom(models.Model):
         if lookups.boms[key]:
             result[products] = self.env["mrp.bom"].browse(lookups.boms[key])
         return result
+
+
+class ProcurementGroup(models.Model):
+    _inherit = "procurement.group"
+
+    def _search_rule_for_warehouses(self, route_ids, packaging_id, product_id, warehouse_ids, domain):
+        # Odoo reads the rules per procurement (a read_group per sale line); the product counts only through its
+        # routes (its own and its category's). During the hub's allocation the answer is read once per lookup key
+        # (user, superuser, companies, routes, packaging, product routes, warehouses, domain) and reused; the
+        # rules do not change while a sale order is confirmed.
+        lookups = open_lookups(self.env)
+        if not lookups:
+            return super()._search_rule_for_warehouses(route_ids, packaging_id, product_id, warehouse_ids, domain)
+        key = (
+            "rules",
+            self.env.uid,
+            self.env.su,
+            self.env.company.id,
+            tuple(self.env.companies.ids),
+            self.env.context.get("active_test", True),
+            tuple(route_ids.ids) if route_ids else (),
+            packaging_id.id if packaging_id else None,
+            tuple(sorted((product_id.route_ids | product_id.categ_id.total_route_ids).ids)),
+            tuple(warehouse_ids.ids) if warehouse_ids else (),
+            repr(domain),
+        )
+        if key not in lookups.boms:
+            lookups.boms[key] = super()._search_rule_for_warehouses(
+                route_ids, packaging_id, product_id, warehouse_ids, domain
+            )
+        # the same {(location, route): {warehouse: rule}}, a new one with the rules in this environment
+        rules = defaultdict(OrderedDict)
+        for location_route, by_warehouse in lookups.boms[key].items():
+            rules[location_route] = OrderedDict((wh, rule.with_env(self.env)) for wh, rule in by_warehouse.items())
+        return rules
