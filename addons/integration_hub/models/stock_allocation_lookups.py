@@ -23,6 +23,7 @@ class AllocationLookups:
         self.open = True
         self.without_bom = set()  # product ids with no active BoM of any type (variant or template level)
         self.checked = set()  # product ids whose BoM existence was read
+        self.no_distribution_model = None  # no analytic distribution model at all (read once)
         self.boms = {}  # lookup key -> mrp.bom id or False (kits), rules by location and route (procurement)
 
     def close(self):
@@ -307,3 +308,19 @@ class ProcurementGroup(models.Model):
         for location_route, by_warehouse in lookups.boms[key].items():
             rules[location_route] = OrderedDict((wh, rule.with_env(self.env)) for wh, rule in by_warehouse.items())
         return rules
+
+
+class AccountAnalyticDistributionModel(models.Model):
+    _inherit = "account.analytic.distribution.model"
+
+    def _get_applicable_models(self, vals):
+        # A sale line's default analytic distribution searches the distribution models per line. During the hub's
+        # allocation, when the database has none at all (one count, as superuser: a superset), the search per line
+        # would find none: Odoo's empty answer without it.
+        lookups = open_lookups(self.env)
+        if lookups:
+            if lookups.no_distribution_model is None:
+                lookups.no_distribution_model = not self.sudo().with_context(active_test=False).search_count([])
+            if lookups.no_distribution_model:
+                return self.browse()
+        return super()._get_applicable_models(vals)
