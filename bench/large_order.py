@@ -69,12 +69,19 @@ def set_up():
     env.cr.commit()
 
 
-if Product.search_count([("default_code", "=like", PREFIX + "%")]) < LINES:
+def of_kind(letter, count):
+    """The first ``count`` bench products of one kind (P plain, V variant, K kit), by code."""
+    return Product.search([("default_code", "=like", f"{PREFIX}{letter}%")], order="default_code", limit=count)
+
+
+PLAIN = LINES - VARIANTS - KITS
+if len(of_kind("P", PLAIN)) < PLAIN or len(of_kind("V", VARIANTS)) < VARIANTS or len(of_kind("K", KITS)) < KITS:
     print(
         f"  set-up: {LINES} products ({VARIANTS} variants, {KITS} kits) with stock, once per database ...", flush=True
     )
     set_up()
-products = Product.search([("default_code", "=like", PREFIX + "%")], order="default_code", limit=LINES)
+# the same mix at every size (a smaller run on a database set up for a larger one takes a share of each kind)
+products = of_kind("P", PLAIN) | of_kind("V", VARIANTS) | of_kind("K", KITS)
 skus = products.mapped("default_code")
 listed = set(env["integration.external.id"].search([("channel_id", "=", channel.id)]).mapped("product_id").ids)
 env["integration.external.id"].create(

@@ -117,3 +117,6 @@ from . import integration_map
 
 # The go-live check (issue 21): the seed's acceptance tests per channel, rolled back; the go-live guard.
 from . import integration_golive_check
+
+# A large order (issue 23): BoMs and quants read once while a channel order's sale order is confirmed.
+from . import stock_allocation_lookups
