@@ -6,8 +6,8 @@ full size).
 Measured, same run: the first cycle (every listed SKU sent once), a cycle after 1 % of the SKUs changed (only
 those queued), and the baseline: the one grouped quant query any publication needs (on hand per product).
 Prints seconds, the ratio to the baseline and each cycle's own peak memory growth (the process's peak is reset
-before each cycle, Linux /proc/self/clear_refs); asserts nothing on
-timing; checks that the second cycle queued exactly the changed SKUs on each channel.
+before each cycle, Linux /proc/self/clear_refs); asserts nothing on timing; checks that the second cycle
+queued exactly the changed SKUs on each channel.
 """
 
 import os
