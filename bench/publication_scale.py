@@ -10,6 +10,8 @@ before each cycle, Linux /proc/self/clear_refs); asserts nothing on timing; chec
 queued exactly the changed SKUs on each channel.
 """
 
+import ctypes
+import gc
 import os
 import resource
 import time
@@ -124,7 +126,15 @@ def memory_mb(field):
 
 
 def reset_peak():
-    """Start the peak again from the current size, so that a cycle's peak is its own, not the set-up's."""
+    """Start the peak again from the current size, so that a cycle's peak is its own, not the set-up's.
+
+    What an earlier cycle freed is handed back to the system first (Python keeps freed memory for reuse, so the
+    size a cycle starts from would otherwise still hold the previous cycle's peak)."""
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except OSError:  # not glibc: the peak may then include memory an earlier cycle freed
+        pass
     try:
         with open("/proc/self/clear_refs", "w") as refs:
             refs.write("5")
