@@ -659,8 +659,10 @@ class TestAllocationLookupsAreOdoos(HubFactoryMixin, TransactionCase):
         for name, days in (("SN-3", 1), ("SN-1", 8), ("SN-2", 4)):
             self.put(serial, 1, self.shelf_a, days_ago=days, lot=Lot.create({"name": name, "product_id": serial.id}))
         dozen = self.env.ref("uom.product_uom_dozen")
-        lines = [(consumable, 3), (dozens, 3), (negative, 5), (least, 4), (serial, 2), (consumable, 1)]
-        odoo, gathered = self.assert_same_as_odoo(lines, order_line_uoms={1: dozen})
+        # the serial first (its lines are made at once), then lines kept for the loop's last create: the
+        # consumables' lines come in that create, after the kept ones as in Odoo
+        lines = [(serial, 2), (consumable, 3), (dozens, 3), (negative, 5), (least, 4), (consumable, 1)]
+        odoo, gathered = self.assert_same_as_odoo(lines, order_line_uoms={2: dozen})
         self.assertTrue(gathered, "the odd shapes never reached HubQuantsCache.gather")
         self.assertEqual(
             [line[3] for line in self.lines_of(odoo, serial)], ["SN-1", "SN-2"], "serials not taken oldest first"
