@@ -10,6 +10,7 @@ from . import (
     test_inbox,
     test_inventory,
     test_order_concurrency,
+    test_allocation_lookups,
     test_order_lifecycle,
     test_order_policies,
     test_order_ship_by,
