@@ -2,7 +2,7 @@
 
 import copy
 import json
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from freezegun import freeze_time
 
@@ -11,8 +11,10 @@ from odoo.tests import TransactionCase, tagged
 
 from odoo.addons.integration_hub.tests.order_common import validate_picking
 
-from .amazon_fake import ORDER
+from .amazon_fake import ORDER, stamp
 from .common import AmazonMixin
+
+ONE_SECOND = timedelta(seconds=1)
 
 ORDER_ID = "171-1234567-7654321"
 
@@ -187,8 +189,9 @@ class TestAmazonOrders(AmazonMixin, TransactionCase):
         self.assertEqual(order.state, "accepted", order.validation_problems)
         free = self.tshirt_s.with_context(warehouse_id=self.warehouse.id)
         self.assertEqual(free.free_qty, 3)
-        stamp = amazon.orders["171-0000004-0000004"]["LastUpdateDate"][:17] + "59Z"
-        amazon.update_order("171-0000004-0000004", OrderStatus="Canceled", LastUpdateDate=stamp)
+        # one second after the last change (a change at :59 left "the same minute, :59" equal, not newer)
+        previous = datetime.strptime(amazon.orders["171-0000004-0000004"]["LastUpdateDate"], "%Y-%m-%dT%H:%M:%SZ")
+        amazon.update_order("171-0000004-0000004", OrderStatus="Canceled", LastUpdateDate=stamp(previous + ONE_SECOND))
         self.poll_and_process()
         self.assertEqual(order.state, "cancelled")
         self.env.invalidate_all()
