@@ -15,7 +15,7 @@ import time
 import uuid
 
 env = globals()["env"]  # provided by odoo-bin shell
-N = int(os.environ.get("BENCH_ORDERS", "200"))
+N = int(os.environ.get("BENCH_ORDERS", "100"))
 BATCH = 20
 SECRET = os.environ["BENCH_SECRET"]
 
