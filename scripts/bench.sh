@@ -203,7 +203,7 @@ say "Publication at scale: ${BENCH_PUB_SKUS:-20000} SKUs x 5 channels of 2 clien
 in_process publication_scale
 
 # --- 7. inventory availability for 10,000 SKUs (500 kits) vs a naive per-product loop --
-say "Inventory availability: ${BENCH_SKUS:-10000} SKUs, batched vs naive (in-process)"
+say "Inventory availability: ${BENCH_SKUS:-5000} SKUs, batched vs naive (in-process)"
 in_process inventory_availability
 # --- 8. scale-out: one Odoo server, then two, draining the same inbox (bench/scale_out.py) --
 if [ "${BENCH_SCALE:-1}" = 1 ]; then
