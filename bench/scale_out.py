@@ -23,29 +23,13 @@ from pathlib import Path
 import psycopg2
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from webhook_intake import run_phase, signed_webhook, summary_line  # noqa: E402
+from webhook_intake import order_body, run_phase, signed_webhook, summary_line  # noqa: E402
 
 
-def order_body(external_id, skus):
-    data = {
-        "id": external_id,
-        "name": f"#{external_id}",
-        "placed_at": "2026-11-20T10:00:00+01:00",
-        "financial_status": "paid",
-        "customer": {"name": "Bench Buyer", "email": "buyer@example.com"},
-        "shipping_address": {
-            "name": "Bench Buyer",
-            "street": "Calle de Colón 12",
-            "zip": "46004",
-            "city": "Valencia",
-            "country_code": "ES",
-            "phone": "+34 612 345 678",
-        },
-        "service_level": "next_day",
-        "special_handling": "",
-        "lines": [{"id": "l1", "sku": skus[hash(external_id) % len(skus)], "quantity": 1}],
-    }
-    return json.dumps({"type": "order.created", "data": data}).encode()
+def scale_out_order(external_id, skus):
+    """One order of one line, its SKU spread over the bench catalog."""
+    line = {"id": "l1", "sku": skus[hash(external_id) % len(skus)], "quantity": 1}
+    return order_body(external_id, [line], buyer_name="Bench Buyer", email="buyer@example.com")
 
 
 class Servers:
@@ -130,7 +114,9 @@ def run_round(args, setup, servers):
 
     intake = Servers(template, [args.port], 0, args.logfile)
     try:
-        requests_ = [signed_webhook(setup["token"], args.secret, key, order_body(key, setup["skus"])) for key in keys]
+        requests_ = [
+            signed_webhook(setup["token"], args.secret, key, scale_out_order(key, setup["skus"])) for key in keys
+        ]
         results, _wall, _cpu = run_phase(f"http://127.0.0.1:{args.port}", requests_, 8)
     finally:
         intake.stop()

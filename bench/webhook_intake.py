@@ -59,33 +59,13 @@ def load_standard_webhooks():
 
 
 standard_webhooks = load_standard_webhooks()
+sample_order = importlib.import_module("hub_lib.sample_order")
 
 
 # --- requests ---------------------------------------------------------------------
-def order_body(external_id):
-    """A realistic generic order.created body (~630 bytes), like tests/common.py order_payload."""
-    data = {
-        "id": external_id,
-        "name": f"#{external_id}",
-        "placed_at": "2026-11-20T10:00:00+01:00",
-        "updated_at": "2026-11-20T10:00:00+01:00",
-        "financial_status": "paid",
-        "customer": {"name": "Lucía Pérez", "email": "lucia@example.com", "phone": "+34 612 345 678"},
-        "shipping_address": {
-            "name": "Lucía Pérez",
-            "street": "Calle de Colón 12",
-            "street2": "",
-            "zip": "46004",
-            "city": "Valencia",
-            "state": "Valencia",
-            "country_code": "ES",
-            "phone": "+34 612 345 678",
-        },
-        "service_level": "next_day",
-        "special_handling": "",
-        "lines": [{"id": "l1", "sku": "MUG-001", "quantity": 1}],
-    }
-    return json.dumps({"type": "order.created", "data": data}).encode()
+def order_body(external_id, lines=None, **kwargs):
+    """A realistic generic order.created body (~630 bytes): the hub's own lib/sample_order.py."""
+    return json.dumps(sample_order.sample_order_message(external_id, lines, **kwargs)).encode()
 
 
 def signed_webhook(token, secret, msg_id, body):

@@ -39,15 +39,6 @@ _logger = logging.getLogger(__name__)
 DEFAULT_TIMEOUT = 20  # seconds, for the connection and for each read
 RATE_LIMITED, SERVER_ERROR, NETWORK = "rate_limited", "server_error", "network"
 REDACTED = "***"
-SECRET_HEADERS = {
-    "authorization",
-    "proxy-authorization",
-    "x-api-key",
-    "dhl-api-key",
-    "apikey",
-    "authtoken",
-    "cookie",
-}
 # Values remote APIs send back that are secrets too (tokens), whatever their value.
 SECRET_JSON_KEYS = re.compile(
     r'(["\'](?:access_token|refresh_token|client_secret|consumer_secret|password|authToken)["\']\s*:\s*)'
@@ -90,10 +81,6 @@ def redact(text, secrets=()):
     return text
 
 
-def redact_headers(headers, secret_headers=SECRET_HEADERS):
-    return {key: (REDACTED if key.lower() in secret_headers else value) for key, value in (headers or {}).items()}
-
-
 class HttpClient:
     """``request()`` against one remote API. Subclass per platform; see the module docstring."""
 
@@ -104,7 +91,6 @@ class HttpClient:
     max_wait = 2.0  # seconds a call may wait in-process before it hands over to the caller's backoff
     backoff_seconds = 1.0  # wait before try n+1 when the remote names none: backoff_seconds * n
     default_retry_after = 2.0  # a 429 without Retry-After
-    secret_headers = SECRET_HEADERS  # credential headers, for ``redact_headers`` (the log holds no header)
 
     def __init__(self, base_url="", secrets=(), log=None, session=None, sleep=None, **settings):
         for key, value in settings.items():

@@ -20,6 +20,8 @@ from datetime import timedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from ..lib.sample_order import sample_order_data
+
 GOLIVE_TESTS = [
     ("order_flow", "Order flow"),
     ("inventory_sync", "Inventory sync"),
@@ -300,28 +302,9 @@ class GoliveRun:
     def _order(self, suffix, lines, **overrides):
         now = fields.Datetime.now().isoformat() + "+00:00"
         external_id = f"GOLIVE-{self.tag}-{suffix}"
-        data = {
-            "id": external_id,
-            "name": f"#{external_id}",
-            "placed_at": now,
-            "updated_at": now,
-            "financial_status": "paid",
-            "customer": {"name": "Go-live Test", "email": "golive@example.com", "phone": "+34 612 345 678"},
-            "shipping_address": {
-                "name": "Go-live Test",
-                "street": "Calle de Colón 12",
-                "street2": "",
-                "zip": "46004",
-                "city": "Valencia",
-                "state": "Valencia",
-                "country_code": "ES",
-                "phone": "+34 612 345 678",
-            },
-            "service_level": "next_day",
-            "special_handling": "",
-            "lines": lines,
-            **overrides,
-        }
+        data = sample_order_data(
+            external_id, lines, buyer_name="Go-live Test", email="golive@example.com", placed_at=now, **overrides
+        )
         self._receive("order.created", data)
         order = self.env["integration.channel.order"].search(
             [("channel_id", "=", self.channel.id), ("external_id", "=", external_id)]

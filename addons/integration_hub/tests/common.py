@@ -8,6 +8,7 @@ from odoo.tests import Form, new_test_user
 from odoo.tests.common import _super_send
 
 from odoo.addons.integration_hub.lib import standard_webhooks
+from odoo.addons.integration_hub.lib.sample_order import sample_order_message
 
 TEST_SECRET = "whsec_" + "dGVzdC1zZWNyZXQtZm9yLXRoZS1odWItMzItYnl0ZXM="
 
@@ -104,29 +105,8 @@ class HubFactoryMixin:
 
     @staticmethod
     def order_payload(external_id="1001", **overrides):
-        data = {
-            "id": external_id,
-            "name": f"#{external_id}",
-            "placed_at": "2026-11-20T10:00:00+01:00",
-            "updated_at": "2026-11-20T10:00:00+01:00",
-            "financial_status": "paid",
-            "customer": {"name": "Lucía Pérez", "email": "lucia@example.com", "phone": "+34 612 345 678"},
-            "shipping_address": {
-                "name": "Lucía Pérez",
-                "street": "Calle de Colón 12",
-                "street2": "",
-                "zip": "46004",
-                "city": "Valencia",
-                "state": "Valencia",
-                "country_code": "ES",
-                "phone": "+34 612 345 678",
-            },
-            "service_level": "next_day",
-            "special_handling": "",
-            "lines": [{"id": "l1", "sku": "MUG-001", "quantity": 1}],
-        }
-        data.update(overrides)
-        return {"type": "order.created", "data": data}
+        """A generic ``order.created`` message (lib/sample_order.py); keyword arguments replace data keys."""
+        return sample_order_message(external_id, **overrides)
 
 
 class CatalogMixin:

@@ -14,7 +14,7 @@ import math
 from datetime import UTC, datetime, timedelta
 
 from odoo.addons.integration_hub.lib.errors import AuthError, PayloadError
-from odoo.addons.integration_hub.lib.http_client import RATE_LIMITED, SECRET_HEADERS, SERVER_ERROR, HttpClient
+from odoo.addons.integration_hub.lib.http_client import RATE_LIMITED, SERVER_ERROR, HttpClient
 
 LWA_TOKEN_URL = "https://api.amazon.com/auth/o2/token"
 ENDPOINTS = {
@@ -121,7 +121,6 @@ class AmazonClient(HttpClient):
     name = "Amazon SP-API"
     retry_on = (RATE_LIMITED, SERVER_ERROR)
     attempts = 2  # a short wait (a fast operation's bucket, a 5xx) is retried once in-process
-    secret_headers = SECRET_HEADERS | {"x-amz-access-token"}
 
     def __init__(self, endpoint, access_token, **settings):
         super().__init__(endpoint, [], **settings)

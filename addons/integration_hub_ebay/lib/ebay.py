@@ -140,7 +140,6 @@ class EbayClient(HttpClient):
     name = "eBay"
     retry_on = (RATE_LIMITED, SERVER_ERROR)
     attempts = 2
-    secret_headers = HttpClient.secret_headers | {"x-ebay-api-iaf-token"}
 
     def __init__(self, base_url, access_token, marketplace, **settings):
         super().__init__(base_url, [], **settings)

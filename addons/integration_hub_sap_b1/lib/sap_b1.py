@@ -54,7 +54,6 @@ class SapB1Client(HttpClient):
     name = "SAP Business One"
     retry_on = (RATE_LIMITED, SERVER_ERROR)
     timeout = 60  # a document with many lines goes through the DI layer synchronously
-    secret_headers = HttpClient.secret_headers | {"set-cookie"}
 
     def __init__(self, service_url, session, **settings):
         super().__init__(service_url, [], **settings)

@@ -11,7 +11,7 @@ caller splits its page); ``ACCESS_DENIED`` is the hub's ``AuthError``.
 import json
 
 from odoo.addons.integration_hub.lib.errors import AuthError, PermanentError, RetryableError
-from odoo.addons.integration_hub.lib.http_client import RATE_LIMITED, SECRET_HEADERS, HttpClient
+from odoo.addons.integration_hub.lib.http_client import RATE_LIMITED, HttpClient
 
 MAX_ATTEMPTS = 4
 
@@ -38,7 +38,6 @@ class ShopifyClient(HttpClient):
     attempts = MAX_ATTEMPTS
     retry_on = (RATE_LIMITED,)
     max_wait = 10.0
-    secret_headers = SECRET_HEADERS | {"x-shopify-access-token"}
 
     def __init__(self, shop_domain, access_token, api_version, **settings):
         super().__init__(f"https://{shop_domain}/admin/api/{api_version}/graphql.json", [access_token], **settings)
