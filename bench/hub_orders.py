@@ -6,34 +6,20 @@ import json
 import time
 
 from odoo.addons.integration_hub.lib import standard_webhooks
+from odoo.addons.integration_hub.lib.sample_order import sample_order_message
 
 
 def order_document(external_id, skus=("BENCH-SKU",)):
-    """A paid generic ``order.created`` for Valencia: one line of one unit per SKU of ``skus``."""
-    return {
-        "type": "order.created",
-        "data": {
-            "id": external_id,
-            "name": f"#{external_id}",
-            "placed_at": "2026-11-27T09:00:00+01:00",
-            "updated_at": "2026-11-27T09:00:00+01:00",
-            "financial_status": "paid",
-            "customer": {"name": "Bench customer", "email": "bench@example.com", "phone": "+34 612 345 678"},
-            "shipping_address": {
-                "name": "Bench customer",
-                "street": "Calle de Colón 1",
-                "street2": "",
-                "zip": "46004",
-                "city": "Valencia",
-                "state": "",
-                "country_code": "ES",
-                "phone": "+34 612 345 678",
-            },
-            "service_level": "ground",
-            "special_handling": "",
-            "lines": [{"id": str(n + 1), "sku": sku, "quantity": 1} for n, sku in enumerate(skus)],
-        },
-    }
+    """A paid generic ``order.created`` for Valencia (lib/sample_order.py): one line of one unit per SKU of ``skus``."""
+    lines = [{"id": str(n + 1), "sku": sku, "quantity": 1} for n, sku in enumerate(skus)]
+    return sample_order_message(
+        external_id,
+        lines,
+        buyer_name="Bench customer",
+        email="bench@example.com",
+        placed_at="2026-11-27T09:00:00+01:00",
+        service_level="ground",  # the bench channel's carrier rule selects on it
+    )
 
 
 def signed_messages(secret, prefix, n, skus=("BENCH-SKU",)):

@@ -31,4 +31,6 @@ cat <<MSG
   Demo secret:     whsec_ZGVtby1zZWNyZXQtZm9yLWludGVncmF0aW9uLWh1Yg==   (public, demo only)
 
 MSG
-exec "${ODOO[@]}" --db-filter="^${DB}\$"
+# -d alone, no --db-filter: Odoo serves that one database without listing the databases on every request
+# (a new PostgreSQL backend per request; README "Running it in production")
+exec "${ODOO[@]}"

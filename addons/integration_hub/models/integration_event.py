@@ -8,7 +8,6 @@ from datetime import UTC, datetime, timedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL
 from odoo.tools.translate import LazyTranslate
 
 from ..lib import json_document
@@ -290,11 +289,11 @@ class IntegrationEvent(models.Model):
         """One INSERT of these ``_intake_values`` rows, each unless its (channel, key) is known.
 
         Returns ``{(channel id, key): new event id}`` for the rows written. A key twice among the rows is
-        written once (PostgreSQL skips the later one). The bodies are never logged. With ``wake``, the same
-        statement makes the inbox worker due when a row ready to process was written (``_queue_wake``):
-        one round trip for the webhook's whole write.
+        written once (PostgreSQL skips the later one). The bodies are never logged. With ``wake``, a row ready
+        to process makes the inbox worker due after the commit (``_queue_wake_soon``): the transaction stays
+        this one statement.
         """
-        insert = (
+        self.env.cr.execute(
             """
             INSERT INTO integration_event (
                 channel_id, company_id, idempotency_key, event_type, source, payload, payload_encoding,
@@ -305,21 +304,12 @@ class IntegrationEvent(models.Model):
             + """
             ON CONFLICT (channel_id, idempotency_key) DO NOTHING
             RETURNING channel_id, idempotency_key, id, state
-            """
+            """,
+            log_exceptions=False,
         )
-        if wake:
-            ready = SQL("EXISTS (SELECT 1 FROM new WHERE state = %s)", RECEIVED)
-            query = SQL(
-                "WITH new AS (%s), wake AS (%s) SELECT channel_id, idempotency_key, id, state FROM new",
-                SQL(insert.replace("%", "%%")),  # the rows are already bound: any % in them is text
-                self._queue_wake_rows(when=ready),
-            )
-            self.env.cr.execute(query, log_exceptions=False)
-        else:
-            self.env.cr.execute(insert, log_exceptions=False)
         written = self.env.cr.fetchall()
         if wake and any(state == RECEIVED for *_key, state in written):
-            self._queue_wake_after_commit()
+            self._queue_wake_soon()
         return {(channel_id, key): event_id for channel_id, key, event_id, _state in written}
 
     def _intake_reused_key(self, values, original_id):

@@ -40,39 +40,75 @@ def hub_may_commit(env):
     return not (env.registry.in_test_mode() or getattr(threading.current_thread(), "testing", False))
 
 
-# process id -> the connection to 'postgres' that this process sends its wake-ups on. Keyed by process: a
-# forked worker must neither use nor let go of its parent's connection (freeing it would close the socket).
-_notify_connections = {}
+# (process id, database) -> a connection this process keeps for its wake-ups. Keyed by process: a forked
+# worker must neither use nor let go of its parent's connection (freeing it would close the socket).
+_kept_connections = {}
 
 
-def _notify_cron_workers(dbname):
-    """NOTIFY the cron workers, which LISTEN on the 'postgres' database (see ir.cron._notifydb).
+def _execute_on_kept_connection(dbname, query, params=(), setup=None):
+    """Run one autocommitted statement on this process's kept connection to ``dbname``.
 
-    On a connection kept by this process (only the notifier's thread sends): Odoo closes its pooled
-    connections to 'postgres' after listing the databases, which ``--db-filter`` does on every request, so
-    a pooled one meant a new PostgreSQL backend per wake-up: the costliest part of taking in a webhook.
-    A broken connection is opened again once.
+    Only the waker threads use these connections (one thread per notifier and process). ``setup`` runs once
+    on a new connection. A broken connection is opened again once; a second failure is raised.
     """
-    notify = SQL("SELECT %s('cron_trigger', %s)", SQL.identifier(ODOO_NOTIFY_FUNCTION), dbname)
+    key = (os.getpid(), dbname)
     for attempt in (1, 2):
-        connection = _notify_connections.get(os.getpid())
+        connection = _kept_connections.get(key)
         try:
             if connection is None or connection.closed:
-                connection = psycopg2.connect(**connection_info_for("postgres")[1])
+                connection = psycopg2.connect(**connection_info_for(dbname)[1])
                 connection.autocommit = True
-                _notify_connections[os.getpid()] = connection
+                if setup:
+                    with connection.cursor() as cr:
+                        cr.execute(setup)
+                _kept_connections[key] = connection
             with connection.cursor() as cr:
-                cr.execute(notify.code, notify.params)
+                cr.execute(query, params)
             return
         except psycopg2.Error:
-            _notify_connections.pop(os.getpid(), None)
+            _kept_connections.pop(key, None)
             if connection is not None and not connection.closed:
                 connection.close()
             if attempt == 2:
                 raise
 
 
+def _notify_cron_workers(dbname):
+    """NOTIFY the cron workers, which LISTEN on the 'postgres' database (see ir.cron._notifydb).
+
+    On a connection kept by this process: Odoo closes its pooled connections to 'postgres' after listing
+    the databases, which ``--db-filter`` does on every request, so a pooled one meant a new PostgreSQL
+    backend per wake-up: the costliest part of taking in a webhook.
+    """
+    notify = SQL("SELECT %s('cron_trigger', %s)", SQL.identifier(ODOO_NOTIFY_FUNCTION), dbname)
+    _execute_on_kept_connection("postgres", notify.code, notify.params)
+
+
+def _write_wake_rows(key):
+    """Make the crons of ``key`` = (database, cron ids) due now, then wake the cron workers.
+
+    The deferred half of ``_queue_wake_soon``: one trigger row per cron for every message this process
+    committed in the last window, instead of a row per message in each message's own transaction. Written
+    after those commits (the notifier's guarantee), with the database's clock: a cron run that started
+    before cannot delete the row as served (Odoo deletes rows older than the run's start). Without waiting
+    for the disk (synchronous_commit off): a row lost in a database crash costs one cron interval, and the
+    restart wakes the workers for what is due anyway (``_kick_after_start``).
+    """
+    dbname, cron_ids = key
+    _execute_on_kept_connection(
+        dbname,
+        """INSERT INTO ir_cron_trigger (cron_id, call_at, create_date, write_date)
+           SELECT cron_id, clock_timestamp() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
+             FROM unnest(%s::int[]) AS cron_id""",
+        [list(cron_ids)],
+        setup="SET synchronous_commit TO off",
+    )
+    _notify_cron_workers(dbname)
+
+
 _cron_waker = CoalescingNotifier(_notify_cron_workers)
+# a webhook burst's wake-ups: processing may start 50 ms later, the rows and notifications are fewer
+_wake_row_writer = CoalescingNotifier(_write_wake_rows, window=0.05)
 
 
 def _kick_after_start(dbname, cron_id, due, delays=(3, 15)):
@@ -339,25 +375,14 @@ class IntegrationQueue(models.AbstractModel):
         Later (a retry in a few seconds): a trigger row at that time and a NOTIFY from this process
         then; Odoo's workers would otherwise only look at their next one-minute poll.
         """
-        self.env.cr.execute(self._queue_wake_rows(at))
-        self._queue_wake_after_commit(at)
-
-    @api.model
-    def _queue_wake_rows(self, at=None, when=None):
-        """The INSERT of ``_queue_wake``'s trigger rows (one per parallel run: every run is due at once), as
-        an SQL object that a caller may put in its own statement; ``when``: an SQL condition for writing them."""
-        return SQL(
+        self.env.cr.execute(
             """INSERT INTO ir_cron_trigger (cron_id, call_at, create_uid, write_uid, create_date, write_date)
                SELECT cron_id, COALESCE(%s, clock_timestamp() AT TIME ZONE 'UTC'), %s, %s,
                       now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
-                 FROM unnest(%s::int[]) AS cron_id
-                WHERE %s""",
-            at,
-            self.env.uid,
-            self.env.uid,
-            list(self._queue_cron_ids()),
-            when or SQL("TRUE"),
+                 FROM unnest(%s::int[]) AS cron_id""",  # one row per parallel run: every run is due at once
+            [at, self.env.uid, self.env.uid, list(self._queue_cron_ids())],
         )
+        self._queue_wake_after_commit(at)
 
     @api.model
     def _queue_wake_after_commit(self, at=None):
@@ -368,6 +393,21 @@ class IntegrationQueue(models.AbstractModel):
         delay = (at - fields.Datetime.now()).total_seconds()
         if 0 < delay < SHORT_RETRY_SECONDS:
             self.env.cr.postcommit.add(functools.partial(_cron_waker.poke_later, self.env.cr.dbname, delay + 1))
+
+    @api.model
+    def _queue_wake_soon(self):
+        """Make the queue due once this transaction commits: the wake-up of a message taken in by a webhook.
+
+        The transaction itself writes nothing more: after its commit, this process's writer thread makes the
+        queue's crons due and wakes the workers, once for every message committed in the same 50 ms
+        (``_write_wake_rows``). Where no commit of the hub's follows (a test's transaction), the trigger rows
+        are written now, as ``_queue_wake`` does.
+        """
+        if not hub_may_commit(self.env):
+            self._queue_wake()
+            return
+        key = (self.env.cr.dbname, self._queue_cron_ids())
+        self.env.cr.postcommit.add(functools.partial(_wake_row_writer.poke, key))
 
     # --- parallel runs ----------------------------------------------------------
     @api.model

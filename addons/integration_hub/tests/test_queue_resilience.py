@@ -29,6 +29,7 @@ from odoo.addons.integration_hub.models.integration_event import IntegrationEven
 from .common import HubFactoryMixin, committed_generic_channel
 
 ROUTE = "/integration_hub/v1/webhooks/"
+INBOX_CRON = "integration_hub.ir_cron_process_inbox"
 
 
 class WorkerKilled(BaseException):
@@ -289,6 +290,7 @@ class TestQueueResilience(HubFactoryMixin, TransactionCase):
 
     def test_a_run_stops_at_its_time_budget_and_wakes_a_fresh_run(self):
         self.receive(5)
+        time.sleep(10 * integration_queue._wake_row_writer.window)  # their own wake-up is written by now
         handled = []
 
         def handler(event, data):
@@ -328,13 +330,14 @@ class TestQueueResilience(HubFactoryMixin, TransactionCase):
         self.addCleanup(listener.close)
         listener.autocommit = True
         listener.cursor().execute("LISTEN cron_trigger")  # what Odoo's cron workers do
+        kept_key = (os.getpid(), "postgres")
         integration_queue._notify_cron_workers(dbname)
-        kept = integration_queue._notify_connections[os.getpid()]
+        kept = integration_queue._kept_connections[kept_key]
         integration_queue._notify_cron_workers(dbname)
-        self.assertIs(integration_queue._notify_connections[os.getpid()], kept, "no new connection per wake-up")
+        self.assertIs(integration_queue._kept_connections[kept_key], kept, "no new connection per wake-up")
         kept.close()  # e.g. PostgreSQL restarted, or the connection was cut
         integration_queue._notify_cron_workers(dbname)
-        self.assertFalse(integration_queue._notify_connections[os.getpid()].closed, "a new one replaces it")
+        self.assertFalse(integration_queue._kept_connections[kept_key].closed, "a new one replaces it")
         received, deadline = [], time.monotonic() + 10
         while len(received) < 3 and time.monotonic() < deadline:
             select.select([listener], [], [], 1)
@@ -342,6 +345,76 @@ class TestQueueResilience(HubFactoryMixin, TransactionCase):
             received += [n.payload for n in listener.notifies if n.payload == dbname]
             listener.notifies.clear()
         self.assertEqual(len(received), 3, "every wake-up reached the listener")
+
+    def inbox_triggers(self):
+        cron = self.env.ref("integration_hub.ir_cron_process_inbox")
+        return self.query("SELECT id, call_at FROM ir_cron_trigger WHERE cron_id = %s ORDER BY id", [cron.id])
+
+    def wait_for_inbox_trigger(self, known_ids, seconds=10):
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            new = [row for row in self.inbox_triggers() if row[0] not in known_ids]
+            if new:
+                return new
+            time.sleep(0.05)
+        return []
+
+    def test_a_webhook_burst_makes_the_inbox_due_after_its_commits_with_fewer_rows_than_messages(self):
+        time.sleep(10 * integration_queue._wake_row_writer.window)  # an earlier test's wake-up is written by now
+        self.query("DELETE FROM ir_cron_trigger WHERE cron_id = %s RETURNING id", [self.env.ref(INBOX_CRON).id])
+        requests_ = [self.signed_request(self.order_payload(f"BURST-{n}")) for n in range(12)]
+        answers = []
+        threads = [threading.Thread(target=lambda r=r: answers.append(self.post(*r).status_code)) for r in requests_]
+        # a wide window, so that a slow machine still sends the burst within a few of them
+        with patch.object(integration_queue._wake_row_writer, "window", 1.0):
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(30)
+            self.assertEqual(answers, [200] * 12)
+            self.assertTrue(self.wait_for_inbox_trigger(set()), "the inbox is made due")
+            time.sleep(2.5)  # every window of the burst is written
+        rows = self.inbox_triggers()
+        received = self.query(
+            "SELECT max(received_at) FROM integration_event WHERE channel_id = %s AND state = 'received'",
+            [self.channel_id],
+        )[0][0]
+        self.assertGreaterEqual(rows[-1][1], received, "the last row comes after the last message")
+        self.assertLess(len(rows), 12, "one row per window of this process, not one per message")
+
+    def test_a_webhook_wake_up_survives_the_cleanup_of_a_run_that_started_before_it(self):
+        cron = self.env.ref(INBOX_CRON)
+        time.sleep(10 * integration_queue._wake_row_writer.window)
+        known = {row[0] for row in self.inbox_triggers()}
+        with self.registry_.cursor() as cron_cr:
+            cron_cr.execute("SELECT now()")  # a cron run starts (Odoo deletes its served triggers at the end)
+            self.assertEqual(self.post(*self.signed_request(self.order_payload("DURING-RUN"))).status_code, 200)
+            written = self.wait_for_inbox_trigger(known)
+            self.assertTrue(written, "the webhook's wake-up is written after its commit")
+            cron_cr.execute(
+                """DELETE FROM ir_cron_trigger WHERE cron_id = %s AND call_at < (now() at time zone 'UTC')""",
+                [cron.id],
+            )  # what ir.cron does when the run ends
+            cron_cr.commit()
+        left = {row[0] for row in self.inbox_triggers()}
+        self.assertTrue({row[0] for row in written} <= left, "the message that came during the run is still due")
+
+    def test_wake_up_rows_are_written_on_one_kept_connection_without_waiting_for_the_disk(self):
+        dbname, cron = self.env.cr.dbname, self.env.ref(INBOX_CRON)
+        time.sleep(10 * integration_queue._wake_row_writer.window)
+        self.query("DELETE FROM ir_cron_trigger WHERE cron_id = %s RETURNING id", [cron.id])
+        integration_queue._write_wake_rows((dbname, (cron.id,)))
+        kept = integration_queue._kept_connections[(os.getpid(), dbname)]
+        integration_queue._write_wake_rows((dbname, (cron.id,)))
+        self.assertIs(integration_queue._kept_connections[(os.getpid(), dbname)], kept, "no new connection per row")
+        with kept.cursor() as cr:
+            cr.execute("SHOW synchronous_commit")
+            self.assertEqual(cr.fetchone()[0], "off", "a lost wake-up row costs a cron interval, never a message")
+        kept.close()
+        integration_queue._write_wake_rows((dbname, (cron.id,)))
+        self.assertFalse(integration_queue._kept_connections[(os.getpid(), dbname)].closed, "a new one replaces it")
+        self.assertEqual(len(self.inbox_triggers()), 3, "each call made the inbox due")
+        self.query("DELETE FROM ir_cron_trigger WHERE cron_id = %s RETURNING id", [cron.id])
 
     def test_after_a_restart_the_workers_are_woken_for_what_is_due(self):
         self.receive(1)
