@@ -175,7 +175,8 @@ class IntegrationEvent(models.Model):
     ):
         """Store one inbound message; return (event id, True if new, True if stored as failed).
 
-        With ``wake``, a new message ready to process makes the inbox worker due, in the same statement.
+        With ``wake``, a new message ready to process makes the inbox worker due once it is committed
+        (``_queue_wake_soon``).
 
         Never waits for a worker and never updates an existing event, so a
         redelivery arriving while its original is being processed answers at

@@ -1,3 +1,4 @@
+import atexit
 import functools
 import logging
 import os
@@ -43,34 +44,44 @@ def hub_may_commit(env):
 # (process id, database) -> a connection this process keeps for its wake-ups. Keyed by process: a forked
 # worker must neither use nor let go of its parent's connection (freeing it would close the socket).
 _kept_connections = {}
+_kept_connection_locks = {}
+_kept_connections_lock = threading.Lock()
+# a wake-up never waits long: a database that does not answer costs the wake-up, not the waker thread
+KEPT_CONNECTION_OPTIONS = {
+    "connect_timeout": 5,
+    "keepalives": 1,
+    "keepalives_idle": 30,
+    "options": "-c synchronous_commit=off -c statement_timeout=5000",
+}
 
 
-def _execute_on_kept_connection(dbname, query, params=(), setup=None):
+def _execute_on_kept_connection(dbname, query, params=()):
     """Run one autocommitted statement on this process's kept connection to ``dbname``.
 
-    Only the waker threads use these connections (one thread per notifier and process). ``setup`` runs once
-    on a new connection. A broken connection is opened again once; a second failure is raised.
+    The waker threads share it (one lock per connection). Its transactions do not wait for the disk
+    (``synchronous_commit`` off): a wake-up lost in a database crash costs one cron interval, never a
+    message. A broken connection is opened again once; any other error is raised as is.
     """
     key = (os.getpid(), dbname)
-    for attempt in (1, 2):
-        connection = _kept_connections.get(key)
-        try:
-            if connection is None or connection.closed:
-                connection = psycopg2.connect(**connection_info_for(dbname)[1])
-                connection.autocommit = True
-                if setup:
-                    with connection.cursor() as cr:
-                        cr.execute(setup)
-                _kept_connections[key] = connection
-            with connection.cursor() as cr:
-                cr.execute(query, params)
-            return
-        except psycopg2.Error:
-            _kept_connections.pop(key, None)
-            if connection is not None and not connection.closed:
-                connection.close()
-            if attempt == 2:
-                raise
+    with _kept_connections_lock:
+        lock = _kept_connection_locks.setdefault(key, threading.Lock())
+    with lock:
+        for attempt in (1, 2):
+            connection = _kept_connections.get(key)
+            try:
+                if connection is None or connection.closed:
+                    connection = psycopg2.connect(**{**connection_info_for(dbname)[1], **KEPT_CONNECTION_OPTIONS})
+                    connection.autocommit = True
+                    _kept_connections[key] = connection
+                with connection.cursor() as cr:
+                    cr.execute(query, params)
+                return
+            except (psycopg2.OperationalError, psycopg2.InterfaceError):
+                _kept_connections.pop(key, None)
+                if connection is not None and not connection.closed:
+                    connection.close()
+                if attempt == 2:
+                    raise
 
 
 def _notify_cron_workers(dbname):
@@ -88,27 +99,29 @@ def _write_wake_rows(key):
     """Make the crons of ``key`` = (database, cron ids) due now, then wake the cron workers.
 
     The deferred half of ``_queue_wake_soon``: one trigger row per cron for every message this process
-    committed in the last window, instead of a row per message in each message's own transaction. Written
-    after those commits (the notifier's guarantee), with the database's clock: a cron run that started
-    before cannot delete the row as served (Odoo deletes rows older than the run's start). Without waiting
-    for the disk (synchronous_commit off): a row lost in a database crash costs one cron interval, and the
-    restart wakes the workers for what is due anyway (``_kick_after_start``).
+    committed in the last window, instead of a row per message in each message's own transaction. The
+    notifier sends only after the poke, and the poke runs after the message's commit: a cron run that
+    has not yet started sees the message; a run already under way cannot see this row (its snapshot is
+    older) and so cannot delete it as served — the row makes a fresh run due. Crons deleted since this
+    process read their ids (fewer parallel runs) are skipped.
     """
     dbname, cron_ids = key
     _execute_on_kept_connection(
         dbname,
         """INSERT INTO ir_cron_trigger (cron_id, call_at, create_date, write_date)
-           SELECT cron_id, clock_timestamp() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
-             FROM unnest(%s::int[]) AS cron_id""",
+           SELECT id, clock_timestamp() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
+             FROM ir_cron WHERE id = ANY(%s)""",
         [list(cron_ids)],
-        setup="SET synchronous_commit TO off",
     )
     _notify_cron_workers(dbname)
 
 
 _cron_waker = CoalescingNotifier(_notify_cron_workers)
 # a webhook burst's wake-ups: processing may start 50 ms later, the rows and notifications are fewer
-_wake_row_writer = CoalescingNotifier(_write_wake_rows, window=0.05)
+_wake_row_writer = CoalescingNotifier(_write_wake_rows, window=0.05, name="hub-wake-rows")
+# a worker that exits (recycled after its request limit, stopped, restarted) first sends what is pending
+atexit.register(_wake_row_writer.flush)
+atexit.register(_cron_waker.flush)
 
 
 def _kick_after_start(dbname, cron_id, due, delays=(3, 15)):

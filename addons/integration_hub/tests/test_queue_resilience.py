@@ -290,7 +290,7 @@ class TestQueueResilience(HubFactoryMixin, TransactionCase):
 
     def test_a_run_stops_at_its_time_budget_and_wakes_a_fresh_run(self):
         self.receive(5)
-        time.sleep(10 * integration_queue._wake_row_writer.window)  # their own wake-up is written by now
+        self.wakers_idle()  # an earlier test's webhooks may still be making the inbox due
         handled = []
 
         def handler(event, data):
@@ -310,6 +310,7 @@ class TestQueueResilience(HubFactoryMixin, TransactionCase):
 
     def test_a_wake_up_survives_the_cleanup_of_a_run_that_started_before_it(self):
         cron = self.env.ref("integration_hub.ir_cron_process_inbox")
+        self.wakers_idle()
         with self.registry_.cursor() as cron_cr:
             cron_cr.execute("SELECT now()")  # a cron run starts (Odoo deletes its served triggers at the end)
             self.receive(1)
@@ -325,7 +326,7 @@ class TestQueueResilience(HubFactoryMixin, TransactionCase):
 
     def test_wake_ups_reach_the_listening_workers_on_one_kept_connection(self):
         dbname = self.env.cr.dbname
-        time.sleep(10 * integration_queue._cron_waker.window)  # an earlier commit's wake-up is sent by now
+        self.wakers_idle()  # an earlier commit's wake-up is sent by now
         listener = psycopg2.connect(**sql_db.connection_info_for("postgres")[1])
         self.addCleanup(listener.close)
         listener.autocommit = True
@@ -346,6 +347,10 @@ class TestQueueResilience(HubFactoryMixin, TransactionCase):
             listener.notifies.clear()
         self.assertEqual(len(received), 3, "every wake-up reached the listener")
 
+    def wakers_idle(self):
+        for notifier in (integration_queue._wake_row_writer, integration_queue._cron_waker):
+            self.assertTrue(notifier.wait_idle(10), "the wake-ups of earlier commits are sent")
+
     def inbox_triggers(self):
         cron = self.env.ref("integration_hub.ir_cron_process_inbox")
         return self.query("SELECT id, call_at FROM ir_cron_trigger WHERE cron_id = %s ORDER BY id", [cron.id])
@@ -359,32 +364,52 @@ class TestQueueResilience(HubFactoryMixin, TransactionCase):
             time.sleep(0.05)
         return []
 
-    def test_a_webhook_burst_makes_the_inbox_due_after_its_commits_with_fewer_rows_than_messages(self):
-        time.sleep(10 * integration_queue._wake_row_writer.window)  # an earlier test's wake-up is written by now
+    def test_a_webhook_burst_makes_the_inbox_due_and_wakes_the_workers_with_fewer_rows_than_messages(self):
+        self.wakers_idle()
         self.query("DELETE FROM ir_cron_trigger WHERE cron_id = %s RETURNING id", [self.env.ref(INBOX_CRON).id])
+        (database_before,) = self.query("SELECT clock_timestamp() AT TIME ZONE 'UTC'")[0]
         requests_ = [self.signed_request(self.order_payload(f"BURST-{n}")) for n in range(12)]
-        answers = []
+        answers, notified = [], []
         threads = [threading.Thread(target=lambda r=r: answers.append(self.post(*r).status_code)) for r in requests_]
+        notify = integration_queue._notify_cron_workers
         # a wide window, so that a slow machine still sends the burst within a few of them
-        with patch.object(integration_queue._wake_row_writer, "window", 1.0):
+        with (
+            patch.object(integration_queue._wake_row_writer, "window", 1.0),
+            patch.object(integration_queue, "_notify_cron_workers", lambda db: (notified.append(db), notify(db))),
+        ):
             for thread in threads:
                 thread.start()
             for thread in threads:
                 thread.join(30)
             self.assertEqual(answers, [200] * 12)
             self.assertTrue(self.wait_for_inbox_trigger(set()), "the inbox is made due")
-            time.sleep(2.5)  # every window of the burst is written
+            self.wakers_idle()
         rows = self.inbox_triggers()
-        received = self.query(
-            "SELECT max(received_at) FROM integration_event WHERE channel_id = %s AND state = 'received'",
-            [self.channel_id],
-        )[0][0]
-        self.assertGreaterEqual(rows[-1][1], received, "the last row comes after the last message")
+        self.assertTrue(all(call_at >= database_before for _id, call_at in rows), "due now, by the database's clock")
         self.assertLess(len(rows), 12, "one row per window of this process, not one per message")
+        self.assertIn(self.env.cr.dbname, notified, "the sleeping cron workers are woken too")
+
+    def test_a_webhook_wakes_the_inbox_only_once_its_message_is_committed(self):
+        channel_id, cron_ids = self.channel_id, []
+
+        def intake(env):
+            Event = env["integration.event"]
+            channel = env["integration.channel"].browse(channel_id)
+            cron_ids.extend(Event._queue_cron_ids())
+            with patch.object(integration_queue._wake_row_writer, "poke") as poke:
+                Event._intake(channel, f"{self.suffix}-commit", b'{"type": "test.ping", "data": {}}', wake=True)
+                self.assertFalse(poke.called, "nothing may wake a worker before the message is committed")
+                env.cr.commit()
+                poke.assert_called_once_with((env.cr.dbname, tuple(cron_ids)))
+                Event._intake(channel, f"{self.suffix}-commit", b'{"type": "test.ping", "data": {}}', wake=True)
+                env.cr.commit()
+                poke.assert_called_once()  # a duplicate gives the workers nothing to do
+
+        self.assertIsNone(self.run_in_worker(intake))  # a worker thread: the hub commits there, as in production
 
     def test_a_webhook_wake_up_survives_the_cleanup_of_a_run_that_started_before_it(self):
         cron = self.env.ref(INBOX_CRON)
-        time.sleep(10 * integration_queue._wake_row_writer.window)
+        self.wakers_idle()
         known = {row[0] for row in self.inbox_triggers()}
         with self.registry_.cursor() as cron_cr:
             cron_cr.execute("SELECT now()")  # a cron run starts (Odoo deletes its served triggers at the end)
@@ -401,7 +426,7 @@ class TestQueueResilience(HubFactoryMixin, TransactionCase):
 
     def test_wake_up_rows_are_written_on_one_kept_connection_without_waiting_for_the_disk(self):
         dbname, cron = self.env.cr.dbname, self.env.ref(INBOX_CRON)
-        time.sleep(10 * integration_queue._wake_row_writer.window)
+        self.wakers_idle()
         self.query("DELETE FROM ir_cron_trigger WHERE cron_id = %s RETURNING id", [cron.id])
         integration_queue._write_wake_rows((dbname, (cron.id,)))
         kept = integration_queue._kept_connections[(os.getpid(), dbname)]
@@ -421,7 +446,7 @@ class TestQueueResilience(HubFactoryMixin, TransactionCase):
         cron = self.env.ref("integration_hub.ir_cron_process_inbox")
         self.query("DELETE FROM ir_cron_trigger WHERE cron_id = %s RETURNING id", [cron.id])
         due = self.env["integration.event"]._queue_due_query(now=SQL("now() AT TIME ZONE 'UTC'"))
-        time.sleep(10 * integration_queue._cron_waker.window)  # a wake-up of an earlier test's commit may use the pool
+        self.wakers_idle()  # a wake-up of an earlier test's commit may use the pool
         pooled = [connection for connection, _used, _last in sql_db._Pool._connections]
         integration_queue._kick_after_start(self.env.cr.dbname, cron.id, due, delays=(0,))
         self.assertEqual(self.query("SELECT count(*) FROM ir_cron_trigger WHERE cron_id = %s", [cron.id]), [(1,)])

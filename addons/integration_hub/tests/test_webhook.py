@@ -46,7 +46,7 @@ class TestWebhookEndpoint(HubFactoryMixin, HttpCase):
         self.assertIn("webhook-id", {k.lower() for k in json.loads(event.headers)})
 
     def test_percent_signs_in_a_body_are_stored_as_sent(self):
-        # the event and its wake-up are one statement, its rows bound before: a % is text, never a placeholder
+        # the event's row is bound into its statement before it runs: a % is text, never a placeholder
         payload = self.order_payload("A1p", special_handling="100% cotton; %s %(x)s %% 50%% off")
         body, headers = self.signed_request(payload)
         self.assertEqual(self.post(body, headers).json()["message"], "accepted")
