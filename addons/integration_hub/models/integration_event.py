@@ -4,7 +4,7 @@ import json
 import logging
 import random
 import traceback
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
@@ -483,7 +483,7 @@ class IntegrationEvent(models.Model):
             {
                 "state": RECEIVED,
                 "error": _("Interrupted: the worker stopped during attempt %s; it will be tried again.", self.attempts),
-                "next_attempt_at": fields.Datetime.now() + timedelta(seconds=delay),
+                "next_attempt_at": self._queue_retry_at(delay),
             }
         )
 
@@ -509,7 +509,7 @@ class IntegrationEvent(models.Model):
             if error.seconds is not None
             else full_jitter_delay(self.attempts, INBOX_RETRY_BASE, INBOX_RETRY_CAP)
         )
-        next_attempt_at = fields.Datetime.now() + timedelta(seconds=delay)
+        next_attempt_at = self._queue_retry_at(delay)
         self.write({"state": RECEIVED, "error": str(error), "next_attempt_at": next_attempt_at})
         self._queue_wake(at=next_attempt_at)
 

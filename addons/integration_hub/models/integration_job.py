@@ -348,7 +348,7 @@ class IntegrationJob(models.Model):
         if self.attempts >= (self.max_attempts or self.channel_id.retry_max_attempts):
             self._set_dead(_("Gave up after %(n)s attempts. Last error: %(error)s", n=self.attempts, error=error))
             return
-        next_attempt_at = fields.Datetime.now() + timedelta(seconds=self._retry_delay(error))
+        next_attempt_at = self._queue_retry_at(self._retry_delay(error))
         self.write({"state": PENDING, "last_error": str(error), "next_attempt_at": next_attempt_at})
         self._queue_wake(at=next_attempt_at)
 

@@ -1,6 +1,7 @@
 import atexit
 import functools
 import logging
+import math
 import os
 import threading
 import time
@@ -406,6 +407,17 @@ class IntegrationQueue(models.AbstractModel):
         delay = (at - fields.Datetime.now()).total_seconds()
         if 0 < delay < SHORT_RETRY_SECONDS:
             self.env.cr.postcommit.add(functools.partial(_cron_waker.poke_later, self.env.cr.dbname, delay + 1))
+
+    @api.model
+    def _queue_retry_at(self, delay):
+        """When an item retried in ``delay`` seconds is due: a whole second, rounded up.
+
+        Due items are found with Odoo's clock, which has no fraction of a second: an item due at 10:00:04.25
+        is not due yet for a run that starts at 10:00:04.60 (its clock says 10:00:04). That run, made due by
+        the item's own wake-up row, would take that row as served, and the item would wait for the cron's
+        next minute.
+        """
+        return fields.Datetime.now() + timedelta(seconds=math.ceil(delay))
 
     @api.model
     def _queue_wake_soon(self):

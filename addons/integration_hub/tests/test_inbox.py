@@ -108,6 +108,32 @@ class TestInbox(HubFactoryMixin, TransactionCase):
         self.assertEqual((event.state, event.attempts), ("done", 1))
         self.assertEqual(calls, ["race-1", "other-1", "race-1"])
 
+    def test_a_retry_is_due_for_the_run_that_its_own_wake_up_starts(self):
+        # Odoo's clock has no fraction of a second: a retry due at 10:00:02.73 would not be due for the run
+        # its wake-up row starts at 10:00:02.73 (its clock says 10:00:02), and would wait a whole minute
+        lost = []
+
+        def racy(self_, data):
+            if not lost:
+                lost.append(data["id"])
+                raise pg_errors.SerializationFailure("could not serialize access due to concurrent update")
+            return self_.channel_id
+
+        inbox = self.env.ref("integration_hub.ir_cron_process_inbox")
+        with (
+            patch.object(IntegrationEvent, "_handle_test_ping", racy, create=True),
+            freeze_time("2026-11-27 10:00:00.400000") as clock,
+        ):
+            event, _ = self.receive("race-2")
+            self.env["integration.event"]._cron_process_inbox()
+            self.assertEqual(event.state, "received")
+            self.assertEqual(event.next_attempt_at.microsecond, 0, "due at a whole second")
+            wake_up = self.env["ir.cron.trigger"].search([("cron_id", "=", inbox.id)], order="call_at desc", limit=1)
+            self.assertEqual(wake_up.call_at, event.next_attempt_at)
+            clock.move_to(wake_up.call_at)  # the run that row starts
+            self.env["integration.event"]._cron_process_inbox()
+        self.assertEqual(event.state, "done")
+
     def test_handler_error_rolls_back_its_partial_work(self):
         def half_done(self_, data):
             self_.channel_id.name = "renamed by a half-finished handler"
