@@ -45,8 +45,9 @@ def hub_may_commit(env):
 # (process id, database) -> a connection this process keeps for its wake-ups. Keyed by process: a forked
 # worker must neither use nor let go of its parent's connection (freeing it would close the socket).
 _kept_connections = {}
+# one lock per (process id, database): dict.setdefault is atomic, and a forked child's keys are its own,
+# so no lock held by a parent thread at the fork can be inherited locked
 _kept_connection_locks = {}
-_kept_connections_lock = threading.Lock()
 # a wake-up never waits long: a database that does not answer costs the wake-up, not the waker thread
 KEPT_CONNECTION_OPTIONS = {
     "connect_timeout": 5,
@@ -64,9 +65,7 @@ def _execute_on_kept_connection(dbname, query, params=()):
     message. A broken connection is opened again once; any other error is raised as is.
     """
     key = (os.getpid(), dbname)
-    with _kept_connections_lock:
-        lock = _kept_connection_locks.setdefault(key, threading.Lock())
-    with lock:
+    with _kept_connection_locks.setdefault(key, threading.Lock()):
         for attempt in (1, 2):
             connection = _kept_connections.get(key)
             try:
